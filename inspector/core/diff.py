@@ -1,0 +1,106 @@
+"""Row-by-row comparison of what was sent with what the customer participant carries.
+
+Exact bytes and exact key case: `crmCustomerid` is not `crmCustomerId`, and a value that only
+looks the same (another Unicode normal form, a trailing space) is a mismatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Row", "RowStatus", "Verdict", "diff_attributes", "summarize", "verdict_for_rows"]
+
+
+class RowStatus(StrEnum):
+    MATCH = "match"
+    MISSING = "missing"
+    MISMATCH = "mismatch"
+    CASE_MISMATCH = "case-mismatch"
+    EXTRA = "extra"
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One key: what was sent, what arrived, and where in the raw response it came from."""
+
+    key: str
+    sent: str | None
+    received: str | None
+    status: RowStatus
+    received_key: str | None = None
+    source: str | None = None
+
+    @property
+    def received_text(self) -> str:
+        """Received value as a user reads it, naming the other spelling when the case differs."""
+        if self.received is None:
+            return "—"
+        if self.received_key is not None and self.received_key != self.key:
+            return f"{self.received_key} = {self.received}"
+        return self.received
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (RowStatus.MISSING, RowStatus.MISMATCH, RowStatus.CASE_MISMATCH)
+
+
+def diff_attributes(
+    sent: Mapping[str, str], received: Mapping[str, str], *, source_prefix: str | None = None
+) -> tuple[Row, ...]:
+    """Sent keys first, in the order sent; then keys only the platform has (flows add them)."""
+
+    def source(key: str) -> str | None:
+        return f"{source_prefix}[{key!r}]" if source_prefix is not None else None
+
+    rows: list[Row] = []
+    used: set[str] = set()
+    for key, value in sent.items():
+        if key in received:
+            used.add(key)
+            status = RowStatus.MATCH if received[key] == value else RowStatus.MISMATCH
+            rows.append(Row(key, value, received[key], status, key, source(key)))
+            continue
+        folded = key.casefold()
+        other = next(
+            (k for k in received if k not in used and k not in sent and k.casefold() == folded),
+            None,
+        )
+        if other is not None:
+            used.add(other)
+            rows.append(
+                Row(key, value, received[other], RowStatus.CASE_MISMATCH, other, source(other))
+            )
+        else:
+            rows.append(Row(key, value, None, RowStatus.MISSING))
+    for key in sorted(k for k in received if k not in used):
+        rows.append(Row(key, None, received[key], RowStatus.EXTRA, key, source(key)))
+    return tuple(rows)
+
+
+def verdict_for_rows(rows: Sequence[Row]) -> Verdict:
+    """Pass only when every sent key arrived exactly; extras never fail a run."""
+    sent_rows = [r for r in rows if r.sent is not None]
+    if not sent_rows:
+        return Verdict.ERROR
+    return Verdict.FAIL if any(r.failed for r in sent_rows) else Verdict.PASS
+
+
+def summarize(rows: Sequence[Row]) -> str:
+    """The banner text a user reads first."""
+    sent_rows = [r for r in rows if r.sent is not None]
+    failed = sum(1 for r in sent_rows if r.failed)
+    total = len(sent_rows)
+    noun = "attribute" if total == 1 else "attributes"
+    if total == 0:
+        return "No attributes were sent"
+    if failed == 0:
+        return f"All {total} sent {noun} arrived" if total > 1 else "The sent attribute arrived"
+    return f"{failed} of {total} {noun} did not arrive as sent"

@@ -1,0 +1,39 @@
+"""A verification result as plain text for a terminal."""
+
+from __future__ import annotations
+
+from inspector.core.verification import VerificationResult
+
+__all__ = ["format_result"]
+
+
+def format_result(result: VerificationResult) -> str:
+    lines = [f"{result.verdict.value.upper()}: {result.summary}"]
+    if result.conversation_id:
+        lines.append(f"Conversation: {result.conversation_id}")
+    if result.rows:
+        table = [("KEY", "SENT", "RECEIVED", "STATUS")] + [
+            (r.key, "—" if r.sent is None else r.sent, r.received_text, r.status.value)
+            for r in result.rows
+        ]
+        widths = [max(len(row[i]) for row in table) for i in range(4)]
+        lines.append("")
+        for row in table:
+            lines.append(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+    if result.steps:
+        lines.append("")
+        lines.append(
+            "Steps: "
+            + " · ".join(
+                f"{s.name} {s.ms:.0f} ms" + ("" if s.ok else " (failed)") for s in result.steps
+            )
+        )
+    for diagnosis in result.diagnoses:
+        lines.append(f"[{diagnosis.code}] {diagnosis.message}")
+        if diagnosis.fix:
+            lines.append(f"    Fix: {diagnosis.fix}")
+    return "\n".join(lines)
