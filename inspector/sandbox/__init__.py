@@ -1,0 +1,27 @@
+"""The sandbox org: a simulated Genesys Cloud org on 127.0.0.1 speaking the real JSON contract.
+
+It serves OAuth, the Platform API paths the inspector reads, the public deployment config,
+the guest (web messaging) WebSocket and a Messenger-compatible bootstrap script, all on one
+base URL. It is the other side of the wire: it never imports inspector.core, inspector.ui,
+inspector.genesys or Qt.
+"""
+
+from inspector.sandbox.faults import FAULTS
+from inspector.sandbox.seed import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    SANDBOX_DEPLOYMENT_ID,
+    SANDBOX_ORIGIN,
+)
+from inspector.sandbox.server import SandboxInfo, SandboxOrg, serve
+
+__all__ = [
+    "FAULTS",
+    "SANDBOX_CLIENT_ID",
+    "SANDBOX_CLIENT_SECRET",
+    "SANDBOX_DEPLOYMENT_ID",
+    "SANDBOX_ORIGIN",
+    "SandboxInfo",
+    "SandboxOrg",
+    "serve",
+]

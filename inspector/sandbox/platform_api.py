@@ -1,0 +1,358 @@
+"""REST side of the org: OAuth, the Platform API (/api/v2) and the public CDN paths.
+
+Every /api/v2 response carries `inin-correlation-id` (== ErrorBody.contextId, NOTES 23) and,
+once the token is known, the `inin-ratelimit-*` headers (NOTES 24).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from aiohttp import BasicAuth, web
+from aiohttp.typedefs import Handler
+
+from inspector.sandbox import seed
+from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
+from inspector.sandbox.platform_json import (
+    conversation_json,
+    deployment_config_json,
+    error_body,
+    message_conversation_json,
+    message_data_json,
+    participant_search_row,
+    web_deployment_json,
+)
+from inspector.sandbox.state import AccessToken, Conversation
+
+log = logging.getLogger("inspector.sandbox")
+
+NOT_FOUND_MESSAGE = "The requested operation failed with status 404"  # ErrorBody-404.json
+SEARCHABLE_FIELDS = {"conversationId", "startTime", "endTime", "divisionId"}  # NOTES 30
+
+
+class ApiError(Exception):
+    """An ErrorBody answer raised from a handler."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "not.found", NOT_FOUND_MESSAGE)
+
+
+def _error_response(context_id: str, error: ApiError) -> web.Response:
+    body = error_body(error.status, error.code, error.message, context_id)
+    return web.json_response(body, status=error.status)
+
+
+# --- OAuth ------------------------------------------------------------------------------------
+
+
+def _oauth_error(status: int, error: str, description: str) -> web.Response:
+    body = {"error": error, "description": description, "error_description": description}
+    return web.json_response(body, status=status)
+
+
+async def oauth_token(request: web.Request) -> web.Response:
+    """POST /oauth/token, client credentials with HTTP Basic; snake_case answer (NOTES 33)."""
+    state = request.app[STATE_KEY]
+    try:
+        auth = BasicAuth.decode(request.headers.get("Authorization", ""))
+    except ValueError:
+        auth = None
+    if auth is None or not (
+        hmac.compare_digest(auth.login, seed.SANDBOX_CLIENT_ID)
+        and hmac.compare_digest(auth.password, seed.SANDBOX_CLIENT_SECRET)
+    ):
+        log.info("oauth: invalid client credentials")
+        return _oauth_error(401, "invalid_client", "client not found or bad client secret")
+    form = await request.post()
+    if form.get("grant_type") != "client_credentials":
+        return _oauth_error(
+            400, "unsupported_grant_type", "only grant_type=client_credentials is supported"
+        )
+    token = state.issue_token()
+    return web.json_response(
+        {
+            "access_token": token.value,
+            "token_type": "bearer",
+            "expires_in": int(state.token_lifetime),
+        }
+    )
+
+
+# --- /api/v2 middleware -----------------------------------------------------------------------
+
+
+def _bearer(request: web.Request) -> str | None:
+    """The token of `Authorization: Bearer x`; the scheme is case-insensitive (NOTES 33)."""
+    scheme, _, value = request.headers.get("Authorization", "").strip().partition(" ")
+    value = value.strip()
+    return value if scheme.lower() == "bearer" and value else None
+
+
+@web.middleware
+async def api_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.startswith("/api/v2/"):
+        return await handler(request)
+    state = request.app[STATE_KEY]
+    state.api_request_count += 1
+    context_id = str(uuid.uuid4())
+    token: AccessToken | None = None
+    value = _bearer(request)
+    response: web.StreamResponse
+    if value is None:
+        response = _error_response(
+            context_id,
+            ApiError(
+                401,
+                "authentication.required",
+                "No authentication bearer token specified in authorization header.",
+            ),
+        )
+    elif (token := state.lookup_token(value)) is None:
+        response = _error_response(
+            context_id, ApiError(401, "bad.credentials", "Invalid login credentials.")
+        )
+    else:
+        now = time.monotonic()
+        token.count_request(now)
+        if "rate-limit" in state.faults and token.request_count % 2 == 1:
+            response = _error_response(
+                context_id,
+                ApiError(
+                    429,
+                    "too.many.requests.retry.after",
+                    "Rate limit exceeded the maximum. Retry the request in [1] seconds",
+                ),
+            )
+            response.headers["Retry-After"] = "1"
+        else:
+            response = await _call(request, handler, context_id)
+    response.headers["inin-correlation-id"] = context_id
+    if token is not None:
+        now = time.monotonic()
+        response.headers["inin-ratelimit-count"] = str(token.window_count)
+        response.headers["inin-ratelimit-allowed"] = str(seed.RATE_LIMIT_ALLOWED)
+        response.headers["inin-ratelimit-reset"] = str(token.seconds_to_reset(now))
+    log.debug("%s %s -> %s", request.method, request.path, response.status)
+    return response
+
+
+async def _call(request: web.Request, handler: Handler, context_id: str) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return _error_response(context_id, exc)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+        return _error_response(context_id, not_found())
+
+
+# --- Platform API handlers --------------------------------------------------------------------
+
+
+def _conversation(request: web.Request, conversation_id: str) -> Conversation:
+    conversation = request.app[STATE_KEY].conversations.get(conversation_id)
+    if conversation is None:
+        raise not_found()
+    return conversation
+
+
+async def get_conversation(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    conversation = _conversation(request, request.match_info["conversation_id"])
+    return web.json_response(conversation_json(conversation, state.messages, state.base_url))
+
+
+async def get_message_conversation(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    conversation = _conversation(request, request.match_info["conversation_id"])
+    body = message_conversation_json(conversation, state.messages, state.base_url)
+    return web.json_response(body)
+
+
+async def get_message_details(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    # The permission check comes before the lookup, as in a real org (NOTES 25).
+    if "no-details-permission" in state.faults:
+        raise ApiError(
+            403,
+            "missing.any.permissions",
+            "Unable to perform the requested action. You must have at least one of the "
+            "following permissions assigned: [conversation:message:view]",
+        )
+    message = state.messages.get(request.match_info["message_id"])
+    if message is None:
+        raise not_found()
+    conversation = _conversation(request, message.conversation_id)
+    return web.json_response(message_data_json(conversation, message))
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(
+            400,
+            "bad.request",
+            "The request could not be understood by the server due to malformed syntax.",
+        )
+    return body
+
+
+async def patch_participant_attributes(request: web.Request) -> web.Response:
+    """PATCH /api/v2/conversations/{id}/participants/{pid}/attributes: what flows/agents do."""
+    conversation = _conversation(request, request.match_info["conversation_id"])
+    participant = conversation.participant(request.match_info["participant_id"])
+    if participant is None:
+        raise not_found()
+    attributes = (await _json_object(request)).get("attributes")
+    if not isinstance(attributes, dict) or not all(isinstance(v, str) for v in attributes.values()):
+        raise ApiError(400, "bad.request", "attributes must be a map of strings")
+    participant.attributes.update(attributes)
+    return web.Response(status=202)
+
+
+async def patch_message_participant(request: web.Request) -> web.Response:
+    """PATCH .../messages/{id}/participants/{pid} {"state": "disconnected"}: end a test chat."""
+    state = request.app[STATE_KEY]
+    conversation = _conversation(request, request.match_info["conversation_id"])
+    participant = conversation.participant(request.match_info["participant_id"])
+    if participant is None:
+        raise not_found()
+    if (await _json_object(request)).get("state") != "disconnected":
+        raise ApiError(400, "bad.request", "only state 'disconnected' is supported")
+    was_active = conversation.end_time is None
+    state.end_participant(conversation, participant)
+    if was_active and conversation.end_time is not None:
+        await request.app[FLOW_KEY].disconnect_customer(conversation)
+    return web.Response(status=202)
+
+
+async def get_web_deployment(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    deployment = state.deployments.get(request.match_info["deployment_id"])
+    if deployment is None:
+        raise not_found()
+    return web.json_response(web_deployment_json(deployment, state.base_url))
+
+
+async def search_participant_attributes(request: web.Request) -> web.Response:
+    """POST /api/v2/conversations/participants/attributes/search, as NOTES 30 describes it:
+    only conversationId/startTime/endTime/divisionId are searchable, never attributes."""
+    state = request.app[STATE_KEY]
+    query = (await _json_object(request)).get("query")
+    if not isinstance(query, list) or not query:
+        raise ApiError(400, "bad.request", "query is required")
+    rows = list(state.conversations.values())
+    for criterion in query:
+        if not isinstance(criterion, dict):
+            raise ApiError(400, "bad.request", "Search not supported.")
+        rows = [c for c in rows if _matches(c, criterion)]
+    rows.sort(key=lambda c: c.start_time, reverse=True)
+    return web.json_response({"results": [participant_search_row(c) for c in rows]})
+
+
+def _matches(conversation: Conversation, criterion: dict[str, Any]) -> bool:
+    fields = criterion.get("fields")
+    if not isinstance(fields, list) or not fields or not set(fields) <= SEARCHABLE_FIELDS:
+        raise ApiError(400, "bad.request", "Search not supported.")
+    values = {
+        "conversationId": conversation.id,
+        "startTime": conversation.start_time,
+        "endTime": conversation.end_time,
+        "divisionId": seed.DIVISION_ID,
+    }
+    kind = criterion.get("type")
+    if kind == "EXACT":
+        wanted = criterion.get("values") or [criterion.get("value")]
+        return any(values[f] in wanted for f in fields)
+    if kind == "DATE_RANGE":
+        start = _instant(criterion.get("startValue"), datetime.min.replace(tzinfo=UTC))
+        end = _instant(criterion.get("endValue"), datetime.max.replace(tzinfo=UTC))
+        return any(
+            values[f] is not None and start <= _instant(values[f], start) <= end for f in fields
+        )
+    raise ApiError(400, "bad.request", "Search not supported.")
+
+
+def _instant(value: Any, default: datetime) -> datetime:
+    """An ISO 8601 timestamp ("…Z" or with an offset) as an aware datetime."""
+    if value is None:
+        return default
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ApiError(400, "bad.request", f"invalid date: {value}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --- public, unauthenticated ------------------------------------------------------------------
+
+CORS = {"Access-Control-Allow-Origin": "*"}
+
+
+async def deployment_config(request: web.Request) -> web.Response:
+    """GET /webdeployments/v1/deployments/{id}/config.json (api-cdn, no auth, NOTES 32)."""
+    state = request.app[STATE_KEY]
+    deployment = state.deployments.get(request.match_info["deployment_id"])
+    if deployment is None:
+        raise web.HTTPNotFound(
+            text=json.dumps({"message": "Not Found"}),
+            content_type="application/json",
+            headers=CORS,
+        )
+    return web.json_response(deployment_config_json(deployment, state.base_url), headers=CORS)
+
+
+def messenger_script() -> str:
+    return resources.files("inspector.sandbox").joinpath("messenger.js").read_text("utf-8")
+
+
+async def bootstrap_script(request: web.Request) -> web.Response:
+    """GET /genesys-bootstrap/genesys.min.js: the Messenger-compatible script."""
+    return web.Response(
+        text=messenger_script(),
+        content_type="application/javascript",
+        charset="utf-8",
+        headers={**CORS, "Cache-Control": "no-cache"},
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_post("/oauth/token", oauth_token)
+    r.add_get("/webdeployments/v1/deployments/{deployment_id}/config.json", deployment_config)
+    r.add_get("/genesys-bootstrap/genesys.min.js", bootstrap_script)
+    api = "/api/v2"
+    r.add_post(f"{api}/conversations/participants/attributes/search", search_participant_attributes)
+    r.add_get(f"{api}/conversations/messages/{{message_id}}/details", get_message_details)
+    r.add_get(f"{api}/conversations/messages/{{conversation_id}}", get_message_conversation)
+    r.add_patch(
+        f"{api}/conversations/messages/{{conversation_id}}/participants/{{participant_id}}",
+        patch_message_participant,
+    )
+    r.add_patch(
+        f"{api}/conversations/{{conversation_id}}/participants/{{participant_id}}/attributes",
+        patch_participant_attributes,
+    )
+    r.add_get(f"{api}/conversations/{{conversation_id}}", get_conversation)
+    r.add_get(f"{api}/webdeployments/deployments/{{deployment_id}}", get_web_deployment)
+    r.add_route("*", f"{api}/{{tail:.*}}", _unknown_api_path)
+
+
+async def _unknown_api_path(request: web.Request) -> web.Response:
+    raise not_found()

@@ -1,0 +1,195 @@
+"""The sandbox org's lifecycle: one aiohttp server on 127.0.0.1 for every Genesys host.
+
+In a real org api, login, apps, webmessaging and api-cdn are different hosts; here they are
+all the same base URL, so a profile only needs that one URL (GENESYS.md "custom base domain").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self, TextIO
+
+from aiohttp import WSCloseCode, web
+
+from inspector.sandbox import guest_ws, platform_api, seed
+from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
+from inspector.sandbox.faults import check_faults
+from inspector.sandbox.flow import SimulatedFlow
+from inspector.sandbox.state import OrgState
+
+log = logging.getLogger("inspector.sandbox")
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    """What a client needs to talk to a running sandbox."""
+
+    base_url: str
+    deployment_id: str
+    origin: str
+    client_id: str
+    client_secret: str
+
+    def to_json_dict(self) -> dict[str, str]:
+        return {
+            "baseUrl": self.base_url,
+            "deploymentId": self.deployment_id,
+            "origin": self.origin,
+            "clientId": self.client_id,
+            "clientSecret": self.client_secret,
+        }
+
+
+class SandboxOrg:
+    """A simulated Genesys Cloud org served over real HTTP and WebSocket on a local port.
+
+    Args:
+        host: interface to bind; keep the loopback default.
+        port: 0 picks a free port (read it from `port` after `start()`).
+        faults: names from FAULTS to switch on (ValueError for an unknown name).
+        propagation_delay: seconds before a guest's custom attributes show on the
+            customer participant, as in a real org where clients must poll.
+        bot_reply_delay: seconds before the simulated bot flow answers.
+        token_lifetime: seconds an access token lives (expires_in).
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: Iterable[str] = (),
+        propagation_delay: float = 0.3,
+        bot_reply_delay: float = 0.4,
+        token_lifetime: float = seed.DEFAULT_TOKEN_LIFETIME,
+    ) -> None:
+        self._host = host
+        self._requested_port = port
+        self._state = OrgState(check_faults(faults), token_lifetime)
+        self._flow = SimulatedFlow(self._state, propagation_delay, bot_reply_delay)
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+
+    async def start(self) -> None:
+        """Bind and serve; returns once the port is listening."""
+        if self._runner is not None:
+            raise RuntimeError("the sandbox org is already started")
+        app = web.Application(middlewares=[platform_api.api_middleware])
+        app[STATE_KEY] = self._state
+        app[FLOW_KEY] = self._flow
+        platform_api.add_routes(app)
+        guest_ws.add_routes(app)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self._host, self._requested_port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._port = int(runner.addresses[0][1])
+        self._state.base_url = self.base_url
+        log.info(
+            "sandbox org listening on %s (faults: %s)",
+            self.base_url,
+            ", ".join(sorted(self._state.faults)) or "none",
+        )
+
+    async def stop(self) -> None:
+        """Cancel pending flow tasks, close guest sockets, shut the server down."""
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        await self._flow.close()
+        for ws in list(self._state.sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"sandbox org stopping")
+        await runner.cleanup()
+        log.info("sandbox org on port %s stopped", self._port)
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the sandbox org is not started")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def info(self) -> SandboxInfo:
+        return SandboxInfo(
+            base_url=self.base_url,
+            deployment_id=seed.SANDBOX_DEPLOYMENT_ID,
+            origin=seed.SANDBOX_ORIGIN,
+            client_id=seed.SANDBOX_CLIENT_ID,
+            client_secret=seed.SANDBOX_CLIENT_SECRET,
+        )
+
+    @property
+    def faults(self) -> frozenset[str]:
+        return self._state.faults
+
+    def set_faults(self, names: Iterable[str]) -> None:
+        """Switch faults at run time; they apply to attributes landing from now on."""
+        self._state.faults = check_faults(names)
+        log.info("sandbox faults: %s", ", ".join(sorted(self._state.faults)) or "none")
+
+    @property
+    def api_request_count(self) -> int:
+        """How many /api/v2 requests were served (all statuses)."""
+        return self._state.api_request_count
+
+    def revoke_tokens(self) -> None:
+        """Forget every access token, as a revoked OAuth client would: the next call is 401."""
+        self._state.revoke_tokens()
+
+
+async def serve(
+    port: int = 0,
+    *,
+    faults: Iterable[str] = (),
+    json_output: bool = False,
+    out: TextIO = sys.stdout,
+) -> None:
+    """Run a sandbox org until cancelled, after printing how to reach it on `out`."""
+    org = SandboxOrg(port=port, faults=faults)
+    await org.start()
+    try:
+        info = org.info
+        if json_output:
+            out.write(json.dumps(info.to_json_dict()) + "\n")
+        else:
+            out.write(
+                f"Sandbox Genesys Cloud org listening on {info.base_url}\n"
+                f"  deployment id:  {info.deployment_id}\n"
+                f"  allowed origin: {info.origin}\n"
+                f"  client id:      {info.client_id}\n"
+                f"  client secret:  {info.client_secret}\n"
+                f"  faults:         {', '.join(sorted(org.faults)) or 'none'}\n"
+                "Press Ctrl-C to stop.\n"
+            )
+        out.flush()
+        await asyncio.Event().wait()
+    finally:
+        await org.stop()
