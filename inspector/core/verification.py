@@ -196,7 +196,9 @@ async def run_verification(
     try:
         await run.step("connect", launcher.connect())
         message_id = await run.step(
-            "send", launcher.send_first_message(request.first_message, sent), detail=lambda m: m
+            "send",
+            launcher.send_first_message(request.first_message, sent),
+            detail=lambda m: f"message id {m}",
         )
         run.message_id = message_id
 
@@ -210,7 +212,7 @@ async def run_verification(
                 poll_max,
             )
 
-        conversation_id = await run.step("resolve", resolve(), detail=lambda c: c)
+        conversation_id = await run.step("resolve", resolve(), detail=lambda c: f"conversation {c}")
         run.conversation_id = conversation_id
 
         async def read() -> ReadBack:

@@ -1,0 +1,126 @@
+"""Wiring: builds the org clients, the sandbox and the loop; runs the window or a headless run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterable
+
+from inspector.core import VerificationRequest, VerificationResult, run_verification
+from inspector.genesys import OrgEndpoints
+from inspector.org import OrgConnection
+from inspector.sandbox import SandboxOrg
+
+__all__ = ["prepare_qt_environment", "run_gui", "sandbox_connection", "verify_headless"]
+
+log = logging.getLogger("inspector.init")
+
+
+def sandbox_connection(sandbox: SandboxOrg) -> OrgConnection:
+    """The sandbox reached like any org: same clients, over its sockets."""
+    info = sandbox.info
+    return OrgConnection(
+        OrgEndpoints.for_custom_domain(info.base_url),
+        client_id=info.client_id,
+        client_secret=info.client_secret,
+        deployment_id=info.deployment_id,
+        origin=info.origin,
+        label="Sandbox org",
+    )
+
+
+async def verify_headless(
+    request: VerificationRequest, *, faults: Iterable[str] = ()
+) -> VerificationResult:
+    """One verification through the guest API against a fresh embedded sandbox org."""
+    async with SandboxOrg(faults=faults) as sandbox:
+        org = sandbox_connection(sandbox)
+        try:
+            return await run_verification(request, org.guest_launcher(), org.reader)
+        finally:
+            await org.aclose()
+
+
+def prepare_qt_environment() -> str | None:
+    """Environment QtWebEngine reads at import time; returns a problem to show, if any."""
+    if (
+        hasattr(os, "geteuid")
+        and os.geteuid() == 0
+        and "QTWEBENGINE_DISABLE_SANDBOX" not in os.environ
+    ):
+        # Chromium refuses to run as root with its sandbox on; a --no-sandbox argument is not
+        # enough, the variable must be set before QtWebEngine loads (measured, DESIGN.md).
+        os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+        log.info("Running as root: Chromium's sandbox is disabled for the embedded chat")
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return (
+            "No display found. Run Inspector on a desktop, under `xvfb-run inspector`, or "
+            "headless with `inspector verify`."
+        )
+    return None
+
+
+def run_gui(faults: Iterable[str] = ()) -> int:
+    """The window on the sandbox org, on one qasync loop.
+
+    The loop pattern is deliberate: asyncio.Runner(loop_factory=...) and qasync.run() exit Qt
+    twice, and QtWebEngine segfaults on the second exit (DESIGN.md, measured).
+    """
+    import qasync
+    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (load before QApplication)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Inspector")
+    app.setOrganizationName("Inspector")
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(_gui_main(list(faults)))
+
+
+async def _gui_main(faults: list[str]) -> int:
+    from PySide6.QtCore import QTimer
+
+    from inspector.sandbox import FAULTS
+    from inspector.tasks import TaskRegistry
+    from inspector.ui.main_window import MainWindow
+
+    tasks = TaskRegistry()
+    sandbox = SandboxOrg(faults=faults)
+    await sandbox.start()
+    log.info("Sandbox org serving at %s", sandbox.base_url)
+    org = sandbox_connection(sandbox)
+    window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
+    # lets Python run its signal handler while Qt is in control.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, window.close))
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
+    window.show()
+    # Logged once the loop has drawn the window and is free for input; bench/startup.py and
+    # the end-to-end test wait for this line.
+    QTimer.singleShot(0, lambda: log.info("Window ready"))
+    try:
+        await closed.wait()
+    finally:
+        wake.stop()
+        await tasks.cancel_all()
+        await org.aclose()
+        await sandbox.stop()
+        window.deleteLater()
+    return 0

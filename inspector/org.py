@@ -1,0 +1,148 @@
+"""One org as the app uses it: its clients, and the adapters through which core drives them.
+
+Core knows nothing of httpx or WebSockets; these adapters translate client results into core
+values and client errors into `StepError` with a message the user can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from inspector.core import ReadBack, StepError
+from inspector.genesys import (
+    ApiError,
+    ClientCredentialsAuth,
+    GenesysError,
+    GuestError,
+    GuestSession,
+    OrgEndpoints,
+    PlatformClient,
+)
+
+__all__ = ["GuestLauncher", "HostPageSpec", "OrgConnection", "PlatformAdapter"]
+
+log = logging.getLogger("inspector.app")
+
+
+@dataclass(frozen=True)
+class HostPageSpec:
+    """What the chat host page needs: where Messenger comes from and which origin to present."""
+
+    bootstrap_url: str
+    environment: str
+    deployment_id: str
+    origin: str
+
+
+def _step_error(exc: GenesysError, what: str) -> StepError:
+    if isinstance(exc, ApiError):
+        if exc.status == 404:
+            return StepError(f"{what}: not found yet ({exc})", code="not-found", retryable=True)
+        if exc.status == 403:
+            return StepError(f"{what}: permission missing ({exc})", code="permission-missing")
+        if exc.status == 401:
+            return StepError(f"{what}: the org refused the credentials ({exc})", code="auth")
+        return StepError(f"{what}: {exc}", code="api-error")
+    if isinstance(exc, GuestError) and exc.code == 4013:
+        return StepError(f"{what}: {exc}", code="too-large")
+    return StepError(f"{what}: {exc.user_message()}", code="network")
+
+
+class PlatformAdapter:
+    """PlatformReader over the Platform API client."""
+
+    def __init__(self, client: PlatformClient) -> None:
+        self.client = client
+
+    async def conversation_id_for_message(self, message_id: str) -> str:
+        try:
+            details = await self.client.message_details(message_id)
+        except GenesysError as exc:
+            raise _step_error(exc, "Looking up the message") from exc
+        return details.conversation_id
+
+    async def read_customer_attributes(self, conversation_id: str) -> ReadBack:
+        try:
+            conversation = await self.client.conversation(conversation_id)
+        except GenesysError as exc:
+            raise _step_error(exc, "Reading the conversation") from exc
+        customer = conversation.customer()
+        if customer is None:
+            # The customer participant can lag the conversation; read again.
+            raise StepError(
+                "The conversation has no customer participant yet",
+                code="no-customer",
+                retryable=True,
+            )
+        return ReadBack(
+            attributes=dict(customer.attributes),
+            raw=conversation.raw,
+            source=conversation.source,
+            attributes_path=f"{customer.path}.attributes",
+            participant_id=customer.id,
+        )
+
+
+class GuestLauncher:
+    """Launcher over the guest WebSocket: what runs headless, with the configured Origin."""
+
+    def __init__(self, endpoints: OrgEndpoints, deployment_id: str, origin: str | None) -> None:
+        self.session = GuestSession(endpoints, deployment_id, origin=origin)
+        self.max_custom_data_bytes: int | None = None
+
+    async def connect(self) -> None:
+        try:
+            await self.session.connect()
+            info = await self.session.configure()
+        except GenesysError as exc:
+            raise _step_error(exc, "Connecting the guest session") from exc
+        self.max_custom_data_bytes = info.max_custom_data_bytes
+
+    async def send_first_message(self, text: str, attributes: Mapping[str, str]) -> str:
+        try:
+            echo = await self.session.send_text(text, attributes)
+        except GenesysError as exc:
+            raise _step_error(exc, "Sending the first message") from exc
+        return echo.id
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+class OrgConnection:
+    """The long-lived clients for one org. Create once, early (the SSL context is slow)."""
+
+    def __init__(
+        self,
+        endpoints: OrgEndpoints,
+        *,
+        client_id: str,
+        client_secret: str,
+        deployment_id: str,
+        origin: str,
+        label: str,
+    ) -> None:
+        self.endpoints = endpoints
+        self.deployment_id = deployment_id
+        self.origin = origin
+        self.label = label
+        auth = ClientCredentialsAuth(endpoints.token_url, client_id, client_secret)
+        self.platform = PlatformClient(endpoints, auth)
+        self.reader = PlatformAdapter(self.platform)
+
+    @property
+    def host_page(self) -> HostPageSpec:
+        return HostPageSpec(
+            bootstrap_url=self.endpoints.bootstrap_script_url,
+            environment=self.endpoints.environment or "prod",
+            deployment_id=self.deployment_id,
+            origin=self.origin,
+        )
+
+    def guest_launcher(self) -> GuestLauncher:
+        return GuestLauncher(self.endpoints, self.deployment_id, self.origin)
+
+    async def aclose(self) -> None:
+        await self.platform.aclose()
