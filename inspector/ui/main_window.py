@@ -1,0 +1,209 @@
+"""The window: the chat on the left, what was sent and what arrived on the right."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.core import VerificationRequest, VerificationResult, run_verification
+from inspector.org import OrgConnection
+from inspector.tasks import TaskRegistry
+from inspector.ui.chat_view import ChatView
+from inspector.ui.progress_list import ProgressList
+from inspector.ui.raw_json_dialog import RawJsonDialog
+from inspector.ui.results_model import ResultsModel
+from inspector.ui.run_form import RunForm
+from inspector.ui.verdict_banner import VerdictBanner
+from inspector.ui.web_launcher import WebLauncher
+
+__all__ = ["MainWindow"]
+
+log = logging.getLogger("inspector.ui")
+
+
+class FaultSwitch(Protocol):
+    """The part of the sandbox org the window uses: its named failure behaviours."""
+
+    @property
+    def faults(self) -> frozenset[str]: ...
+
+    def set_faults(self, names: frozenset[str]) -> None: ...
+
+
+class MainWindow(QMainWindow):
+    """Signals: `closed()` once the user closed the window; `result_shown(result)`."""
+
+    closed = Signal()
+    result_shown = Signal(object)
+
+    def __init__(
+        self,
+        org: OrgConnection,
+        tasks: TaskRegistry,
+        *,
+        sandbox: FaultSwitch | None = None,
+        fault_descriptions: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.org = org
+        self.tasks = tasks
+        self.sandbox = sandbox
+        self.result: VerificationResult | None = None
+        self.setWindowTitle(f"Inspector — {org.label}")
+        self.resize(1320, 820)
+
+        self.chat = ChatView(self)
+        self.form = RunForm(self)
+        self.form.start_requested.connect(self._on_form_start_requested)
+        self.progress = ProgressList(self)
+        self.banner = VerdictBanner(self)
+        self.model = ResultsModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.show_raw_json())
+        self.raw_button = QPushButton("View raw response…", self)
+        self.raw_button.setToolTip("The Platform API response the received values come from")
+        self.raw_button.setEnabled(False)
+        self.raw_button.clicked.connect(self.show_raw_json)
+        self.conversation_label = QLabel(self)
+        self.conversation_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+
+        sent_box = QGroupBox("What the website sends", self)
+        QVBoxLayout(sent_box).addWidget(self.form)
+        progress_box = QGroupBox("Progress", self)
+        QVBoxLayout(progress_box).addWidget(self.progress)
+        progress_box.setMaximumHeight(170)
+        result_box = QGroupBox("What arrived on the conversation", self)
+        result_layout = QVBoxLayout(result_box)
+        result_layout.addWidget(self.banner)
+        result_layout.addWidget(self.table, 1)
+        footer = QHBoxLayout()
+        footer.addWidget(self.conversation_label, 1)
+        footer.addWidget(self.raw_button)
+        result_layout.addLayout(footer)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(sent_box)
+        right_layout.addWidget(progress_box)
+        right_layout.addWidget(result_box, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.chat)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([520, 800])
+        self.setCentralWidget(splitter)
+        self._build_menus(fault_descriptions or {})
+        self.statusBar().showMessage(
+            f"{org.label} · deployment {org.deployment_id} · page origin {org.origin}"
+        )
+
+    def _build_menus(self, fault_descriptions: dict[str, str]) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        run_menu = self.menuBar().addMenu("&Run")
+        start = QAction("&Start", self)
+        start.setShortcut(QKeySequence("Ctrl+R"))
+        start.triggered.connect(self.form.request_start)
+        run_menu.addAction(start)
+        raw = QAction("View &raw response", self)
+        raw.setShortcut(QKeySequence("Ctrl+J"))
+        raw.triggered.connect(self.show_raw_json)
+        run_menu.addAction(raw)
+        if self.sandbox is None:
+            return
+        faults_menu = self.menuBar().addMenu("Sandbox &faults")
+        self.fault_actions: dict[str, QAction] = {}
+        for name, description in fault_descriptions.items():
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(name in self.sandbox.faults)
+            action.setToolTip(description)
+            action.setStatusTip(description)
+            action.toggled.connect(self._on_fault_toggled)
+            faults_menu.addAction(action)
+            self.fault_actions[name] = action
+        faults_menu.setToolTipsVisible(True)
+
+    def _on_fault_toggled(self, _checked: bool) -> None:
+        assert self.sandbox is not None
+        chosen = frozenset(n for n, a in self.fault_actions.items() if a.isChecked())
+        self.sandbox.set_faults(chosen)
+        shown = ", ".join(sorted(chosen)) or "none"
+        self.statusBar().showMessage(f"Sandbox faults for the next run: {shown}", 8000)
+
+    def _on_form_start_requested(self, request: VerificationRequest) -> None:
+        self.start(request)
+
+    def start(self, request: VerificationRequest) -> asyncio.Task[VerificationResult | None]:
+        """Run one verification in the chat view; the previous run, if any, is cancelled."""
+        return self.tasks.spawn("verification", self._run(request))
+
+    async def _run(self, request: VerificationRequest) -> VerificationResult | None:
+        self.form.set_running(True)
+        self.progress.clear_steps()
+        self.model.set_rows([])
+        self.raw_button.setEnabled(False)
+        self.conversation_label.clear()
+        self.banner.show_idle("Running… the chat starts on the left.")
+        launcher = WebLauncher(self.chat, self.org.host_page, timeout=request.timeout)
+        try:
+            result = await run_verification(
+                request, launcher, self.org.reader, on_step=self.progress.on_step
+            )
+        except asyncio.CancelledError:
+            self.banner.show_idle("Cancelled.")
+            raise
+        finally:
+            self.form.set_running(False)
+        self.show_result(result)
+        return result
+
+    def show_result(self, result: VerificationResult) -> None:
+        self.result = result
+        self.model.set_rows(result.rows)
+        self.table.resizeRowsToContents()
+        self.banner.show_result(result)
+        self.raw_button.setEnabled(result.raw is not None)
+        if result.conversation_id:
+            self.conversation_label.setText(f"Conversation {result.conversation_id}")
+        self.result_shown.emit(result)
+
+    def show_raw_json(self) -> None:
+        if self.result is None or self.result.raw is None:
+            return
+        dialog = RawJsonDialog(self.result.raw_source or "", self.result.raw, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.chat.shutdown()
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,49 @@
+"""The raw API response every received value was read from, to view and copy.
+
+Admins forward it to whoever owns the flow, so it is shown exactly as the org returned it,
+with the request it answered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["RawJsonDialog"]
+
+
+class RawJsonDialog(QDialog):
+    def __init__(self, source: str, raw: Mapping[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Raw API response")
+        self.resize(720, 560)
+        self.text = json.dumps(raw, indent=2, ensure_ascii=False)
+        heading = QLabel(f"<b>{source}</b>", self)
+        editor = QPlainTextEdit(self.text, self)
+        editor.setReadOnly(True)
+        editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        copy = QPushButton("Copy JSON", self)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(self.copy_to_clipboard)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(editor)
+        layout.addWidget(buttons)
+
+    def copy_to_clipboard(self) -> None:
+        QGuiApplication.clipboard().setText(self.text)

@@ -1,0 +1,95 @@
+"""The chat in the web view as a core `Launcher`: Messenger's events become step results."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from inspector.core import StepError
+from inspector.org import HostPageSpec
+from inspector.ui.chat_view import ChatView
+
+__all__ = ["WebLauncher"]
+
+log = logging.getLogger("inspector.web")
+
+T = TypeVar("T")
+
+
+class WebLauncher:
+    """Connect = Messenger ready in the page; send = Database.set, start, first message."""
+
+    def __init__(self, chat: ChatView, spec: HostPageSpec, *, timeout: float = 20.0) -> None:
+        self._chat = chat
+        self._spec = spec
+        self._timeout = timeout
+        self._ready: asyncio.Future[None] | None = None
+        self._inbound: asyncio.Future[str] | None = None
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    async def connect(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._ready = loop.create_future()
+        self._inbound = loop.create_future()
+        self._chat.page_event.connect(self._on_page_event)
+        self._chat.load_chat(self._spec)
+        await self._wait(self._ready, "The chat did not report ready")
+
+    async def send_first_message(self, text: str, attributes: Mapping[str, str]) -> str:
+        assert self._inbound is not None, "connect() first"
+        self._chat.start_chat(attributes, text)
+        return await self._wait(self._inbound, "The first message was not echoed by the org")
+
+    async def close(self) -> None:
+        try:
+            self._chat.page_event.disconnect(self._on_page_event)
+        except (RuntimeError, TypeError):
+            pass  # already disconnected, or the view is gone
+        for future in (self._ready, self._inbound):
+            if future is not None and not future.done():
+                future.cancel()
+
+    async def _wait(self, future: asyncio.Future[T], what: str) -> T:
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self._timeout)
+        except TimeoutError:
+            raise StepError(f"{what} within {self._timeout:.0f} s.", code="chat-timeout") from None
+
+    def _fail(self, error: StepError) -> None:
+        for future in (self._ready, self._inbound):
+            if future is not None and not future.done():
+                future.set_exception(error)
+                return
+
+    def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
+        self.events.append((name, data))
+        if name == "ready" and self._ready is not None and not self._ready.done():
+            self._ready.set_result(None)
+        elif name == "message" and data.get("direction") == "Inbound" and data.get("id"):
+            if self._inbound is not None and not self._inbound.done():
+                self._inbound.set_result(str(data["id"]))
+        elif name == "scriptFailed":
+            self._fail(
+                StepError(
+                    f"The chat script did not load from {data.get('url')}: check the region "
+                    "and that this machine can reach it.",
+                    code="script-failed",
+                )
+            )
+        elif name == "sizeExceeded":
+            self._fail(
+                StepError(
+                    "Messenger refused the attributes: larger than the deployment allows.",
+                    code="too-large",
+                )
+            )
+        elif name == "error":
+            self._fail(
+                StepError(
+                    "Messenger reported an error: "
+                    f"{data.get('code', '')} {data.get('message', '')}".strip(),
+                    code="messenger-error",
+                )
+            )
