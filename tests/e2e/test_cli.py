@@ -1,0 +1,134 @@
+"""The command line as a user runs it: a subprocess against an embedded or standalone sandbox."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+INSPECTOR = [sys.executable, "-m", "inspector"]
+
+
+def verify(*args, timeout=60):
+    proc = subprocess.run(
+        [*INSPECTOR, "verify", "--crm-id", "CRM-12345-XYZ", "--attr", "source=web-portal", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return proc
+
+
+def rows_by_key(body):
+    return {r["key"]: r for r in body["rows"]}
+
+
+def test_verify_json_passes_with_both_rows_matching():
+    proc = verify("--json")
+    assert proc.returncode == 0, proc.stderr
+    body = json.loads(proc.stdout)
+    assert body["verdict"] == "pass"
+    assert body["conversationId"]
+    rows = rows_by_key(body)
+    assert rows["crmCustomerId"]["status"] == "match"
+    assert rows["crmCustomerId"]["received"] == "CRM-12345-XYZ"
+    assert rows["source"]["status"] == "match"
+    assert [s["name"] for s in body["steps"]] == ["connect", "send", "resolve", "read"]
+    assert body["diagnoses"] == []
+
+
+def test_verify_lowercase_keys_is_a_case_mismatch_and_exit_1():
+    proc = verify("--sandbox-fault", "lowercase-keys", "--json")
+    assert proc.returncode == 1, proc.stderr
+    body = json.loads(proc.stdout)
+    assert body["verdict"] == "fail"
+    crm = rows_by_key(body)["crmCustomerId"]
+    assert crm["status"] == "case-mismatch"
+    assert crm["receivedKey"] == "crmCustomerid"
+    assert crm["received"] == "CRM-12345-XYZ"
+    assert "case-mismatch" in [d["code"] for d in body["diagnoses"]]
+
+
+def test_verify_drop_attributes_is_missing_and_exit_1():
+    proc = verify("--sandbox-fault", "drop-attributes", "--timeout", "3", "--json")
+    assert proc.returncode == 1, proc.stderr
+    body = json.loads(proc.stdout)
+    assert {r["status"] for r in body["rows"]} == {"missing"}
+    assert body["diagnoses"][0]["code"] == "attributes-missing"
+
+
+def test_verify_text_output_is_a_table():
+    proc = verify("--sandbox-fault", "lowercase-keys")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "FAIL: 1 of 2 attributes did not arrive as sent"
+    crm_line = next(line for line in lines if line.startswith("crmCustomerId"))
+    assert "crmCustomerid = CRM-12345-XYZ" in crm_line and crm_line.endswith("case-mismatch")
+
+
+def test_verify_oversized_attributes_is_an_error_exit_2():
+    proc = verify("--attr", "notes=" + "x" * 2100, "--json")
+    assert proc.returncode == 2
+    body = json.loads(proc.stdout)
+    assert body["verdict"] == "error"
+    assert body["diagnoses"][0]["code"] == "too-large"
+
+
+def test_bad_attribute_argument_is_a_usage_error():
+    proc = subprocess.run(
+        [*INSPECTOR, "verify", "--crm-id", "C", "--attr", "novalue"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    assert "expected KEY=VALUE" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_standalone_sandbox_serves_other_clients_until_interrupted():
+    proc = subprocess.Popen(
+        [*INSPECTOR, "sandbox", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        info = json.loads(proc.stdout.readline())
+        assert set(info) == {"baseUrl", "deploymentId", "origin", "clientId", "clientSecret"}
+        token = httpx.post(
+            info["baseUrl"] + "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(info["clientId"], info["clientSecret"]),
+        )
+        assert token.status_code == 200
+        deployment = httpx.get(
+            f"{info['baseUrl']}/api/v2/webdeployments/deployments/{info['deploymentId']}",
+            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+        )
+        assert deployment.json()["status"] == "Active"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=15)
+    assert proc.returncode == 0
+    assert "Traceback" not in proc.stderr.read()
+
+
+def test_window_starts_and_quits_cleanly_on_sigint():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen(
+        INSPECTOR, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
+    )
+    seen = []
+    deadline = time.monotonic() + 30
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if "Window ready" in line or time.monotonic() > deadline:
+                break
+        assert any("Window ready" in line for line in seen), "".join(seen)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=30)[1]
+    assert proc.returncode == 0, "".join(seen) + rest  # 139 would be the double-exit segfault
+    assert "Traceback" not in rest

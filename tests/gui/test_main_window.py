@@ -1,0 +1,75 @@
+"""The window with the real web view and the sandbox's Messenger, driven as a user would."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+RUN_TIMEOUT_MS = 40_000
+
+
+def table_rows(window):
+    model = window.model
+    return [
+        tuple(model.data(model.index(r, c)) for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+
+
+def press_start(qtbot, window):
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+
+
+def test_start_shows_both_attributes_matching_and_a_pass(qtbot, window):
+    assert window.form.crm_id.text() == "CRM-12345-XYZ"
+    press_start(qtbot, window)
+    assert table_rows(window) == [
+        ("crmCustomerId", "CRM-12345-XYZ", "CRM-12345-XYZ", "✔ match"),
+        ("source", "web-portal", "web-portal", "✔ match"),
+    ]
+    assert window.banner.title.text() == "PASS · All 2 sent attributes arrived"
+    steps = window.progress.step_texts()
+    assert len(steps) == 4
+    assert all(line.startswith("✔") for line in steps)
+    assert all(line.rsplit("|", 1)[1].strip().isdigit() for line in steps)
+    assert window.result.conversation_id in window.conversation_label.text()
+    # the chat really ran in the page: the inbound echo and the bot's reply reached the bridge
+    assert window.form.start_button.isEnabled()
+
+
+def test_lowercase_keys_fault_from_the_menu_shows_a_case_mismatch(qtbot, window, sandbox):
+    window.fault_actions["lowercase-keys"].setChecked(True)
+    assert "lowercase-keys" in sandbox.faults
+    press_start(qtbot, window)
+    rows = table_rows(window)
+    assert rows[0] == (
+        "crmCustomerId",
+        "CRM-12345-XYZ",
+        "crmCustomerid = CRM-12345-XYZ",
+        "⚠ case mismatch",
+    )
+    assert window.banner.title.text() == "FAIL · 1 of 2 attributes did not arrive as sent"
+    assert "case-mismatch" in window.banner.details.text()
+
+
+def test_raw_response_can_be_viewed_and_copied(qtbot, window):
+    press_start(qtbot, window)
+    assert window.raw_button.isEnabled()
+    qtbot.mouseClick(window.raw_button, Qt.MouseButton.LeftButton)
+    from inspector.ui.raw_json_dialog import RawJsonDialog
+
+    dialog = window.findChild(RawJsonDialog)
+    assert dialog is not None
+    assert '"crmCustomerId": "CRM-12345-XYZ"' in dialog.text
+    assert '"purpose": "customer"' in dialog.text
+    dialog.copy_to_clipboard()
+    assert QGuiApplication.clipboard().text() == dialog.text
+    dialog.close()
+
+
+def test_oversized_attributes_are_refused_before_anything_is_sent(qtbot, window):
+    window.form.add_attribute("notes", "é" * 1100)
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    assert window.form.problems.isVisible()
+    assert "deployment accepts at most 2048" in window.form.problems.text()
+    assert window.tasks.get("verification") is None
+    assert window.model.rowCount() == 0
