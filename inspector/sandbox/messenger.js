@@ -104,7 +104,7 @@
 
   const CSS = `
 #genesys-sandbox-messenger { position: fixed; top: 0; right: 0; bottom: 0; z-index: 2147483000;
-  width: 100%; max-width: 440px; display: flex; flex-direction: column; box-sizing: border-box;
+  width: 100%; display: flex; flex-direction: column; box-sizing: border-box;
   background: #fff; border-left: 1px solid #d0d7de; box-shadow: -2px 0 12px rgba(0,0,0,.08);
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; }
 #genesys-sandbox-messenger * { box-sizing: border-box; }
