@@ -94,6 +94,7 @@ async def _gui_main(faults: list[str]) -> int:
 
     from inspector.sandbox import FAULTS
     from inspector.tasks import TaskRegistry
+    from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
 
     tasks = TaskRegistry()
@@ -102,6 +103,7 @@ async def _gui_main(faults: list[str]) -> int:
     log.info("Sandbox org serving at %s", sandbox.base_url)
     org = sandbox_connection(sandbox)
     window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
+    ErrorReporter(window).install(asyncio.get_running_loop())
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer

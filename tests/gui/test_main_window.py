@@ -2,6 +2,7 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 RUN_TIMEOUT_MS = 40_000
 
@@ -73,3 +74,20 @@ def test_oversized_attributes_are_refused_before_anything_is_sent(qtbot, window)
     assert "deployment accepts at most 2048" in window.form.problems.text()
     assert window.tasks.get("verification") is None
     assert window.model.rowCount() == 0
+
+
+def test_an_unexpected_error_is_logged_every_time_and_shown_once(qtbot, caplog):
+    from PySide6.QtWidgets import QMessageBox
+
+    from inspector.ui.error_report import ErrorReporter
+
+    reporter = ErrorReporter()
+    for n in range(2):
+        try:
+            raise ValueError(f"boom {n}")
+        except ValueError as exc:
+            reporter.excepthook(type(exc), exc, exc.__traceback__)
+    assert caplog.text.count("Unexpected error") == 2
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    assert len(dialogs) == 1 and "boom 0" in dialogs[0].text()
+    dialogs[0].close()
