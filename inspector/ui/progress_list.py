@@ -22,6 +22,7 @@ class ProgressList(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         header = self.header()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
