@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -84,11 +84,11 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.doubleClicked.connect(lambda _index: self.show_raw_json())
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.raw_button = QPushButton("View raw response…", self)
         self.raw_button.setToolTip("The Platform API response the received values come from")
         self.raw_button.setEnabled(False)
-        self.raw_button.clicked.connect(self.show_raw_json)
+        self.raw_button.clicked.connect(lambda: self.show_raw_json())
         self.conversation_label = QLabel(self)
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         run_menu.addAction(start)
         raw = QAction("View &raw response", self)
         raw.setShortcut(QKeySequence("Ctrl+J"))
-        raw.triggered.connect(self.show_raw_json)
+        raw.triggered.connect(lambda: self.show_raw_json())
         run_menu.addAction(raw)
         if self.sandbox is None:
             return
@@ -199,12 +199,19 @@ class MainWindow(QMainWindow):
             self.conversation_label.setText(f"Conversation {result.conversation_id}")
         self.result_shown.emit(result)
 
-    def show_raw_json(self) -> None:
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        self.show_raw_json(self.model.row_at(index.row()).received_key)
+
+    def show_raw_json(self, highlight_key: str | None = None) -> RawJsonDialog | None:
+        """The raw response behind the table, with the double-clicked row's key selected."""
         if self.result is None or self.result.raw is None:
-            return
-        dialog = RawJsonDialog(self.result.raw_source or "", self.result.raw, self)
+            return None
+        dialog = RawJsonDialog(
+            self.result.raw_source or "", self.result.raw, self, highlight_key=highlight_key
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.chat.shutdown()

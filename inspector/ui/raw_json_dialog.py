@@ -25,13 +25,20 @@ __all__ = ["RawJsonDialog"]
 
 
 class RawJsonDialog(QDialog):
-    def __init__(self, source: str, raw: Mapping[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        raw: Mapping[str, Any],
+        parent: QWidget | None = None,
+        *,
+        highlight_key: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Raw API response")
         self.resize(720, 560)
         self.text = json.dumps(raw, indent=2, ensure_ascii=False)
         heading = QLabel(f"<b>{source}</b>", self)
-        editor = QPlainTextEdit(self.text, self)
+        self.editor = editor = QPlainTextEdit(self.text, self)
         editor.setReadOnly(True)
         editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -44,6 +51,10 @@ class RawJsonDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(editor)
         layout.addWidget(buttons)
+        if highlight_key is not None:
+            # Select where the value sits, so "where did this come from" is one glance.
+            editor.find(json.dumps(highlight_key, ensure_ascii=False) + ": ")
+            editor.centerCursor()
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.text)

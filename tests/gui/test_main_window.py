@@ -67,6 +67,21 @@ def test_raw_response_can_be_viewed_and_copied(qtbot, window):
     dialog.close()
 
 
+def test_double_clicking_a_row_selects_its_value_in_the_raw_response(qtbot, window, sandbox):
+    sandbox.set_faults({"lowercase-keys"})
+    press_start(qtbot, window)
+    rect = window.table.visualRect(window.model.index(0, 2))
+    # QTest's double click alone does not emit doubleClicked: the view wants the press first.
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    from inspector.ui.raw_json_dialog import RawJsonDialog
+
+    qtbot.waitUntil(lambda: window.findChild(RawJsonDialog) is not None)
+    dialog = window.findChild(RawJsonDialog)
+    assert dialog.editor.textCursor().selectedText() == '"crmCustomerid": '
+    dialog.close()
+
+
 def test_oversized_attributes_are_refused_before_anything_is_sent(qtbot, window):
     window.form.add_attribute("notes", "é" * 1100)
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
