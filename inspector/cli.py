@@ -22,10 +22,19 @@ def _attribute(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _fault_names() -> list[str]:
+def _add_fault_option(parser: argparse.ArgumentParser, dest: str) -> None:
     from inspector.sandbox import FAULTS
 
-    return sorted(FAULTS)
+    names = sorted(FAULTS)
+    parser.add_argument(
+        "--sandbox-fault",
+        dest=dest,
+        action="append",
+        default=[],
+        choices=names,
+        metavar="NAME",
+        help="make the sandbox org misbehave this way (repeatable): " + ", ".join(names),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,16 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"inspector {__version__}")
     parser.add_argument("--debug", action="store_true", help="log everything to stderr")
-    faults = _fault_names()
-    fault_help = "make the sandbox org misbehave this way (repeatable): " + ", ".join(faults)
-    parser.add_argument(
-        "--sandbox-fault",
-        action="append",
-        default=[],
-        choices=faults,
-        metavar="NAME",
-        help=fault_help,
-    )
+    _add_fault_option(parser, "sandbox_fault")
     commands = parser.add_subparsers(dest="command")
 
     verify = commands.add_parser("verify", help="one verification through the guest API")
@@ -59,29 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="another custom attribute (repeatable)",
     )
-    verify.add_argument(
-        "--sandbox-fault",
-        dest="verify_faults",
-        action="append",
-        default=[],
-        choices=faults,
-        metavar="NAME",
-        help=fault_help,
-    )
+    _add_fault_option(verify, "verify_faults")
     verify.add_argument("--timeout", type=float, default=20.0, help="seconds (default 20)")
     verify.add_argument("--json", action="store_true", help="print one JSON object")
 
     sandbox = commands.add_parser("sandbox", help="serve the sandbox org until Ctrl-C")
     sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    sandbox.add_argument(
-        "--sandbox-fault",
-        dest="sandbox_faults",
-        action="append",
-        default=[],
-        choices=faults,
-        metavar="NAME",
-        help=fault_help,
-    )
+    _add_fault_option(sandbox, "sandbox_faults")
     sandbox.add_argument("--json", action="store_true", help="print the connection as JSON")
     return parser
 
