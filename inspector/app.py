@@ -86,7 +86,8 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        return loop.run_until_complete(_gui_main(list(faults)))
+        status: int = loop.run_until_complete(_gui_main(list(faults)))
+    return status
 
 
 async def _gui_main(faults: list[str]) -> int:

@@ -35,8 +35,9 @@ KNOWN_EVENTS = frozenset(
 class PageBridge(QObject):
     """Signals: `command(dict)` to the page; `event_received(str, dict)` from it."""
 
-    command = Signal("QVariantMap")
-    event_received = Signal(str, "QVariantMap")
+    # QWebChannel hands JS objects over as QVariantMap; the PySide stubs only know types.
+    command = Signal("QVariantMap")  # type: ignore[arg-type]
+    event_received = Signal(str, "QVariantMap")  # type: ignore[arg-type]
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -87,7 +87,7 @@ class ChatView(QWidget):
         page_event(str, dict): an event the chat page posted through the bridge.
     """
 
-    page_event = Signal(str, "QVariantMap")
+    page_event = Signal(str, "QVariantMap")  # type: ignore[arg-type]
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

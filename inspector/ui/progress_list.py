@@ -46,7 +46,4 @@ class ProgressList(QTreeWidget):
 
     def step_texts(self) -> list[str]:
         """What the list shows, one line per step (tests read it as a user would)."""
-        return [
-            " | ".join(self.topLevelItem(i).text(c) for c in range(3))
-            for i in range(self.topLevelItemCount())
-        ]
+        return [" | ".join(item.text(c) for c in range(3)) for item in self._items.values()]

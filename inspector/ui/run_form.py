@@ -77,10 +77,11 @@ class RunForm(QWidget):
     def add_attribute(self, key: str, value: str) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(key))
+        key_item = QTableWidgetItem(key)
+        self.table.setItem(row, 0, key_item)
         self.table.setItem(row, 1, QTableWidgetItem(value))
         if not key:
-            self.table.editItem(self.table.item(row, 0))
+            self.table.editItem(key_item)
 
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
