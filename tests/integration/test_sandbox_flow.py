@@ -12,7 +12,6 @@ import re
 import time
 import uuid
 from contextlib import AsyncExitStack
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -26,16 +25,9 @@ from inspector.sandbox import (
     SANDBOX_ORIGIN,
     SandboxOrg,
 )
+from tests.recorded import recorded
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "genesys-examples"
 ATTRIBUTES = {"crmCustomerId": "C-1024", "source": "sandbox-test", "größe": "groß ✓"}
-
-
-def example(name: str) -> Any:
-    path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"genesys example {name} not found next to the checkout")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 class Chat:
@@ -172,7 +164,7 @@ async def test_details_resolve_the_echo_id_at_once(chat):
     echo = await chat.say("Hello world", ATTRIBUTES)
     response = await chat.api.get(f"/api/v2/conversations/messages/{echo['body']['id']}/details")
     body = response.json()
-    expected = example("platform/MessageData.json")
+    expected = recorded("platform/MessageData.json")
     assert response.status_code == 200
     assert set(body) == set(expected)
     assert set(body["normalizedMessage"]) <= set(expected["normalizedMessage"])
@@ -197,7 +189,7 @@ async def test_conversation_has_the_example_fields_and_no_participant_state(chat
     conversation_id = await chat.conversation_id(echo["body"]["id"])
     await chat.poll_attributes(conversation_id)
     body = await chat.conversation(conversation_id)
-    expected = example("platform/Conversation.webmessaging.json")
+    expected = recorded("platform/Conversation.webmessaging.json")
     assert set(body) <= set(expected) | {"endTime"}
     participants = body["participants"]
     assert set().union(*map(set, participants)) <= keys_of(expected["participants"])
@@ -237,7 +229,7 @@ async def test_message_conversation_participants_have_state(chat):
     await chat.poll_attributes(conversation_id)
     response = await chat.api.get(f"/api/v2/conversations/messages/{conversation_id}")
     body = response.json()
-    expected = example("platform/MessageConversation.json")
+    expected = recorded("platform/MessageConversation.json")
     assert response.status_code == 200
     assert set(body) <= set(expected)
     assert keys_of(body["participants"]) <= keys_of(expected["participants"])
@@ -267,7 +259,7 @@ async def test_later_messages_merge_attributes_and_get_a_short_reply(chat):
 async def test_bot_reply_shape(chat):
     await chat.say("hi")
     frame = await chat.outbound()
-    expected = example("guest/StructuredMessage.outbound-text.json")
+    expected = recorded("guest/StructuredMessage.outbound-text.json")
     assert set(frame) == set(expected)
     body = frame["body"]
     assert set(body) == set(expected["body"])
@@ -278,17 +270,17 @@ async def test_bot_reply_shape(chat):
 
 
 async def test_deprecated_top_level_channel_is_accepted(chat):
-    request = example("guest/onMessage.request.top-level-channel.ovotech.json")
+    request = recorded("guest/onMessage.request.top-level-channel.ovotech.json")
     echo = await chat.send(request)
     conversation_id = await chat.conversation_id(echo["body"]["id"])
     assert await chat.poll_attributes(conversation_id) == {"test": "test-value"}
 
 
 async def test_presence_join_with_attributes_starts_the_conversation(chat):
-    request = example("guest/onMessage.request.autostart-presence-join-with-customAttributes.json")
+    request = recorded("guest/onMessage.request.autostart-presence-join-with-customAttributes.json")
     echo = await chat.send(request)
     body = echo["body"]
-    assert set(body) == set(example("guest/event-presence-join.json")["body"])
+    assert set(body) == set(recorded("guest/event-presence-join.json")["body"])
     assert body["type"] == "Event" and body["direction"] == "Inbound"
     assert body["events"] == [{"eventType": "Presence", "presence": {"type": "Join"}}]
     conversation_id = await chat.conversation_id(body["id"])
@@ -380,7 +372,7 @@ async def test_no_details_permission_fault_is_403_before_the_lookup(fast_org, ch
         response = await chat.api.get(f"/api/v2/conversations/messages/{message_id}/details")
         body = response.json()
         assert response.status_code == 403
-        assert set(body) == set(example("platform/ErrorBody-403-missing-any-permissions.json"))
+        assert set(body) == set(recorded("platform/ErrorBody-403-missing-any-permissions.json"))
         assert body["code"] == "missing.any.permissions"
 
 
@@ -390,7 +382,7 @@ async def test_rate_limit_fault_answers_429_with_retry_after(fast_org, chat):
     first = await chat.api.get(path)
     assert first.status_code == 429
     assert first.headers["Retry-After"] == "1"
-    assert set(first.json()) == set(example("platform/ErrorBody-429.json"))
+    assert set(first.json()) == set(recorded("platform/ErrorBody-429.json"))
     assert first.json()["code"] == "too.many.requests.retry.after"
     assert (await chat.api.get(path)).status_code == 200
 
@@ -427,7 +419,7 @@ async def test_disconnecting_the_customer_ends_the_chat_and_tells_the_guest(chat
     )
     assert response.status_code == 202
     event = await chat.receive()
-    expected = example("guest/event-presence-disconnect.json")
+    expected = recorded("guest/event-presence-disconnect.json")
     assert set(event["body"]) == set(expected["body"])
     assert event["body"]["events"] == expected["body"]["events"]
     assert event["body"]["direction"] == "Outbound"
@@ -444,14 +436,14 @@ async def test_participant_attribute_search_finds_by_conversation_id_only(chat):
     echo = await chat.say("hi", {"runId": "run-42"})
     conversation_id = await chat.conversation_id(echo["body"]["id"])
     await chat.poll_attributes(conversation_id)
-    request = example("platform/attributes-search.request.json")
+    request = recorded("platform/attributes-search.request.json")
     request["query"][0]["values"] = [conversation_id]
     response = await chat.api.post(
         "/api/v2/conversations/participants/attributes/search", json=request
     )
     assert response.status_code == 200
     [row] = response.json()["results"]
-    expected_row = example("platform/attributes-search.response.json")["results"][0]
+    expected_row = recorded("platform/attributes-search.response.json")["results"][0]
     assert set(row) <= set(expected_row)
     assert row["conversationId"] == conversation_id
     customer = next(p for p in row["participantData"] if p["participantPurpose"] == "customer")

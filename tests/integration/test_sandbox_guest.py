@@ -6,23 +6,15 @@ import asyncio
 import json
 import re
 import uuid
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
 from inspector.sandbox import SANDBOX_DEPLOYMENT_ID, SANDBOX_ORIGIN, SandboxOrg
+from tests.recorded import recorded
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "genesys-examples"
 DASHED_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def example(name: str) -> Any:
-    path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"genesys example {name} not found next to the checkout")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -84,7 +76,7 @@ def text_message(token: str, text: str, attributes: dict[str, str] | None = None
 
 
 async def test_configure_session_answers_a_full_session_response(ws):
-    request = example("guest/configureSession.request.json")
+    request = recorded("guest/configureSession.request.json")
     request.update(token=str(uuid.uuid4()), deploymentId=SANDBOX_DEPLOYMENT_ID)
     await ws.send_json(request)
     frame = await receive(ws)
@@ -92,7 +84,7 @@ async def test_configure_session_answers_a_full_session_response(ws):
     assert (frame["type"], frame["class"], frame["code"]) == ("response", "SessionResponse", 200)
     assert frame["tracingId"] == "tracing_id"
     body = frame["body"]
-    allowed = set(example("guest/SessionResponse.json")["body"]) | {
+    allowed = set(recorded("guest/SessionResponse.json")["body"]) | {
         "durationSeconds",
         "expirationDate",
     }
@@ -141,7 +133,7 @@ async def test_on_message_before_configure_session_is_4007(ws):
 async def test_malformed_or_unknown_action_is_400_request_failed(ws, raw):
     await ws.send_str(raw)
     frame = await receive(ws)
-    assert frame == example("guest/error-400-request-failed.json")
+    assert frame == recorded("guest/error-400-request-failed.json")
 
 
 async def test_errors_copy_the_tracing_id(ws):
@@ -155,7 +147,7 @@ async def test_custom_attributes_over_2048_utf8_bytes_are_4013_and_refused(ws, o
     # 1 + 1024 * 2 = 2049 bytes in UTF-8 although only 1025 characters.
     await ws.send_json(text_message(token, "too big", {"k": "é" * 1024}))
     frame = await receive(ws)
-    expected = example("guest/error-custom-attributes-too-large-4013.json")
+    expected = recorded("guest/error-custom-attributes-too-large-4013.json")
     assert frame.pop("tracingId")
     assert frame == expected
     await nothing_arrives(ws, 0.3)  # no echo, no bot reply: the message was not accepted
@@ -178,19 +170,19 @@ async def test_custom_attributes_must_be_a_flat_map(ws):
 
 async def test_typing_and_presence_clear_are_feature_gated_403(ws):
     token = await configure(ws)
-    typing = example("guest/typing.request.json")
+    typing = recorded("guest/typing.request.json")
     typing["token"] = token
     await ws.send_json(typing)
     assert await receive(ws) == {
-        **example("guest/error-403-typing-feature-toggle.json"),
+        **recorded("guest/error-403-typing-feature-toggle.json"),
         "tracingId": "tracing_id",
     }
-    clear = example("guest/onMessage.request.presence-clear.json")
+    clear = recorded("guest/onMessage.request.presence-clear.json")
     clear["token"] = token
     await ws.send_json(clear)
     frame = await receive(ws)
     assert frame["code"] == 403
-    assert frame["body"] == example("guest/error-403-presence-clear-not-supported.json")["body"]
+    assert frame["body"] == recorded("guest/error-403-presence-clear-not-supported.json")["body"]
 
 
 async def test_too_many_messages_per_second_is_the_429_frame(ws):
@@ -200,7 +192,7 @@ async def test_too_many_messages_per_second_is_the_429_frame(ws):
     frames = [await receive(ws) for _ in range(11)]
     limited = [f for f in frames if f["class"] == "TooManyRequestsErrorMessage"]
     assert len(limited) == 1
-    expected = example("guest/error-too-many-requests-4029.json")
+    expected = recorded("guest/error-too-many-requests-4029.json")
     assert limited[0]["code"] == 429
     assert set(limited[0]["body"]) == set(expected["body"])
     assert limited[0]["body"]["errorCode"] == 4029
@@ -213,7 +205,7 @@ async def _refused(session: aiohttp.ClientSession, url: str, origin: str | None)
     kwargs = {"origin": origin} if origin else {}
     async with session.ws_connect(url, **kwargs) as ws:
         frame = await receive(ws)
-        assert frame == example("guest/error-403-http-authorization.json")
+        assert frame == recorded("guest/error-403-http-authorization.json")
         closing = await ws.receive(timeout=3)
         assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
         assert ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
@@ -244,10 +236,10 @@ async def test_origin_host_is_compared_without_scheme_port_or_case(org, session,
 # --- other actions ----------------------------------------------------------------------------
 
 
-async def test_echo_answers_like_the_example(ws):
-    await ws.send_json(example("guest/echo.request.json"))
+async def test_echo_answers_like_the_recorded(ws):
+    await ws.send_json(recorded("guest/echo.request.json"))
     frame = await receive(ws)
-    expected = example("guest/echo.response.json")
+    expected = recorded("guest/echo.response.json")
     assert set(frame) == set(expected)
     assert (frame["type"], frame["class"], frame["tracingId"]) == (
         "response",
@@ -259,11 +251,11 @@ async def test_echo_answers_like_the_example(ws):
 
 
 async def test_get_configuration(ws):
-    request = example("guest/getConfiguration.request.json")
+    request = recorded("guest/getConfiguration.request.json")
     request.update(token=str(uuid.uuid4()), deploymentId=SANDBOX_DEPLOYMENT_ID)
     await ws.send_json(request)
     frame = await receive(ws)
-    expected = example("guest/getConfiguration.response.json")
+    expected = recorded("guest/getConfiguration.response.json")
     assert set(frame) == set(expected)
     assert frame["class"] == "GetConfigurationResponse"
     assert set(frame["body"]) == set(expected["body"])
@@ -281,15 +273,15 @@ async def test_close_session_answers_then_closes_every_connection(org, session, 
     token = await configure(ws)
     async with session.ws_connect(socket_url(org), origin=SANDBOX_ORIGIN) as other_tab:
         await configure(other_tab, token)
-        request = example("guest/closeSession.request.json")
+        request = recorded("guest/closeSession.request.json")
         request["token"] = token
         await ws.send_json(request)
         response = await receive(ws)
         assert response == {
-            **example("guest/closeSession.response.official-wiremock-mock.SessionResponse.json"),
+            **recorded("guest/closeSession.response.official-wiremock-mock.SessionResponse.json"),
             "tracingId": "tracing_id",
         }
-        closed_event = example("guest/closeSession.response.ConnectionClosedEvent.json")
+        closed_event = recorded("guest/closeSession.response.ConnectionClosedEvent.json")
         assert await receive(ws) == closed_event
         assert await receive(other_tab) == closed_event
         for sock in (ws, other_tab):
@@ -306,11 +298,11 @@ async def test_close_session_answers_then_closes_every_connection(org, session, 
 
 async def test_inbound_echo_shape(ws):
     token = await configure(ws)
-    request = example("guest/onMessage.request.text-only.json")
+    request = recorded("guest/onMessage.request.text-only.json")
     request["token"] = token
     await ws.send_json(request)
     frame = await receive(ws)
-    expected = example("guest/StructuredMessage.inbound-echo.ovotech.json")
+    expected = recorded("guest/StructuredMessage.inbound-echo.ovotech.json")
     assert set(frame) == set(expected) | {"tracingId"}
     assert frame["tracingId"] == "tracing_id"
     assert (frame["type"], frame["class"], frame["code"]) == ("message", "StructuredMessage", 200)

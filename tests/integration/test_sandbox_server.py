@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,16 +20,9 @@ from inspector.sandbox import (
     SandboxOrg,
     serve,
 )
+from tests.recorded import recorded
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "genesys-examples"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-
-
-def example(name: str) -> Any:
-    path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"genesys example {name} not found next to the checkout")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -63,7 +55,7 @@ async def auth(client):
 # --- OAuth ------------------------------------------------------------------------------------
 
 
-async def test_client_credentials_token_is_snake_case_like_the_example(client):
+async def test_client_credentials_token_is_snake_case_like_the_recorded(client):
     response = await client.post(
         "/oauth/token",
         auth=(SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET),
@@ -71,7 +63,7 @@ async def test_client_credentials_token_is_snake_case_like_the_example(client):
     )
     body = response.json()
     assert response.status_code == 200
-    assert set(body) == set(example("platform/oauth-token-response.json"))
+    assert set(body) == set(recorded("platform/oauth-token-response.json"))
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 86399
     assert len(body["access_token"]) >= 32
@@ -109,7 +101,7 @@ async def test_other_grant_type_is_400_unsupported(client):
 async def test_api_without_token_is_401_authentication_required(client, org):
     response = await client.get(f"/api/v2/webdeployments/deployments/{SANDBOX_DEPLOYMENT_ID}")
     body = response.json()
-    expected = example("platform/ErrorBody-401-authentication-required.json")
+    expected = recorded("platform/ErrorBody-401-authentication-required.json")
     assert response.status_code == 401
     assert set(body) == set(expected)
     assert body["code"] == "authentication.required"
@@ -126,7 +118,7 @@ async def test_unknown_token_is_401_bad_credentials(client):
     )
     body = response.json()
     assert response.status_code == 401
-    assert set(body) == set(example("platform/ErrorBody-401.json"))
+    assert set(body) == set(recorded("platform/ErrorBody-401.json"))
     assert body["code"] == "bad.credentials"
     assert body["message"] == "Invalid login credentials."
 
@@ -200,10 +192,10 @@ async def test_api_responses_carry_correlation_and_rate_limit_headers(client, au
         "/api/v2/no/such/path",
     ],
 )
-async def test_unknown_ids_are_404_error_bodies_like_the_example(client, auth, path):
+async def test_unknown_ids_are_404_error_bodies_like_the_recorded(client, auth, path):
     response = await client.get(path, headers=auth)
     body = response.json()
-    expected = example("platform/ErrorBody-404.json")
+    expected = recorded("platform/ErrorBody-404.json")
     assert response.status_code == 404
     assert set(body) == set(expected)
     assert (body["status"], body["code"], body["message"]) == (
@@ -230,7 +222,7 @@ async def test_web_deployment_has_exactly_the_example_fields(client, auth, org):
         f"/api/v2/webdeployments/deployments/{SANDBOX_DEPLOYMENT_ID}", headers=auth
     )
     body = response.json()
-    expected = example("platform/WebDeployment.json")
+    expected = recorded("platform/WebDeployment.json")
     assert response.status_code == 200
     assert set(body) == set(expected)
     for nested in ("flow", "configuration", "lastModifiedUser"):
@@ -266,9 +258,9 @@ async def test_public_config_json_points_at_the_sandbox(client, org):
     assert endpoint == f"ws://127.0.0.1:{org.port}"
     assert isinstance(body["version"], str)
     configs = [
-        example("platform/deployment-config.json"),
-        example("platform/deployment-config.official-wiremock-mock.json"),
-        example("platform/deployment-config.with-notifications.json"),
+        recorded("platform/deployment-config.json"),
+        recorded("platform/deployment-config.official-wiremock-mock.json"),
+        recorded("platform/deployment-config.with-notifications.json"),
     ]
     for path in [(), ("messenger",), ("messenger", "apps", "conversations")]:
         node: Any = body

@@ -6,7 +6,6 @@ import asyncio
 import base64
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,8 +19,8 @@ from inspector.genesys import (
     PlatformClient,
     ResponseFormatError,
 )
+from tests.recorded import RECORDED
 
-RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
 ENDPOINTS = OrgEndpoints.for_environment("prod")
 CLIENT_ID = "client-id-1"
 SECRET = "s3cret-value-never-logged"

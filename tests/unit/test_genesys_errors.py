@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import httpx
 import pytest
 from hypothesis import given
@@ -21,12 +17,7 @@ from inspector.genesys import (
     RequestTimeout,
     ResponseFormatError,
 )
-
-RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
-
-
-def recorded(name: str) -> Any:
-    return json.loads((RECORDED / name).read_text(encoding="utf-8"))
+from tests.recorded import RECORDED, recorded
 
 
 def response(status: int, content: bytes, headers: dict[str, str] | None = None) -> httpx.Response:

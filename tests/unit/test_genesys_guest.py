@@ -11,7 +11,6 @@ import logging
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -27,8 +26,8 @@ from inspector.genesys import (
     OrgEndpoints,
     RequestTimeout,
 )
+from tests.recorded import RECORDED
 
-RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
 DEPLOYMENT_ID = "df2ad262-7fe2-4fb2-9a83-e34be463713a"
 ORIGIN = "https://shop.example.com"
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,13 +19,7 @@ from inspector.genesys import (
     SessionInfo,
     WebDeployment,
 )
-
-RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
-
-
-def recorded(name: str) -> Any:
-    return json.loads((RECORDED / name).read_text(encoding="utf-8"))
-
+from tests.recorded import RECORDED, recorded
 
 CONVERSATION_ID = "6f0c2b1e-8f5a-4f43-9d58-2c3a0f4b1a10"
 CUSTOMER_ATTRIBUTES = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,8 +18,8 @@ from inspector.genesys import (
     RequestTimeout,
     ResponseFormatError,
 )
+from tests.recorded import RECORDED
 
-RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
 PROD = OrgEndpoints.for_environment("prod")
 CONVERSATION_ID = "6f0c2b1e-8f5a-4f43-9d58-2c3a0f4b1a10"
 DEPLOYMENT_ID = "df2ad262-7fe2-4fb2-9a83-e34be463713a"
