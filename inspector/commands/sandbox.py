@@ -1,0 +1,34 @@
+"""`inspector sandbox`: serve the sandbox org for other clients until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from inspector.commands import EXIT_ERROR, add_fault_option
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("sandbox", help="serve the sandbox org until Ctrl-C")
+    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    add_fault_option(parser, "sandbox_faults")
+    parser.add_argument("--json", action="store_true", help="print the connection as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from inspector.sandbox import serve
+
+    faults = args.sandbox_fault + args.sandbox_faults
+    try:
+        asyncio.run(serve(args.port, faults=faults, json_output=args.json))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"inspector sandbox: cannot listen on port {args.port}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0

@@ -1,0 +1,58 @@
+"""`inspector verify`: one verification through the guest API, as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, add_fault_option
+
+__all__ = ["register"]
+
+
+def _attribute(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("verify", help="one verification through the guest API")
+    parser.add_argument("--crm-id", required=True, help="the CRM id to send")
+    parser.add_argument("--crm-key", default="crmCustomerId", help="attribute name of the CRM id")
+    parser.add_argument(
+        "--attr",
+        action="append",
+        default=[],
+        type=_attribute,
+        metavar="KEY=VALUE",
+        help="another custom attribute (repeatable)",
+    )
+    add_fault_option(parser, "verify_faults")
+    parser.add_argument("--timeout", type=float, default=20.0, help="seconds (default 20)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from inspector.app import verify_headless
+    from inspector.core import Verdict, VerificationRequest
+    from inspector.core.text_report import format_result
+
+    attributes = dict(args.attr)
+    if len(attributes) != len(args.attr) or args.crm_key in attributes:
+        print("inspector verify: each attribute name may be given once", file=sys.stderr)
+        return EXIT_ERROR
+    request = VerificationRequest(
+        crm_id=args.crm_id, attributes=attributes, crm_key=args.crm_key, timeout=args.timeout
+    )
+    result = asyncio.run(verify_headless(request, faults=args.sandbox_fault + args.verify_faults))
+    if args.json:
+        print(json.dumps(result.to_json_dict(), ensure_ascii=False))
+    else:
+        print(format_result(result))
+    return {Verdict.PASS: EXIT_PASS, Verdict.FAIL: EXIT_FAIL}.get(result.verdict, EXIT_ERROR)
