@@ -17,9 +17,12 @@ from inspector.core.diff import (
     summarize,
     verdict_for_rows,
 )
-from inspector.core.verification import (
+from inspector.core.run_types import (
+    RUN_ID_KEY,
     Launcher,
     PlatformReader,
+    Preflight,
+    PreflightFinding,
     ReadBack,
     StepError,
     StepEvent,
@@ -27,16 +30,20 @@ from inspector.core.verification import (
     StepTiming,
     VerificationRequest,
     VerificationResult,
-    run_verification,
 )
+from inspector.core.verification import STEP_LABELS, run_verification
 
 __all__ = [
     "DEFAULT_CRM_KEY",
     "MAX_CUSTOM_DATA_BYTES",
+    "RUN_ID_KEY",
+    "STEP_LABELS",
     "AttributeProblem",
     "Diagnosis",
     "Launcher",
     "PlatformReader",
+    "Preflight",
+    "PreflightFinding",
     "ReadBack",
     "Row",
     "RowStatus",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inspector.core.verification import VerificationResult
+from inspector.core.run_types import VerificationResult
 
 __all__ = ["format_result"]
 

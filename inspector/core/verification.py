@@ -10,169 +10,43 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
-from inspector.core.attributes import DEFAULT_CRM_KEY, MAX_CUSTOM_DATA_BYTES, validate_attributes
+from inspector.core.attributes import validate_attributes
 from inspector.core.diagnoses import Diagnosis, diagnose_rows
 from inspector.core.diff import Row, Verdict, diff_attributes, summarize, verdict_for_rows
+from inspector.core.polling import Poller
+from inspector.core.run_types import (
+    Launcher,
+    PlatformReader,
+    Preflight,
+    Sleep,
+    StepCallback,
+    StepError,
+    StepEvent,
+    StepState,
+    StepTiming,
+    VerificationRequest,
+    VerificationResult,
+)
 
-__all__ = [
-    "Launcher",
-    "PlatformReader",
-    "ReadBack",
-    "StepError",
-    "StepEvent",
-    "StepState",
-    "StepTiming",
-    "VerificationRequest",
-    "VerificationResult",
-    "run_verification",
-]
+__all__ = ["STEP_LABELS", "run_verification"]
 
 log = logging.getLogger("inspector.core")
 
 T = TypeVar("T")
 
-
-class StepError(Exception):
-    """A step failed for a reason the user can act on (the adapters translate client errors).
-
-    `retryable` marks answers that may change with time, such as a 404 for a conversation
-    the platform has not indexed yet.
-    """
-
-    def __init__(self, message: str, *, code: str = "error", retryable: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.retryable = retryable
-
-
-@dataclass(frozen=True)
-class ReadBack:
-    """The customer participant's attributes with the raw response they were read from."""
-
-    attributes: Mapping[str, str]
-    raw: Mapping[str, Any]
-    source: str
-    attributes_path: str | None
-    participant_id: str | None
-
-
-class Launcher(Protocol):
-    """Starts the chat the way a website would and reports the first inbound message id."""
-
-    async def connect(self) -> None: ...
-
-    async def send_first_message(self, text: str, attributes: Mapping[str, str]) -> str: ...
-
-    async def close(self) -> None: ...
-
-
-class PlatformReader(Protocol):
-    """Reads the conversation back through the Platform API."""
-
-    async def conversation_id_for_message(self, message_id: str) -> str: ...
-
-    async def read_customer_attributes(self, conversation_id: str) -> ReadBack: ...
-
-
-@dataclass(frozen=True)
-class VerificationRequest:
-    crm_id: str
-    attributes: Mapping[str, str] = field(default_factory=dict)
-    crm_key: str = DEFAULT_CRM_KEY
-    first_message: str = "Hello, I need help with my order."
-    timeout: float = 20.0
-    max_custom_data_bytes: int = MAX_CUSTOM_DATA_BYTES
-
-    def sent_attributes(self) -> dict[str, str]:
-        """The CRM id first, then the other attributes, as the website sets them."""
-        sent = {self.crm_key: self.crm_id}
-        sent.update(self.attributes)
-        return sent
-
-
-class StepState(StrEnum):
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class StepEvent:
-    name: str
-    label: str
-    state: StepState
-    ms: float | None = None
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class StepTiming:
-    name: str
-    label: str
-    ms: float
-    detail: str = ""
-    ok: bool = True
-
-
-@dataclass(frozen=True)
-class VerificationResult:
-    verdict: Verdict
-    summary: str
-    sent: Mapping[str, str]
-    rows: tuple[Row, ...] = ()
-    steps: tuple[StepTiming, ...] = ()
-    diagnoses: tuple[Diagnosis, ...] = ()
-    message_id: str | None = None
-    conversation_id: str | None = None
-    raw: Mapping[str, Any] | None = None
-    raw_source: str | None = None
-    error: str | None = None
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The `--json` contract: verdict, conversationId, rows, steps, diagnoses."""
-        return {
-            "verdict": self.verdict.value,
-            "summary": self.summary,
-            "conversationId": self.conversation_id,
-            "messageId": self.message_id,
-            "rows": [
-                {
-                    "key": r.key,
-                    "sent": r.sent,
-                    "received": r.received,
-                    "status": r.status.value,
-                    "receivedKey": r.received_key,
-                    "source": r.source,
-                }
-                for r in self.rows
-            ],
-            "steps": [{"name": s.name, "ms": round(s.ms, 1), "ok": s.ok} for s in self.steps],
-            "diagnoses": [
-                {"code": d.code, "message": d.message, "fix": d.fix} for d in self.diagnoses
-            ],
-            "error": self.error,
-            "rawSource": self.raw_source,
-        }
-
-
-StepCallback = Callable[[StepEvent], None]
-Sleep = Callable[[float], Awaitable[None]]
-
-# Attributes usually land within a second of the first message; a gentle backoff finds them
-# soon after without spending the org's rate budget (about 300 requests a minute per token).
-POLL_GROWTH = 1.5
-
 STEP_LABELS = {
+    "preflight": "Check the deployment",
     "connect": "Connect the chat",
     "send": "Send the first message",
     "resolve": "Find the conversation",
     "read": "Read the customer's attributes",
+    "cleanup": "End the test conversation",
 }
+
+# Codes after which the run-id search is worth trying instead of failing the lookup.
+_FALLBACK_CODES = frozenset({"permission-missing", "timeout", "not-found"})
 
 
 async def run_verification(
@@ -180,6 +54,7 @@ async def run_verification(
     launcher: Launcher,
     platform: PlatformReader,
     *,
+    preflight: Preflight | None = None,
     on_step: StepCallback | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Sleep = asyncio.sleep,
@@ -196,8 +71,14 @@ async def run_verification(
             "The attributes were not sent: " + problems[0].message,
             diagnoses=[Diagnosis(p.code, p.message) for p in problems],
         )
-    deadline = clock() + request.timeout
+    poller = Poller(clock() + request.timeout, clock, sleep, poll_initial, poll_max)
     try:
+        if preflight is not None:
+            refused = await run.step(
+                "preflight", run.preflight(preflight, sent), detail=lambda _: run.preflight_detail
+            )
+            if refused is not None:
+                return refused
         await run.step("connect", launcher.connect())
         message_id = await run.step(
             "send",
@@ -205,27 +86,14 @@ async def run_verification(
             detail=lambda m: f"message id {m}",
         )
         run.message_id = message_id
-
-        async def resolve() -> str:
-            return await _poll_retryable(
-                lambda: platform.conversation_id_for_message(message_id),
-                deadline,
-                clock,
-                sleep,
-                poll_initial,
-                poll_max,
-            )
-
-        conversation_id = await run.step("resolve", resolve(), detail=lambda c: f"conversation {c}")
+        conversation_id = await run.step(
+            "resolve", run.resolve(platform, poller, message_id), detail=run.lookup_detail
+        )
         run.conversation_id = conversation_id
-
-        async def read() -> ReadBack:
-            return await _read_until_present(
-                platform, conversation_id, sent, deadline, clock, sleep, poll_initial, poll_max
-            )
-
         readback = await run.step(
-            "read", read(), detail=lambda r: f"{len(r.attributes)} attributes on the participant"
+            "read",
+            poller.read_until_present(platform, conversation_id, sent),
+            detail=lambda r: f"{len(r.attributes)} attributes on the participant",
         )
     except StepError as exc:
         return run.result(Verdict.ERROR, exc.message, diagnoses=[Diagnosis(exc.code, exc.message)])
@@ -243,15 +111,16 @@ async def run_verification(
         except Exception:
             log.warning("Closing the chat failed", exc_info=True)
 
+    if request.cleanup and readback.participant_id is not None:
+        await run.cleanup(platform, conversation_id, readback.participant_id)
     prefix = f"{readback.attributes_path}" if readback.attributes_path else None
     rows = diff_attributes(sent, readback.attributes, source_prefix=prefix)
-    verdict = verdict_for_rows(rows)
     diagnoses = diagnose_rows(rows, sent, max_bytes=request.max_custom_data_bytes)
     return run.result(
-        verdict,
+        verdict_for_rows(rows),
         summarize(rows),
         rows=rows,
-        diagnoses=diagnoses,
+        diagnoses=[*run.notes, *diagnoses],
         raw=readback.raw,
         raw_source=readback.source,
     )
@@ -270,6 +139,10 @@ class _Run:
         self.current = ""
         self.message_id: str | None = None
         self.conversation_id: str | None = None
+        self.lookup: str | None = None
+        self.preflight_detail = ""
+        # Findings that do not change the verdict but belong in the report.
+        self.notes: list[Diagnosis] = []
 
     def _emit(self, event: StepEvent) -> None:
         if self.on_step is not None:
@@ -299,6 +172,65 @@ class _Run:
         self._emit(StepEvent(name, label, StepState.DONE, ms, text))
         return value
 
+    async def preflight(
+        self, check: Preflight, sent: Mapping[str, str]
+    ) -> VerificationResult | None:
+        """Refuse to start on a failed check unless forced; a forced run keeps them as notes."""
+        findings = await check(sent)
+        failed = [Diagnosis(f.code, f.message) for f in findings if not f.ok]
+        self.preflight_detail = f"{len(findings) - len(failed)} of {len(findings)} checks passed"
+        if not failed:
+            return None
+        if self.request.force:
+            self.preflight_detail += "; started anyway"
+            self.notes += failed
+            return None
+        summary = f"Not started: {failed[0].message}"
+        if len(failed) > 1:
+            summary += f" (and {len(failed) - 1} more pre-flight problems)"
+        return self.result(Verdict.ERROR, summary, diagnoses=failed, preflight_refused=True)
+
+    async def resolve(self, platform: PlatformReader, poller: Poller, message_id: str) -> str:
+        """Message details first; the run-id search when that is refused or not ready."""
+        run_id = self.request.run_id
+        details_poller = poller if run_id is None else poller.within(self.request.timeout / 3)
+        try:
+            found = await details_poller.retry(
+                lambda: platform.conversation_id_for_message(message_id)
+            )
+        except StepError as exc:
+            if run_id is None or exc.code not in _FALLBACK_CODES:
+                raise
+            log.info("Message details lookup failed (%s); searching by run id", exc.message)
+            found = await poller.retry(lambda: platform.find_conversation_by_run_id(run_id))
+            self.lookup = "run-id search"
+            self.notes.append(
+                Diagnosis(
+                    "lookup-fallback",
+                    f"Found by the {run_id!r} run-id search: the message-details lookup "
+                    f"failed ({exc.message}).",
+                )
+            )
+            return found
+        self.lookup = "message details"
+        return found
+
+    def lookup_detail(self, conversation_id: str) -> str:
+        return f"conversation {conversation_id} (via {self.lookup})"
+
+    async def cleanup(
+        self, platform: PlatformReader, conversation_id: str, participant: str
+    ) -> None:
+        """End the test chat so it does not wait in a queue; a failure never changes the verdict."""
+        try:
+            await self.step(
+                "cleanup",
+                platform.end_conversation(conversation_id, participant),
+                detail=lambda _: "customer disconnected",
+            )
+        except StepError as exc:
+            self.notes.append(Diagnosis("cleanup-failed", exc.message))
+
     def result(
         self,
         verdict: Verdict,
@@ -308,6 +240,7 @@ class _Run:
         diagnoses: list[Diagnosis] | tuple[Diagnosis, ...] = (),
         raw: Mapping[str, Any] | None = None,
         raw_source: str | None = None,
+        preflight_refused: bool = False,
     ) -> VerificationResult:
         return VerificationResult(
             verdict=verdict,
@@ -318,65 +251,9 @@ class _Run:
             diagnoses=tuple(diagnoses),
             message_id=self.message_id,
             conversation_id=self.conversation_id,
+            lookup=self.lookup,
             raw=raw,
             raw_source=raw_source,
             error=summary if verdict is Verdict.ERROR else None,
+            preflight_refused=preflight_refused,
         )
-
-
-async def _poll_retryable(
-    attempt: Callable[[], Awaitable[T]],
-    deadline: float,
-    clock: Callable[[], float],
-    sleep: Sleep,
-    initial: float,
-    maximum: float,
-) -> T:
-    """Retry answers that may change with time (StepError.retryable) with backoff until deadline."""
-    delay = initial
-    while True:
-        try:
-            return await attempt()
-        except StepError as exc:
-            if not exc.retryable or clock() + delay > deadline:
-                if exc.retryable:
-                    raise StepError(
-                        f"Timed out: {exc.message}", code="timeout", retryable=False
-                    ) from exc
-                raise
-        await sleep(delay)
-        delay = min(delay * POLL_GROWTH, maximum)
-
-
-async def _read_until_present(
-    platform: PlatformReader,
-    conversation_id: str,
-    sent: Mapping[str, str],
-    deadline: float,
-    clock: Callable[[], float],
-    sleep: Sleep,
-    initial: float,
-    maximum: float,
-) -> ReadBack:
-    """Poll until every sent key is on the participant in some spelling, or the time is up.
-
-    Attributes reach the participant a moment after the first message (the platform applies
-    them asynchronously), so one read right after the message id arrives is often empty. A key
-    in another case counts as arrived: waiting longer would not fix its spelling.
-    """
-    wanted = {k.casefold() for k in sent}
-    delay = initial
-    while True:
-        readback = await _poll_retryable(
-            lambda: platform.read_customer_attributes(conversation_id),
-            deadline,
-            clock,
-            sleep,
-            initial,
-            maximum,
-        )
-        have = {k.casefold() for k in readback.attributes}
-        if wanted <= have or clock() + delay > deadline:
-            return readback
-        await sleep(delay)
-        delay = min(delay * POLL_GROWTH, maximum)

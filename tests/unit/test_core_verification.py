@@ -51,19 +51,38 @@ class Launcher:
 class Reader:
     """Attributes appear on the participant after `appear_after` reads; ids unknown at first."""
 
-    def __init__(self, attributes, *, appear_after=2, not_found_reads=1, error=None):
+    def __init__(
+        self, attributes, *, appear_after=2, not_found_reads=1, error=None, details_error=None
+    ):
         self.attributes = attributes
         self.appear_after = appear_after
         self.not_found_reads = not_found_reads
         self.error = error
+        self.details_error = details_error
         self.reads = 0
         self.lookups = 0
+        self.searches = []
+        self.ended = []
+        self.end_error = None
 
     async def conversation_id_for_message(self, message_id):
         self.lookups += 1
+        if self.details_error:
+            raise self.details_error
         if self.lookups <= self.not_found_reads:
             raise StepError("not found yet", code="not-found", retryable=True)
         return f"conv-for-{message_id}"
+
+    async def find_conversation_by_run_id(self, run_id):
+        self.searches.append(run_id)
+        if len(self.searches) < 2:
+            raise StepError("not indexed yet", code="not-found", retryable=True)
+        return f"conv-for-{run_id}"
+
+    async def end_conversation(self, conversation_id, participant_id):
+        self.ended.append((conversation_id, participant_id))
+        if self.end_error:
+            raise self.end_error
 
     async def read_customer_attributes(self, conversation_id):
         if self.error:
@@ -82,13 +101,14 @@ class Reader:
 REQUEST = VerificationRequest(crm_id="CRM-12345-XYZ", attributes={"source": "web-portal"})
 
 
-async def run(reader, launcher=None, request=REQUEST, events=None):
+async def run(reader, launcher=None, request=REQUEST, events=None, preflight=None):
     clock = FakeClock()
     launcher = launcher or Launcher()
     result = await run_verification(
         request,
         launcher,
         reader,
+        preflight=preflight,
         clock=clock,
         sleep=clock.sleep,
         on_step=events.append if events is not None else None,
@@ -106,7 +126,9 @@ async def test_pass_after_polling_until_attributes_propagate():
     assert launcher.closed
     assert reader.reads == 3 and reader.lookups == 2
     assert result.conversation_id == "conv-for-msg-1"
-    assert [s.name for s in result.steps] == ["connect", "send", "resolve", "read"]
+    assert [s.name for s in result.steps] == ["connect", "send", "resolve", "read", "cleanup"]
+    assert reader.ended == [("conv-for-msg-1", "p1")]
+    assert result.lookup == "message details"
     assert result.raw_source == "GET /api/v2/conversations/conv-for-msg-1"
     assert result.rows[0].source == "participants[0].attributes['crmCustomerId']"
     assert [(e.name, e.state) for e in events][:2] == [
@@ -195,3 +217,90 @@ async def test_cancellation_propagates():
     with pytest.raises(asyncio.CancelledError):
         await task
     assert launcher.closed
+
+
+async def test_run_id_search_finds_the_conversation_when_details_are_forbidden():
+    reader = Reader(
+        {"crmCustomerId": "CRM-1", "inspectorRunId": "run-42"},
+        appear_after=0,
+        details_error=StepError("permission missing", code="permission-missing"),
+    )
+    request = VerificationRequest(crm_id="CRM-1", run_id="run-42")
+    result, launcher = await run(reader, request=request)
+    assert launcher.sent == {"crmCustomerId": "CRM-1", "inspectorRunId": "run-42"}
+    assert result.verdict is Verdict.PASS
+    assert result.conversation_id == "conv-for-run-42"
+    assert result.lookup == "run-id search"
+    assert reader.searches == ["run-42", "run-42"]
+    assert "lookup-fallback" in [d.code for d in result.diagnoses]
+    resolve = next(s for s in result.steps if s.name == "resolve")
+    assert resolve.detail == "conversation conv-for-run-42 (via run-id search)"
+
+
+async def test_without_a_run_id_a_forbidden_lookup_is_an_error():
+    reader = Reader({}, details_error=StepError("permission missing", code="permission-missing"))
+    result, _ = await run(reader)
+    assert result.verdict is Verdict.ERROR
+    assert reader.searches == []
+
+
+class Finding:
+    def __init__(self, code, ok, message):
+        self.code, self.ok, self.message = code, ok, message
+
+
+def preflight_with(*findings):
+    seen = []
+
+    async def check(sent):
+        seen.append(dict(sent))
+        return list(findings)
+
+    check.seen = seen
+    return check
+
+
+async def test_failed_preflight_stops_before_the_chat_starts():
+    launcher = Launcher()
+    check = preflight_with(
+        Finding("deployment-active", True, "Active"),
+        Finding("origin-not-allowed", False, "https://x.test is not an allowed domain"),
+    )
+    result, _ = await run(Reader({}), launcher=launcher, preflight=check)
+    assert result.verdict is Verdict.ERROR
+    assert launcher.sent is None
+    assert result.summary == "Not started: https://x.test is not an allowed domain"
+    assert result.preflight_refused
+    assert [d.code for d in result.diagnoses] == ["origin-not-allowed"]
+    assert check.seen == [{"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}]
+
+
+async def test_forced_start_runs_and_keeps_the_preflight_problem_as_a_note():
+    reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
+    check = preflight_with(Finding("origin-not-allowed", False, "origin refused"))
+    request = VerificationRequest(
+        crm_id="CRM-12345-XYZ", attributes={"source": "web-portal"}, force=True
+    )
+    result, _ = await run(reader, request=request, preflight=check)
+    assert result.verdict is Verdict.PASS
+    assert result.steps[0].name == "preflight"
+    assert "origin-not-allowed" in [d.code for d in result.diagnoses]
+
+
+async def test_cleanup_failure_is_noted_and_never_changes_the_verdict():
+    reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
+    reader.end_error = StepError("403 missing permission", code="permission-missing")
+    result, _ = await run(reader)
+    assert result.verdict is Verdict.PASS
+    assert result.steps[-1].name == "cleanup" and result.steps[-1].ok is False
+    assert "cleanup-failed" in [d.code for d in result.diagnoses]
+
+
+async def test_cleanup_can_be_switched_off():
+    reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
+    request = VerificationRequest(
+        crm_id="CRM-12345-XYZ", attributes={"source": "web-portal"}, cleanup=False
+    )
+    result, _ = await run(reader, request=request)
+    assert reader.ended == []
+    assert "cleanup" not in [s.name for s in result.steps]

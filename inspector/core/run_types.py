@@ -1,0 +1,193 @@
+"""The values and protocols of one verification run, shared by the steps and their callers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from inspector.core.attributes import DEFAULT_CRM_KEY, MAX_CUSTOM_DATA_BYTES
+from inspector.core.diagnoses import Diagnosis
+from inspector.core.diff import Row, Verdict
+
+__all__ = [
+    "RUN_ID_KEY",
+    "Launcher",
+    "PlatformReader",
+    "Preflight",
+    "PreflightFinding",
+    "ReadBack",
+    "Sleep",
+    "StepCallback",
+    "StepError",
+    "StepEvent",
+    "StepState",
+    "StepTiming",
+    "VerificationRequest",
+    "VerificationResult",
+]
+
+# The run-id attribute: a unique tag sent with the other attributes, so the conversation can be
+# found by search when the message-details lookup is not allowed or not ready (GENESYS.md).
+RUN_ID_KEY = "inspectorRunId"
+
+
+class StepError(Exception):
+    """A step failed for a reason the user can act on (the adapters translate client errors).
+
+    `retryable` marks answers that may change with time, such as a 404 for a conversation
+    the platform has not indexed yet.
+    """
+
+    def __init__(self, message: str, *, code: str = "error", retryable: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """The customer participant's attributes with the raw response they were read from."""
+
+    attributes: Mapping[str, str]
+    raw: Mapping[str, Any]
+    source: str
+    attributes_path: str | None
+    participant_id: str | None
+
+
+class Launcher(Protocol):
+    """Starts the chat the way a website would and reports the first inbound message id."""
+
+    async def connect(self) -> None: ...
+
+    async def send_first_message(self, text: str, attributes: Mapping[str, str]) -> str: ...
+
+    async def close(self) -> None: ...
+
+
+class PlatformReader(Protocol):
+    """Reads the conversation back through the Platform API, and ends it afterwards."""
+
+    async def conversation_id_for_message(self, message_id: str) -> str: ...
+
+    async def find_conversation_by_run_id(self, run_id: str) -> str: ...
+
+    async def read_customer_attributes(self, conversation_id: str) -> ReadBack: ...
+
+    async def end_conversation(self, conversation_id: str, participant_id: str) -> None: ...
+
+
+class PreflightFinding(Protocol):
+    """One pre-flight check's outcome (see core.preflight)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+Preflight = Callable[[Mapping[str, str]], Awaitable[Sequence[PreflightFinding]]]
+
+
+@dataclass(frozen=True)
+class VerificationRequest:
+    crm_id: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    crm_key: str = DEFAULT_CRM_KEY
+    first_message: str = "Hello, I need help with my order."
+    timeout: float = 20.0
+    max_custom_data_bytes: int = MAX_CUSTOM_DATA_BYTES
+    run_id: str | None = None
+    cleanup: bool = True
+    force: bool = False
+
+    def sent_attributes(self) -> dict[str, str]:
+        """The CRM id first, then the other attributes and the run id, as the website sets them."""
+        sent = {self.crm_key: self.crm_id}
+        sent.update(self.attributes)
+        if self.run_id is not None:
+            sent[RUN_ID_KEY] = self.run_id
+        return sent
+
+
+class StepState(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    name: str
+    label: str
+    state: StepState
+    ms: float | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    name: str
+    label: str
+    ms: float
+    detail: str = ""
+    ok: bool = True
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    verdict: Verdict
+    summary: str
+    sent: Mapping[str, str]
+    rows: tuple[Row, ...] = ()
+    steps: tuple[StepTiming, ...] = ()
+    diagnoses: tuple[Diagnosis, ...] = ()
+    message_id: str | None = None
+    conversation_id: str | None = None
+    lookup: str | None = None
+    raw: Mapping[str, Any] | None = None
+    raw_source: str | None = None
+    error: str | None = None
+    # True when pre-flight checks failed and nothing was sent; the user may force a start.
+    preflight_refused: bool = False
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The `--json` contract: verdict, conversationId, rows, steps, diagnoses."""
+        return {
+            "verdict": self.verdict.value,
+            "summary": self.summary,
+            "conversationId": self.conversation_id,
+            "messageId": self.message_id,
+            "lookup": self.lookup,
+            "rows": [
+                {
+                    "key": r.key,
+                    "sent": r.sent,
+                    "received": r.received,
+                    "status": r.status.value,
+                    "receivedKey": r.received_key,
+                    "source": r.source,
+                }
+                for r in self.rows
+            ],
+            "steps": [
+                {"name": s.name, "ms": round(s.ms, 1), "ok": s.ok, "detail": s.detail}
+                for s in self.steps
+            ],
+            "diagnoses": [
+                {"code": d.code, "message": d.message, "fix": d.fix} for d in self.diagnoses
+            ],
+            "error": self.error,
+            "rawSource": self.raw_source,
+        }
+
+
+StepCallback = Callable[[StepEvent], None]
+Sleep = Callable[[float], Awaitable[None]]
