@@ -12,7 +12,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QFile, QIODevice, QUrl, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -114,7 +115,10 @@ class ChatView(QWidget):
     def load_chat(self, spec: HostPageSpec) -> None:
         """Start from a clean browser state: new off-the-record profile, page and bridge."""
         self._drop_page()
-        profile = QWebEngineProfile(self)  # no storage name: off-the-record
+        # No storage name: off-the-record. Parented to the application, not to this widget:
+        # children die in creation order, and a profile must outlive its pages (Qt warns
+        # "Release of profile requested but WebEnginePage still not deleted").
+        profile = QWebEngineProfile(QCoreApplication.instance())
         profile.scripts().insert(_bridge_script())
         page = ChatPage(profile, self)
         bridge = PageBridge(page)
@@ -143,7 +147,7 @@ class ChatView(QWidget):
         }
         self._bridge.send(command)
 
-    def _drop_page(self) -> None:
+    def _drop_page(self, *, now: bool = False) -> None:
         # The page must go before its profile: Qt warns "Release of profile requested but
         # WebEnginePage still not deleted" and may crash otherwise (QWebEngineProfile docs).
         if self._page is None or self._profile is None:
@@ -151,8 +155,13 @@ class ChatView(QWidget):
         page, profile = self._page, self._profile
         self._page = self._profile = self._bridge = None
         self.view.setPage(QWebEnginePage(self.view))
-        page.deleteLater()
-        page.destroyed.connect(profile.deleteLater)
+        if now:
+            shiboken6.delete(page)
+            shiboken6.delete(profile)
+        else:
+            page.destroyed.connect(profile.deleteLater)
+            page.deleteLater()
 
     def shutdown(self) -> None:
-        self._drop_page()
+        """Delete the chat's page and profile now: deferred deletes may never run at exit."""
+        self._drop_page(now=True)

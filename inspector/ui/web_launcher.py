@@ -43,10 +43,11 @@ class WebLauncher:
         return await self._wait(self._inbound, "The first message was not echoed by the org")
 
     async def close(self) -> None:
-        try:
-            self._chat.page_event.disconnect(self._on_page_event)
-        except (RuntimeError, TypeError):
-            pass  # already disconnected, or the view is gone
+        if self._ready is not None:  # connect() ran, so the signal is connected
+            try:
+                self._chat.page_event.disconnect(self._on_page_event)
+            except (RuntimeError, TypeError):
+                pass  # the view is gone
         for future in (self._ready, self._inbound):
             if future is not None and not future.done():
                 future.cancel()

@@ -18,6 +18,19 @@ from inspector.sandbox import FAULTS, SandboxOrg
 from inspector.tasks import TaskRegistry
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_deferred_deletes(qapp):
+    """Delete closed windows before Qt exits, so their web pages go before the profiles.
+
+    pytest-qt closes widgets with deleteLater(), which only runs when events are processed;
+    after the last test nothing processes them, and QtWebEngine then warns at exit.
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 class LoopRunner:
     def __init__(self, qtbot, loop):
         self.qtbot = qtbot
