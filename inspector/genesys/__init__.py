@@ -5,7 +5,7 @@ No Qt and no other inspector layer is imported here (DESIGN.md). Errors are all
 ``GuestSession`` hold sockets and must be closed (``aclose()`` / ``close()``, or ``async with``).
 """
 
-from .auth import ClientCredentialsAuth
+from .auth import BearerTokenAuth, ClientCredentialsAuth
 from .errors import (
     ApiError,
     AuthError,
@@ -13,27 +13,38 @@ from .errors import (
     GuestConnectionClosed,
     GuestError,
     NetworkError,
+    RateLimitPaused,
     RequestTimeout,
     ResponseFormatError,
+    SignInError,
 )
 from .guest import GuestSession
 from .models import (
+    AttributeSearchPage,
+    AttributeSearchRow,
     Conversation,
     DeploymentConfig,
     GuestMessage,
     MessageDetails,
     Participant,
+    ParticipantData,
     SessionInfo,
     WebDeployment,
 )
+from .pkce import AuthorizationCodeAuth, TokenSet, sign_in_with_pkce
 from .platform import PlatformClient
 from .regions import REGIONS, SHORT_ENVIRONMENTS, OrgEndpoints
+from .retry import RateLimitInfo, RetryPolicy, RetryWait
 
 __all__ = [
     "REGIONS",
     "SHORT_ENVIRONMENTS",
     "ApiError",
+    "AttributeSearchPage",
+    "AttributeSearchRow",
     "AuthError",
+    "AuthorizationCodeAuth",
+    "BearerTokenAuth",
     "ClientCredentialsAuth",
     "Conversation",
     "DeploymentConfig",
@@ -46,9 +57,17 @@ __all__ = [
     "NetworkError",
     "OrgEndpoints",
     "Participant",
+    "ParticipantData",
     "PlatformClient",
+    "RateLimitInfo",
+    "RateLimitPaused",
     "RequestTimeout",
     "ResponseFormatError",
+    "RetryPolicy",
+    "RetryWait",
     "SessionInfo",
+    "SignInError",
+    "TokenSet",
     "WebDeployment",
+    "sign_in_with_pkce",
 ]

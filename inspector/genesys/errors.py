@@ -5,7 +5,9 @@ sentence fit for the window or the CLI. The tree::
 
     GenesysError
     ├── ApiError                 the Platform API answered non-2xx (ErrorBody parsed)
-    │   └── AuthError            the OAuth token endpoint refused the credentials
+    │   ├── AuthError            the OAuth token endpoint refused the credentials
+    │   └── RateLimitPaused      429 with a Retry-After longer than the client waits
+    ├── SignInError              the browser sign-in (authorization code + PKCE) failed
     ├── NetworkError             connecting or reading failed (DNS, refused, reset), with the host
     ├── RequestTimeout           a request or an awaited guest frame took too long
     ├── ResponseFormatError      2xx, but the JSON is not what the model needs
@@ -18,6 +20,7 @@ Anything else escaping the clients is a bug, not a condition to handle.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -29,8 +32,10 @@ __all__ = [
     "GuestConnectionClosed",
     "GuestError",
     "NetworkError",
+    "RateLimitPaused",
     "RequestTimeout",
     "ResponseFormatError",
+    "SignInError",
 ]
 
 # Application codes of guest error frames (NOTES 3, 4; transport SDK ErrorCode.kt).
@@ -104,6 +109,16 @@ class ApiError(GenesysError):
     def user_message(self) -> str:
         return f"Genesys Cloud refused {self.method} {self.path}: {self._summary()}"
 
+    @property
+    def missing_permissions(self) -> list[str]:
+        """The permissions a 403 names ("...: [conversation:message:view]"), NOTES 25."""
+        if self.status != 403:
+            return []
+        found = re.search(r"\[([^\]]+)\]", self.message)
+        if not found:
+            return []
+        return [p.strip() for p in found.group(1).split(",") if p.strip()]
+
     @classmethod
     def from_response(cls, response: httpx.Response, *, method: str, path: str) -> ApiError:
         """Build from a non-2xx response, whatever its body (JSON ErrorBody, OAuth, text)."""
@@ -142,6 +157,49 @@ class AuthError(ApiError):
             f"Genesys Cloud refused the OAuth client credentials ({self._summary()}). "
             "Check the client id, the secret, the grant type and the region."
         )
+
+
+class RateLimitPaused(ApiError):
+    """A 429 asked for a wait longer than the client's cap: the work pauses, it does not retry.
+
+    Retrying before ``retry_after`` only extends the limit (GENESYS.md, Rate limits).
+    """
+
+    def user_message(self) -> str:
+        return (
+            f"Genesys Cloud {self._summary()} on {self.method} {self.path}. Retrying earlier "
+            "would only extend the limit."
+        )
+
+    @classmethod
+    def from_api_error(cls, error: ApiError) -> RateLimitPaused:
+        return cls(
+            status=error.status,
+            code=error.code,
+            message=error.message,
+            context_id=error.context_id,
+            body=error.body,
+            method=error.method,
+            path=error.path,
+            retry_after=error.retry_after,
+        )
+
+    def _summary(self) -> str:
+        wait = f"{self.retry_after:.0f} s" if self.retry_after is not None else "?"
+        return f"rate limited for {wait}: paused; " + super()._summary()
+
+
+class SignInError(GenesysError):
+    """The browser sign-in did not give a token: refused, wrong ``state``, timed out, or closed.
+
+    ``reason`` is a short code (``state-mismatch``, ``timeout``, ``denied``, ``bad-redirect``,
+    ``port-in-use``, ``no-refresh``).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        self.message = message
+        super().__init__(message)
 
 
 class NetworkError(GenesysError):

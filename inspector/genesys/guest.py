@@ -95,6 +95,8 @@ class GuestSession:
 
     Use as ``async with GuestSession(...) as guest:``; then ``configure()``, ``send_text()``,
     ``next_message()``. ``close()`` ends the session on the server and releases the socket.
+    The guest protocol has no separate "clear session": ``closeSession`` (sent by ``close()``)
+    is the cleanup; Messenger's ``MessagingService.clearSession`` is a page-side command.
     """
 
     def __init__(

@@ -14,11 +14,14 @@ from typing import Any
 from .errors import ResponseFormatError
 
 __all__ = [
+    "AttributeSearchPage",
+    "AttributeSearchRow",
     "Conversation",
     "DeploymentConfig",
     "GuestMessage",
     "MessageDetails",
     "Participant",
+    "ParticipantData",
     "SessionInfo",
     "WebDeployment",
 ]
@@ -290,3 +293,76 @@ class GuestMessage:
             originating_entity=r.opt_str("originatingEntity"),
             raw=r.data,
         )
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    """One ``participantData`` item of an attribute search row (NOTES 30)."""
+
+    participant_id: str | None
+    purpose: str | None
+    attributes: dict[str, str]
+    session_ids: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, data: Any, source: str, where: str) -> ParticipantData:
+        r = _Reader(data, source, where)
+        sessions = r.array("sessionIds")
+        return cls(
+            participant_id=r.opt_str("participantId"),
+            purpose=r.opt_str("participantPurpose"),
+            attributes=r.str_map("participantAttributes"),
+            session_ids=tuple(str(s) for s in sessions),
+        )
+
+
+@dataclass(frozen=True)
+class AttributeSearchRow:
+    """One conversation from ``POST /api/v2/conversations/participants/attributes/search``."""
+
+    conversation_id: str
+    start_time: str | None
+    end_time: str | None
+    participants: tuple[ParticipantData, ...]
+    raw: dict[str, Any]
+
+    @classmethod
+    def parse(cls, data: Any, source: str, where: str) -> AttributeSearchRow:
+        r = _Reader(data, source, where)
+        participants = tuple(
+            ParticipantData.parse(item, source, f"{where}.participantData[{index}]")
+            for index, item in enumerate(r.array("participantData"))
+        )
+        return cls(
+            conversation_id=r.req_str("conversationId"),
+            start_time=r.opt_str("startTime"),
+            end_time=r.opt_str("endTime"),
+            participants=participants,
+            raw=r.data,
+        )
+
+    def customer(self) -> ParticipantData | None:
+        return next((p for p in self.participants if p.purpose == "customer"), None)
+
+    def has_attribute(self, key: str, value: str) -> bool:
+        """Any participant carries ``key`` (exact case) with exactly ``value``."""
+        return any(p.attributes.get(key) == value for p in self.participants)
+
+
+@dataclass(frozen=True)
+class AttributeSearchPage:
+    """One page of search results; ``cursor`` asks for the next page (None at the end)."""
+
+    rows: tuple[AttributeSearchRow, ...]
+    cursor: str | None
+    raw: dict[str, Any]
+    source: str
+
+    @classmethod
+    def parse(cls, data: Any, source: str) -> AttributeSearchPage:
+        r = _Reader(data, source)
+        rows = tuple(
+            AttributeSearchRow.parse(item, source, f"results[{index}]")
+            for index, item in enumerate(r.array("results"))
+        )
+        return cls(rows=rows, cursor=r.opt_str("cursor") or None, raw=r.data, source=source)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -16,12 +18,20 @@ import httpx
 
 from inspector import __version__
 
-from .auth import TOKEN_REQUEST_EXTENSION
-from .errors import ApiError, NetworkError, RequestTimeout, ResponseFormatError
-from .models import Conversation, DeploymentConfig, MessageDetails, WebDeployment
+from .auth import TOKEN_REQUEST_EXTENSION, BearerTokenAuth
+from .errors import ApiError, NetworkError, RateLimitPaused, RequestTimeout, ResponseFormatError
+from .models import (
+    AttributeSearchPage,
+    AttributeSearchRow,
+    Conversation,
+    DeploymentConfig,
+    MessageDetails,
+    WebDeployment,
+)
 from .regions import OrgEndpoints
+from .retry import RateLimitInfo, RetryPolicy, RetryWait, call_with_retries
 
-__all__ = ["PlatformClient"]
+__all__ = ["PlatformClient", "date_range_query", "genesys_time"]
 
 log = logging.getLogger("inspector.genesys")
 
@@ -34,6 +44,30 @@ _TIMEOUT_KINDS: dict[type[httpx.TimeoutException], str] = {
 }
 
 
+def genesys_time(moment: datetime) -> str:
+    """ISO 8601 UTC with milliseconds and Z, as Genesys writes and reads timestamps."""
+    if moment.tzinfo is None:
+        raise ValueError("use an aware datetime (UTC)")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def date_range_query(
+    start: datetime, end: datetime, field: str = "startTime"
+) -> list[dict[str, Any]]:
+    """A participant-attribute search ``query`` for conversations started in a window.
+
+    Only conversationId/startTime/endTime/divisionId are searchable (NOTES 30).
+    """
+    return [
+        {
+            "type": "DATE_RANGE",
+            "fields": [field],
+            "startValue": genesys_time(start),
+            "endValue": genesys_time(end),
+        }
+    ]
+
+
 def _segment(value: str) -> str:
     """One URL path segment, quoted; an empty id would address a different endpoint."""
     if not value:
@@ -42,7 +76,12 @@ def _segment(value: str) -> str:
 
 
 class PlatformClient:
-    """Typed calls to the Platform API endpoints the inspector reads (GENESYS.md)."""
+    """Typed calls to the Platform API endpoints the inspector reads (GENESYS.md).
+
+    Requests are retried as :mod:`inspector.genesys.retry` decides; each wait is reported to
+    ``on_wait`` (a plain callable, e.g. to show "waiting 12 s (rate limited)"). ``rate_limit``
+    holds the latest ``inin-ratelimit-*`` headers.
+    """
 
     def __init__(
         self,
@@ -51,8 +90,14 @@ class PlatformClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float = httpx.Timeout(10.0, connect=5.0),  # noqa: B008
+        retry: RetryPolicy | None = None,
+        on_wait: Callable[[RetryWait], None] | None = None,
     ) -> None:
         self.endpoints = endpoints
+        self.auth = auth
+        self.retry = retry or RetryPolicy()
+        self.on_wait = on_wait
+        self.rate_limit: RateLimitInfo | None = None
         self._request_count = 0
         self._client = httpx.AsyncClient(
             base_url=endpoints.api,
@@ -60,7 +105,7 @@ class PlatformClient:
             transport=transport,
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": f"Inspector/{__version__}"},
-            event_hooks={"request": [self._on_request]},
+            event_hooks={"request": [self._on_request], "response": [self._on_response]},
         )
 
     @property
@@ -71,6 +116,23 @@ class PlatformClient:
     async def _on_request(self, request: httpx.Request) -> None:
         if not request.extensions.get(TOKEN_REQUEST_EXTENSION):
             self._request_count += 1
+
+    async def _on_response(self, response: httpx.Response) -> None:
+        info = RateLimitInfo.from_headers(response.headers)
+        if info is not None:
+            self.rate_limit = info
+
+    async def fetch_token(self) -> None:
+        """Ask the token endpoint for a token now; ``AuthError`` if it refuses."""
+        if not isinstance(self.auth, BearerTokenAuth):
+            return
+        request = self._client.build_request("POST", self.endpoints.token_url)
+        try:
+            await self.auth.fetch_token(self._client)
+        except httpx.TimeoutException as exc:
+            raise RequestTimeout("POST /oauth/token", None) from exc
+        except httpx.RequestError as exc:
+            raise NetworkError(_host(exc, request), f"{type(exc).__name__}: {exc}") from exc
 
     async def message_details(self, message_id: str) -> MessageDetails:
         """Resolve a guest message id (the inbound echo's ``id``) to its conversation."""
@@ -105,10 +167,72 @@ class PlatformClient:
         body, source = await self._get_json(url, authenticated=False)
         return DeploymentConfig.parse(body, source)
 
+    async def search_participant_attributes(
+        self,
+        query: Sequence[Mapping[str, Any]],
+        *,
+        cursor: str | None = None,
+        sort_order: str | None = None,
+    ) -> AttributeSearchPage:
+        """One page of ``POST /api/v2/conversations/participants/attributes/search``.
+
+        Only conversationId/startTime/endTime/divisionId are searchable, never attribute
+        values (NOTES 30); needs conversation:participant:attributesview.
+        """
+        body: dict[str, Any] = {"query": [dict(item) for item in query]}
+        if cursor:
+            body["cursor"] = cursor
+        if sort_order:
+            body["sortOrder"] = sort_order
+        path = "/api/v2/conversations/participants/attributes/search"
+        data, source = await self._json("POST", path, json=body)
+        return AttributeSearchPage.parse(data, source)
+
+    async def find_by_attribute(
+        self,
+        key: str,
+        value: str,
+        *,
+        start: datetime,
+        end: datetime,
+        max_pages: int = 10,
+    ) -> list[AttributeSearchRow]:
+        """Conversations started in ``[start, end]`` with a participant whose ``key`` is
+        exactly ``value``: how a run is found by its ``inspectorRunId`` when the message
+        details are not readable. Follows the cursor for at most ``max_pages`` pages."""
+        query = date_range_query(start, end)
+        found: list[AttributeSearchRow] = []
+        cursor: str | None = None
+        for _ in range(max_pages):
+            page = await self.search_participant_attributes(query, cursor=cursor)
+            found.extend(row for row in page.rows if row.has_attribute(key, value))
+            cursor = page.cursor
+            if not cursor or not page.rows:
+                break
+        return found
+
+    async def disconnect_customer(self, conversation_id: str, participant_id: str) -> None:
+        """End the customer's side of a test chat, so it does not sit in a queue.
+
+        ``PATCH /api/v2/conversations/messages/{id}/participants/{pid}`` with
+        ``{"state": "disconnected"}`` (GENESYS.md, Cleanup). Not retried on 5xx: a PATCH may
+        have been applied before the gateway failed.
+        """
+        path = (
+            f"/api/v2/conversations/messages/{_segment(conversation_id)}"
+            f"/participants/{_segment(participant_id)}"
+        )
+        await self._send("PATCH", path, json={"state": "disconnected"})
+
     async def _get_json(self, url: str, *, authenticated: bool = True) -> tuple[Any, str]:
         """GET and decode JSON; returns the body and its ``source`` label."""
-        response = await self._send("GET", url, authenticated=authenticated)
-        source = f"GET {url}"
+        return await self._json("GET", url, authenticated=authenticated)
+
+    async def _json(
+        self, method: str, url: str, *, authenticated: bool = True, json: Any = None
+    ) -> tuple[Any, str]:
+        response = await self._send(method, url, authenticated=authenticated, json=json)
+        source = f"{method} {url}"
         try:
             return response.json(), source
         except ValueError:
@@ -122,10 +246,25 @@ class PlatformClient:
         authenticated: bool = True,
         json: Any = None,
     ) -> httpx.Response:
-        """Send one request and map every failure to a ``GenesysError``.
+        """Send a request, retried as the retry policy says; failures are ``GenesysError``s."""
+        path = self._client.build_request(method, url).url.path
 
-        The single place to add rate-limit retries (429 + Retry-After, NOTES 24) later.
-        """
+        async def attempt() -> httpx.Response:
+            return await self._send_once(method, url, authenticated=authenticated, json=json)
+
+        return await call_with_retries(
+            attempt, method=method, path=path, policy=self.retry, on_wait=self.on_wait
+        )
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        authenticated: bool = True,
+        json: Any = None,
+    ) -> httpx.Response:
+        """Send one request and map every failure to a ``GenesysError``."""
         request = self._client.build_request(method, url, json=json)
         path = request.url.path
         started = time.perf_counter()
@@ -145,7 +284,14 @@ class PlatformClient:
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug("%s %s -> %d in %.0f ms", method, path, response.status_code, elapsed_ms)
         if not response.is_success:
-            raise ApiError.from_response(response, method=method, path=path)
+            error = ApiError.from_response(response, method=method, path=path)
+            if (
+                error.status == 429
+                and error.retry_after is not None
+                and error.retry_after > self.retry.max_retry_after
+            ):
+                raise RateLimitPaused.from_api_error(error)
+            raise error
         return response
 
     async def aclose(self) -> None:
