@@ -8,19 +8,33 @@ inspector.genesys or Qt.
 
 from inspector.sandbox.faults import FAULTS
 from inspector.sandbox.seed import (
+    SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID,
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
     SANDBOX_DEPLOYMENT_ID,
+    SANDBOX_INACTIVE_DEPLOYMENT_ID,
     SANDBOX_ORIGIN,
+    SANDBOX_OTHER_DOMAIN,
+    SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
+    SANDBOX_PKCE_CLIENT_ID,
+    SANDBOX_PKCE_REDIRECT_PATH,
 )
 from inspector.sandbox.server import SandboxInfo, SandboxOrg, serve
+from inspector.sandbox.state import LoggedRequest
 
 __all__ = [
     "FAULTS",
+    "SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID",
     "SANDBOX_CLIENT_ID",
     "SANDBOX_CLIENT_SECRET",
     "SANDBOX_DEPLOYMENT_ID",
+    "SANDBOX_INACTIVE_DEPLOYMENT_ID",
     "SANDBOX_ORIGIN",
+    "SANDBOX_OTHER_DOMAIN",
+    "SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID",
+    "SANDBOX_PKCE_CLIENT_ID",
+    "SANDBOX_PKCE_REDIRECT_PATH",
+    "LoggedRequest",
     "SandboxInfo",
     "SandboxOrg",
     "serve",

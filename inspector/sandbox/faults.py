@@ -21,6 +21,10 @@ FAULTS: dict[str, str] = {
     "rate-limit": (
         "The Platform API answers every other request of a token with 429 and Retry-After: 1."
     ),
+    "server-error": (
+        "The Platform API answers every other request of a token with 503 Service Unavailable, "
+        "as a failing gateway would."
+    ),
     "no-details-permission": (
         "The OAuth client lacks conversation:message:view: messages/{id}/details answers 403 "
         "missing.any.permissions, so the conversation must be found another way."

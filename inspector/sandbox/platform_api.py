@@ -1,4 +1,4 @@
-"""REST side of the org: OAuth, the Platform API (/api/v2) and the public CDN paths.
+"""REST side of the org: the Platform API (/api/v2) and the public CDN paths (OAuth: oauth.py).
 
 Every /api/v2 response carries `inin-correlation-id` (== ErrorBody.contextId, NOTES 23) and,
 once the token is known, the `inin-ratelimit-*` headers (NOTES 24).
@@ -6,7 +6,6 @@ once the token is known, the `inin-ratelimit-*` headers (NOTES 24).
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import time
@@ -15,10 +14,10 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from aiohttp import BasicAuth, web
+from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from inspector.sandbox import seed
+from inspector.sandbox import oauth, seed
 from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
 from inspector.sandbox.platform_json import (
     conversation_json,
@@ -29,12 +28,13 @@ from inspector.sandbox.platform_json import (
     participant_search_row,
     web_deployment_json,
 )
-from inspector.sandbox.state import AccessToken, Conversation
+from inspector.sandbox.state import AccessToken, Conversation, LoggedRequest, utc_now_iso
 
 log = logging.getLogger("inspector.sandbox")
 
 NOT_FOUND_MESSAGE = "The requested operation failed with status 404"  # ErrorBody-404.json
 SEARCHABLE_FIELDS = {"conversationId", "startTime", "endTime", "divisionId"}  # NOTES 30
+SEARCH_PAGE_SIZE = 25  # rows per attribute-search page; more pages come by cursor (NOTES 30)
 
 
 class ApiError(Exception):
@@ -56,42 +56,6 @@ def _error_response(context_id: str, error: ApiError) -> web.Response:
     return web.json_response(body, status=error.status)
 
 
-# --- OAuth ------------------------------------------------------------------------------------
-
-
-def _oauth_error(status: int, error: str, description: str) -> web.Response:
-    body = {"error": error, "description": description, "error_description": description}
-    return web.json_response(body, status=status)
-
-
-async def oauth_token(request: web.Request) -> web.Response:
-    """POST /oauth/token, client credentials with HTTP Basic; snake_case answer (NOTES 33)."""
-    state = request.app[STATE_KEY]
-    try:
-        auth = BasicAuth.decode(request.headers.get("Authorization", ""))
-    except ValueError:
-        auth = None
-    if auth is None or not (
-        hmac.compare_digest(auth.login, seed.SANDBOX_CLIENT_ID)
-        and hmac.compare_digest(auth.password, seed.SANDBOX_CLIENT_SECRET)
-    ):
-        log.info("oauth: invalid client credentials")
-        return _oauth_error(401, "invalid_client", "client not found or bad client secret")
-    form = await request.post()
-    if form.get("grant_type") != "client_credentials":
-        return _oauth_error(
-            400, "unsupported_grant_type", "only grant_type=client_credentials is supported"
-        )
-    token = state.issue_token()
-    return web.json_response(
-        {
-            "access_token": token.value,
-            "token_type": "bearer",
-            "expires_in": int(state.token_lifetime),
-        }
-    )
-
-
 # --- /api/v2 middleware -----------------------------------------------------------------------
 
 
@@ -100,6 +64,24 @@ def _bearer(request: web.Request) -> str | None:
     scheme, _, value = request.headers.get("Authorization", "").strip().partition(" ")
     value = value.strip()
     return value if scheme.lower() == "bearer" and value else None
+
+
+@web.middleware
+async def log_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Record every request with its arrival time, so tests can measure client waits."""
+    state = request.app[STATE_KEY]
+    arrived = time.monotonic()
+    wall = utc_now_iso()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        state.request_log.append(LoggedRequest(arrived, wall, request.method, request.path, status))
 
 
 @web.middleware
@@ -129,15 +111,21 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         now = time.monotonic()
         token.count_request(now)
         if "rate-limit" in state.faults and token.request_count % 2 == 1:
+            wait = f"{state.rate_limit_retry_after:g}"
             response = _error_response(
                 context_id,
                 ApiError(
                     429,
                     "too.many.requests.retry.after",
-                    "Rate limit exceeded the maximum. Retry the request in [1] seconds",
+                    f"Rate limit exceeded the maximum. Retry the request in [{wait}] seconds",
                 ),
             )
-            response.headers["Retry-After"] = "1"
+            response.headers["Retry-After"] = wait
+        elif "server-error" in state.faults and token.request_count % 2 == 1:
+            response = _error_response(
+                context_id,
+                ApiError(503, "service.unavailable", "The service is currently unavailable."),
+            )
         else:
             response = await _call(request, handler, context_id)
     response.headers["inin-correlation-id"] = context_id
@@ -254,7 +242,8 @@ async def search_participant_attributes(request: web.Request) -> web.Response:
     """POST /api/v2/conversations/participants/attributes/search, as NOTES 30 describes it:
     only conversationId/startTime/endTime/divisionId are searchable, never attributes."""
     state = request.app[STATE_KEY]
-    query = (await _json_object(request)).get("query")
+    body = await _json_object(request)
+    query = body.get("query")
     if not isinstance(query, list) or not query:
         raise ApiError(400, "bad.request", "query is required")
     rows = list(state.conversations.values())
@@ -262,8 +251,22 @@ async def search_participant_attributes(request: web.Request) -> web.Response:
         if not isinstance(criterion, dict):
             raise ApiError(400, "bad.request", "Search not supported.")
         rows = [c for c in rows if _matches(c, criterion)]
-    rows.sort(key=lambda c: c.start_time, reverse=True)
-    return web.json_response({"results": [participant_search_row(c) for c in rows]})
+    rows.sort(key=lambda c: c.start_time, reverse=body.get("sortOrder") != "ASC")
+    offset = _cursor_offset(body.get("cursor"))
+    page = rows[offset : offset + SEARCH_PAGE_SIZE]
+    answer: dict[str, Any] = {"results": [participant_search_row(c) for c in page]}
+    if offset + SEARCH_PAGE_SIZE < len(rows):
+        answer["cursor"] = f"offset-{offset + SEARCH_PAGE_SIZE}"
+    return web.json_response(answer)
+
+
+def _cursor_offset(cursor: Any) -> int:
+    """Our opaque cursor is "offset-N"; anything else is a 400, as a stale cursor would be."""
+    if cursor is None:
+        return 0
+    if isinstance(cursor, str) and cursor.startswith("offset-") and cursor[7:].isdigit():
+        return int(cursor[7:])
+    raise ApiError(400, "bad.request", "invalid cursor")
 
 
 def _matches(conversation: Conversation, criterion: dict[str, Any]) -> bool:
@@ -334,7 +337,7 @@ async def bootstrap_script(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     r = app.router
-    r.add_post("/oauth/token", oauth_token)
+    oauth.add_routes(app)
     r.add_get("/webdeployments/v1/deployments/{deployment_id}/config.json", deployment_config)
     r.add_get("/genesys-bootstrap/genesys.min.js", bootstrap_script)
     api = "/api/v2"

@@ -11,6 +11,20 @@ SANDBOX_DEPLOYMENT_ID = "7c3f9a52-0e1b-4d8a-9c64-5b2e8f1a3d70"
 SANDBOX_ORIGIN = "https://shop.example.com"
 SANDBOX_ALLOWED_DOMAIN = "shop.example.com"
 
+# A public OAuth client for the browser sign-in (authorization code + PKCE, no secret). Its
+# registered redirect is loopback on any port, as RFC 8252 §7.3 asks of loopback IP redirects
+# (SandboxOrg(pkce_redirect_port=...) pins one port, as a real org's registration does).
+SANDBOX_PKCE_CLIENT_ID = "inspector-sandbox-pkce"
+SANDBOX_PKCE_REDIRECT_PATH = "/callback"
+LOOPBACK_REDIRECT_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+AUTHORIZATION_CODE_LIFETIME = 60.0  # seconds a code may wait for its exchange
+
+# More deployments, for pre-flight checks: one per way a deployment refuses a page.
+SANDBOX_INACTIVE_DEPLOYMENT_ID = "0b6c1d2e-3f40-4a51-8b62-7c83d94ea5f6"
+SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID = "1c7d2e3f-4051-4b62-9c73-8d94ea5fb607"
+SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID = "2d8e3f40-5162-4c73-ad84-9ea5fb60c718"
+SANDBOX_OTHER_DOMAIN = "support.example.org"
+
 DEPLOYMENT_NAME = "Sandbox Web Messenger Deployment"
 DEPLOYMENT_CREATED = "2024-01-10T09:00:00.000Z"
 DEPLOYMENT_MODIFIED = "2024-03-01T12:00:00.000Z"
@@ -32,6 +46,7 @@ BLOCKED_EXTENSIONS = (".ade", ".adp", ".bat", ".exe", ".js", ".vbs")
 # Platform API rate limit reported in the inin-ratelimit-* headers (GENESYS.md: ~300/min/token).
 RATE_LIMIT_ALLOWED = 300
 RATE_LIMIT_WINDOW_SECONDS = 60
+RATE_LIMIT_RETRY_AFTER = 1  # seconds, the rate-limit fault's default Retry-After
 
 # The guest API allows "a few messages per second" per session (GENESYS.md).
 GUEST_MESSAGES_PER_SECOND = 10

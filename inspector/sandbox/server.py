@@ -21,7 +21,7 @@ from inspector.sandbox import guest_ws, platform_api, seed
 from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
 from inspector.sandbox.faults import check_faults
 from inspector.sandbox.flow import SimulatedFlow
-from inspector.sandbox.state import OrgState
+from inspector.sandbox.state import LoggedRequest, OrgState
 
 log = logging.getLogger("inspector.sandbox")
 
@@ -57,6 +57,9 @@ class SandboxOrg:
             customer participant, as in a real org where clients must poll.
         bot_reply_delay: seconds before the simulated bot flow answers.
         token_lifetime: seconds an access token lives (expires_in).
+        rate_limit_retry_after: the Retry-After (seconds) the rate-limit fault answers with.
+        pkce_redirect_port: pin the PKCE client's registered loopback port; None accepts any
+            port, as RFC 8252 §7.3 asks for loopback redirects.
     """
 
     def __init__(
@@ -68,10 +71,17 @@ class SandboxOrg:
         propagation_delay: float = 0.3,
         bot_reply_delay: float = 0.4,
         token_lifetime: float = seed.DEFAULT_TOKEN_LIFETIME,
+        rate_limit_retry_after: float = seed.RATE_LIMIT_RETRY_AFTER,
+        pkce_redirect_port: int | None = None,
     ) -> None:
         self._host = host
         self._requested_port = port
-        self._state = OrgState(check_faults(faults), token_lifetime)
+        self._state = OrgState(
+            check_faults(faults),
+            token_lifetime,
+            rate_limit_retry_after=rate_limit_retry_after,
+            pkce_redirect_port=pkce_redirect_port,
+        )
         self._flow = SimulatedFlow(self._state, propagation_delay, bot_reply_delay)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -80,7 +90,9 @@ class SandboxOrg:
         """Bind and serve; returns once the port is listening."""
         if self._runner is not None:
             raise RuntimeError("the sandbox org is already started")
-        app = web.Application(middlewares=[platform_api.api_middleware])
+        app = web.Application(
+            middlewares=[platform_api.log_middleware, platform_api.api_middleware]
+        )
         app[STATE_KEY] = self._state
         app[FLOW_KEY] = self._flow
         platform_api.add_routes(app)
@@ -164,6 +176,19 @@ class SandboxOrg:
         """Forget every access token, as a revoked OAuth client would: the next call is 401."""
         self._state.revoke_tokens()
 
+    @property
+    def request_log(self) -> list[LoggedRequest]:
+        """Every HTTP request served so far, in arrival order (a copy)."""
+        return list(self._state.request_log)
+
+    def requests_to(self, path: str, method: str | None = None) -> list[LoggedRequest]:
+        """The logged requests for one path (and method)."""
+        return [
+            r
+            for r in self._state.request_log
+            if r.path == path and (method is None or r.method == method)
+        ]
+
 
 async def serve(
     port: int = 0,
@@ -186,6 +211,8 @@ async def serve(
                 f"  allowed origin: {info.origin}\n"
                 f"  client id:      {info.client_id}\n"
                 f"  client secret:  {info.client_secret}\n"
+                f"  PKCE client id: {seed.SANDBOX_PKCE_CLIENT_ID} (redirect "
+                f"http://127.0.0.1:<port>{seed.SANDBOX_PKCE_REDIRECT_PATH})\n"
                 f"  faults:         {', '.join(sorted(org.faults)) or 'none'}\n"
                 "Press Ctrl-C to stop.\n"
             )

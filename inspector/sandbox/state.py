@@ -82,6 +82,29 @@ class AccessToken:
         return max(0, round(self.window_start + seed.RATE_LIMIT_WINDOW_SECONDS - now))
 
 
+@dataclass(frozen=True)
+class AuthorizationCode:
+    """A code issued by /oauth/authorize, bound to its client, redirect URI and challenge."""
+
+    value: str
+    client_id: str
+    redirect_uri: str
+    code_challenge: str
+    expires_at: float  # time.monotonic()
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One HTTP request the org served: when it arrived (monotonic and wall clock), what, and
+    how it was answered. Tests measure waits between requests from this log."""
+
+    at: float  # time.monotonic() on arrival
+    wall_time: str  # ISO 8601 UTC
+    method: str
+    path: str
+    status: int
+
+
 @dataclass
 class StoredMessage:
     """One message of a conversation, kept so messages/{id}/details can answer for it."""
@@ -162,22 +185,56 @@ class GuestSession:
         return False
 
 
+def seeded_deployments() -> list[Deployment]:
+    """The main deployment and one per way a deployment refuses a page (seed.py ids)."""
+    return [
+        Deployment(
+            id=seed.SANDBOX_DEPLOYMENT_ID,
+            name=seed.DEPLOYMENT_NAME,
+            allowed_domains=[seed.SANDBOX_ALLOWED_DOMAIN],
+        ),
+        Deployment(
+            id=seed.SANDBOX_INACTIVE_DEPLOYMENT_ID,
+            name="Sandbox Inactive Deployment",
+            allowed_domains=[seed.SANDBOX_ALLOWED_DOMAIN],
+            status="Inactive",
+        ),
+        Deployment(
+            id=seed.SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID,
+            name="Sandbox All Domains Deployment",
+            allowed_domains=[],
+            allow_all_domains=True,
+        ),
+        Deployment(
+            id=seed.SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
+            name="Sandbox Support Site Deployment",
+            allowed_domains=[seed.SANDBOX_OTHER_DOMAIN],
+        ),
+    ]
+
+
 class OrgState:
     """Everything the org knows; shared by the REST handlers, the guest socket and the flow."""
 
-    def __init__(self, faults: frozenset[str], token_lifetime: float) -> None:
+    def __init__(
+        self,
+        faults: frozenset[str],
+        token_lifetime: float,
+        *,
+        rate_limit_retry_after: float = seed.RATE_LIMIT_RETRY_AFTER,
+        pkce_redirect_port: int | None = None,
+    ) -> None:
         self.faults = check_faults(faults)
         self.token_lifetime = token_lifetime
+        self.rate_limit_retry_after = rate_limit_retry_after
+        self.pkce_redirect_port = pkce_redirect_port
         self.base_url = ""
         self.api_request_count = 0
-        self.deployments: dict[str, Deployment] = {
-            seed.SANDBOX_DEPLOYMENT_ID: Deployment(
-                id=seed.SANDBOX_DEPLOYMENT_ID,
-                name=seed.DEPLOYMENT_NAME,
-                allowed_domains=[seed.SANDBOX_ALLOWED_DOMAIN],
-            )
-        }
+        self.deployments: dict[str, Deployment] = {d.id: d for d in seeded_deployments()}
         self.tokens: dict[str, AccessToken] = {}
+        self.codes: dict[str, AuthorizationCode] = {}
+        self.refresh_tokens: dict[str, str] = {}  # refresh token -> client id
+        self.request_log: list[LoggedRequest] = []
         self.sessions: dict[str, GuestSession] = {}
         self.conversations: dict[str, Conversation] = {}
         self.messages: dict[str, StoredMessage] = {}
@@ -204,6 +261,29 @@ class OrgState:
 
     def revoke_tokens(self) -> None:
         self.tokens.clear()
+
+    def issue_code(self, client_id: str, redirect_uri: str, code_challenge: str) -> str:
+        code = AuthorizationCode(
+            value=secrets.token_urlsafe(32),
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            code_challenge=code_challenge,
+            expires_at=time.monotonic() + seed.AUTHORIZATION_CODE_LIFETIME,
+        )
+        self.codes[code.value] = code
+        return code.value
+
+    def take_code(self, value: str) -> AuthorizationCode | None:
+        """The live code with this value, consumed: a code is good for one exchange."""
+        code = self.codes.pop(value, None)
+        if code is None or time.monotonic() >= code.expires_at:
+            return None
+        return code
+
+    def issue_refresh_token(self, client_id: str) -> str:
+        value = secrets.token_urlsafe(48)
+        self.refresh_tokens[value] = client_id
+        return value
 
     # --- guest sessions and conversations -----------------------------------------------------
 
