@@ -1,0 +1,110 @@
+"""Pre-flight checks: each failure with its message, from plain values."""
+
+import pytest
+
+from inspector.core.preflight import (
+    CHECK_ACTIVE,
+    CHECK_EXISTS,
+    CHECK_KEY_CASE,
+    CHECK_ORIGIN,
+    CHECK_SIZE,
+    DeploymentFacts,
+    failed,
+    origin_allowed,
+    origin_host,
+    run_preflight,
+)
+
+ACTIVE = DeploymentFacts("dep-1", "Active", False, ("shop.example.com",))
+ATTRS = {"crmCustomerId": "C-1"}
+
+
+def by_code(checks):
+    return {check.code: check for check in checks}
+
+
+def test_everything_fine_passes_every_check_in_order():
+    checks = run_preflight(ACTIVE, "https://shop.example.com", ATTRS)
+    assert [c.code for c in checks] == [
+        CHECK_EXISTS,
+        CHECK_ACTIVE,
+        CHECK_ORIGIN,
+        CHECK_SIZE,
+        CHECK_KEY_CASE,
+    ]
+    assert failed(checks) == []
+    assert all(c.message for c in checks)
+
+
+def test_missing_deployment_fails_and_skips_the_other_deployment_checks():
+    checks = run_preflight(None, "https://shop.example.com", ATTRS)
+    codes = by_code(checks)
+    assert not codes[CHECK_EXISTS].ok
+    assert "not found" in codes[CHECK_EXISTS].message
+    assert CHECK_ACTIVE not in codes and CHECK_ORIGIN not in codes
+    assert codes[CHECK_SIZE].ok
+
+
+@pytest.mark.parametrize("status", ["Inactive", "Pending", "Error", "Deleting", None])
+def test_a_deployment_that_is_not_active_fails(status):
+    facts = DeploymentFacts("dep-1", status, False, ("shop.example.com",))
+    [check] = [c for c in failed(run_preflight(facts, "https://shop.example.com", ATTRS))]
+    assert check.code == CHECK_ACTIVE
+    assert (status or "unknown") in check.message and "not Active" in check.message
+
+
+def test_an_origin_outside_the_allowed_domains_fails_naming_host_and_domains():
+    [check] = failed(run_preflight(ACTIVE, "https://evil.example", ATTRS))
+    assert check.code == CHECK_ORIGIN
+    assert "evil.example" in check.message and "shop.example.com" in check.message
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://SHOP.Example.com",
+        "http://shop.example.com:8443",
+        "shop.example.com",
+        "https://shop.example.com/",
+    ],
+)
+def test_origin_host_is_compared_case_insensitively_without_scheme_or_port(origin):
+    assert origin_allowed(origin, ["shop.example.com"], False)
+    assert not failed(run_preflight(ACTIVE, origin, ATTRS))
+
+
+def test_allowed_domains_written_as_urls_or_in_capitals_still_match():
+    assert origin_allowed("https://shop.example.com", ["HTTPS://Shop.Example.com"], False)
+
+
+def test_allow_all_domains_accepts_any_origin():
+    facts = DeploymentFacts("dep-1", "Active", True, ())
+    checks = by_code(run_preflight(facts, "https://anything.example", ATTRS))
+    assert checks[CHECK_ORIGIN].ok
+    assert "all domains" in checks[CHECK_ORIGIN].message
+
+
+def test_an_invalid_origin_fails():
+    assert origin_host("   ") is None
+    assert not by_code(run_preflight(ACTIVE, "", ATTRS))[CHECK_ORIGIN].ok
+
+
+def test_attributes_over_the_limit_fail_with_the_byte_count():
+    attributes = {"notes": "é" * 1100}  # 5 + 2200 bytes in UTF-8
+    [check] = failed(run_preflight(ACTIVE, "https://shop.example.com", attributes))
+    assert check.code == CHECK_SIZE
+    assert "2205 bytes" in check.message and "2048" in check.message and "157 more" in check.message
+
+
+def test_attributes_at_exactly_the_limit_pass_and_a_custom_limit_is_used():
+    attributes = {"k": "x" * 2047}
+    assert by_code(run_preflight(ACTIVE, "https://shop.example.com", attributes))[CHECK_SIZE].ok
+    small = run_preflight(ACTIVE, "https://shop.example.com", attributes, max_bytes=100)
+    assert not by_code(small)[CHECK_SIZE].ok
+
+
+def test_keys_differing_only_by_case_fail_naming_both():
+    attributes = {"crmCustomerId": "C-1", "crmcustomerid": "C-2"}
+    [check] = failed(run_preflight(ACTIVE, "https://shop.example.com", attributes))
+    assert check.code == CHECK_KEY_CASE
+    assert "crmCustomerId" in check.message and "crmcustomerid" in check.message
