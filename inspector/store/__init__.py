@@ -1,0 +1,1 @@
+"""Local storage: the run history (store.history) lives here beside the other stores."""

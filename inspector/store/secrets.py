@@ -1,0 +1,161 @@
+"""Client secrets and refresh tokens in the OS keychain, through ``keyring``.
+
+Where no keychain exists (``NoKeyringError``, keyring's ``fail`` or ``null`` backend, or a
+plain-text backend), secrets are kept in this process's memory only and ``warning`` says so
+for the window to show: nothing is ever written to a file by us. Keychain calls block (D-Bus,
+macOS Keychain prompts), so code on the event loop uses the ``a*`` wrappers, which run them
+in a thread (DESIGN.md: keyring goes through ``asyncio.to_thread``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from enum import StrEnum
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+__all__ = [
+    "NO_KEYCHAIN_WARNING",
+    "SERVICE",
+    "SecretKind",
+    "SecretStore",
+    "SecretStoreError",
+]
+
+log = logging.getLogger("inspector.secrets")
+
+SERVICE = "inspector"
+NO_KEYCHAIN_WARNING = "No keychain: secrets are kept for this session only."
+
+
+class SecretKind(StrEnum):
+    CLIENT_SECRET = "client-secret"
+    REFRESH_TOKEN = "refresh-token"
+
+
+class SecretStoreError(Exception):
+    """The keychain exists but refused (locked, denied); the message says what to do."""
+
+
+def _is_unusable(backend: KeyringBackend) -> bool:
+    """Backends that store nothing or store in plain files: not a keychain."""
+    module = type(backend).__module__
+    name = type(backend).__name__
+    if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
+        return True
+    # keyrings.alt's PlaintextKeyring (and friends) write a readable file.
+    return module.startswith("keyrings.alt") and "plaintext" in (module + name).lower()
+
+
+class SecretStore:
+    """Secrets per profile, one keychain entry each: service ``inspector``, user
+    ``<profile>:<kind>``. Thread-safe; the values never appear in logs or ``repr``."""
+
+    def __init__(self, *, service: str = SERVICE, backend: KeyringBackend | None = None) -> None:
+        self.service = service
+        self._backend = backend or keyring.get_keyring()
+        self._memory: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._warned = False
+        self._persistent = not _is_unusable(self._backend)
+        if not self._persistent:
+            self._fall_back(f"the keyring backend is {self.backend_name}")
+
+    def __repr__(self) -> str:
+        return f"SecretStore(service={self.service!r}, backend={self.backend_name!r})"
+
+    @property
+    def backend_name(self) -> str:
+        backend = type(self._backend)
+        return f"{backend.__module__}.{backend.__qualname__}"
+
+    @property
+    def persistent(self) -> bool:
+        """False when secrets live in memory only (no keychain)."""
+        return self._persistent
+
+    @property
+    def warning(self) -> str | None:
+        """The sentence the UI shows when secrets do not survive this session."""
+        return None if self._persistent else NO_KEYCHAIN_WARNING
+
+    def _fall_back(self, why: str) -> None:
+        if not self._warned:
+            log.warning("%s (%s)", NO_KEYCHAIN_WARNING, why)
+        self._warned = True
+        self._persistent = False
+
+    @staticmethod
+    def _user(profile: str, kind: SecretKind) -> str:
+        return f"{profile}:{kind}"
+
+    def get(self, profile: str, kind: SecretKind) -> str | None:
+        user = self._user(profile, kind)
+        with self._lock:
+            if self._persistent:
+                try:
+                    return self._backend.get_password(self.service, user)
+                except keyring.errors.NoKeyringError as exc:
+                    self._fall_back(str(exc))
+                except keyring.errors.KeyringError as exc:
+                    raise SecretStoreError(
+                        f"The keychain refused to read the {kind} of {profile!r}: {exc}"
+                    ) from None
+            return self._memory.get(user)
+
+    def set(self, profile: str, kind: SecretKind, value: str) -> None:
+        if not value:
+            raise ValueError("a secret must not be empty")
+        user = self._user(profile, kind)
+        with self._lock:
+            if self._persistent:
+                try:
+                    self._backend.set_password(self.service, user, value)
+                    log.info("stored the %s of profile %r in the keychain", kind, profile)
+                    return
+                except keyring.errors.NoKeyringError as exc:
+                    self._fall_back(str(exc))
+                except keyring.errors.KeyringError as exc:
+                    raise SecretStoreError(
+                        f"The keychain refused to store the {kind} of {profile!r}: {exc}"
+                    ) from None
+            self._memory[user] = value
+            log.info("kept the %s of profile %r for this session only", kind, profile)
+
+    def delete(self, profile: str, kind: SecretKind) -> None:
+        """Forget one secret; a missing one is not an error."""
+        user = self._user(profile, kind)
+        with self._lock:
+            self._memory.pop(user, None)
+            if not self._persistent:
+                return
+            try:
+                self._backend.delete_password(self.service, user)
+            except keyring.errors.PasswordDeleteError:
+                pass
+            except keyring.errors.NoKeyringError as exc:
+                self._fall_back(str(exc))
+            except keyring.errors.KeyringError as exc:
+                raise SecretStoreError(
+                    f"The keychain refused to delete the {kind} of {profile!r}: {exc}"
+                ) from None
+
+    def delete_profile(self, profile: str) -> None:
+        for kind in SecretKind:
+            self.delete(profile, kind)
+
+    async def aget(self, profile: str, kind: SecretKind) -> str | None:
+        return await asyncio.to_thread(self.get, profile, kind)
+
+    async def aset(self, profile: str, kind: SecretKind, value: str) -> None:
+        await asyncio.to_thread(self.set, profile, kind, value)
+
+    async def adelete(self, profile: str, kind: SecretKind) -> None:
+        await asyncio.to_thread(self.delete, profile, kind)
+
+    async def adelete_profile(self, profile: str) -> None:
+        await asyncio.to_thread(self.delete_profile, profile)

@@ -1,0 +1,135 @@
+"""Secrets in the keychain (an in-memory test backend), and the session-only fallback."""
+
+import logging
+
+import keyring
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from inspector.store.profiles import HOME_ENV, OrgProfile, ProfileStore
+from inspector.store.secrets import NO_KEYCHAIN_WARNING, SecretKind, SecretStore
+
+SENTINEL = "sentinel-secret-9f8e7d6c5b4a"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keychain that lives in a dict, for tests."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self):
+        super().__init__()
+        self.entries = {}
+
+    def get_password(self, service, username):
+        return self.entries.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service, username):
+        if (service, username) not in self.entries:
+            raise keyring.errors.PasswordDeleteError("not found")
+        del self.entries[(service, username)]
+
+
+class LockedKeyring(MemoryKeyring):
+    def set_password(self, service, username, password):
+        raise keyring.errors.KeyringLocked("the keychain is locked")
+
+
+class VanishingKeyring(MemoryKeyring):
+    """A backend that turns out to be unavailable at call time."""
+
+    def set_password(self, service, username, password):
+        raise keyring.errors.NoKeyringError("no backend")
+
+    def get_password(self, service, username):
+        raise keyring.errors.NoKeyringError("no backend")
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_secrets_go_to_the_keychain_per_profile_and_kind(memory_keyring):
+    store = SecretStore()
+    assert store.persistent and store.warning is None
+    store.set("Acme EU", SecretKind.CLIENT_SECRET, SENTINEL)
+    store.set("Acme EU", SecretKind.REFRESH_TOKEN, "refresh-1")
+    assert memory_keyring.entries == {
+        ("inspector", "Acme EU:client-secret"): SENTINEL,
+        ("inspector", "Acme EU:refresh-token"): "refresh-1",
+    }
+    assert SecretStore().get("Acme EU", SecretKind.CLIENT_SECRET) == SENTINEL
+    assert store.get("Other", SecretKind.CLIENT_SECRET) is None
+    store.delete_profile("Acme EU")
+    store.delete_profile("Acme EU")  # deleting what is gone is fine
+    assert memory_keyring.entries == {}
+
+
+async def test_async_wrappers_run_in_a_thread(memory_keyring):
+    store = SecretStore()
+    await store.aset("P", SecretKind.CLIENT_SECRET, SENTINEL)
+    assert await store.aget("P", SecretKind.CLIENT_SECRET) == SENTINEL
+    await store.adelete("P", SecretKind.CLIENT_SECRET)
+    assert await store.aget("P", SecretKind.CLIENT_SECRET) is None
+
+
+def test_no_keychain_keeps_secrets_for_the_session_and_says_so(caplog, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    caplog.set_level(logging.INFO)
+    store = SecretStore(backend=fail.Keyring())
+    assert not store.persistent
+    assert (
+        store.warning
+        == NO_KEYCHAIN_WARNING
+        == "No keychain: secrets are kept for this session only."
+    )
+    store.set("P", SecretKind.CLIENT_SECRET, SENTINEL)
+    assert store.get("P", SecretKind.CLIENT_SECRET) == SENTINEL
+    assert SecretStore(backend=fail.Keyring()).get("P", SecretKind.CLIENT_SECRET) is None
+    assert NO_KEYCHAIN_WARNING in caplog.text
+    assert SENTINEL not in caplog.text
+    assert list(tmp_path.iterdir()) == []  # never a plain file
+
+
+def test_a_backend_that_fails_at_call_time_falls_back_to_memory(caplog):
+    store = SecretStore(backend=VanishingKeyring())
+    assert store.persistent
+    store.set("P", SecretKind.CLIENT_SECRET, SENTINEL)
+    assert not store.persistent and store.warning == NO_KEYCHAIN_WARNING
+    assert store.get("P", SecretKind.CLIENT_SECRET) == SENTINEL
+
+
+def test_a_locked_keychain_is_an_error_not_a_silent_fallback():
+    from inspector.store.secrets import SecretStoreError
+
+    store = SecretStore(backend=LockedKeyring())
+    with pytest.raises(SecretStoreError, match="refused to store the client-secret of 'P'"):
+        store.set("P", SecretKind.CLIENT_SECRET, SENTINEL)
+    assert store.persistent
+
+
+def test_secret_never_reaches_the_profile_file_or_the_logs(
+    memory_keyring, tmp_path, monkeypatch, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv(HOME_ENV, str(tmp_path))
+    profile = OrgProfile.create("Acme", client_id="cid", environment="prod")
+    ProfileStore().add(profile)
+    secrets = SecretStore()
+    secrets.set(profile.name, SecretKind.CLIENT_SECRET, SENTINEL)
+    assert SENTINEL not in repr(secrets)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert SENTINEL not in path.read_text(errors="replace"), path
+    assert SENTINEL not in caplog.text
+    assert memory_keyring.entries[("inspector", "Acme:client-secret")] == SENTINEL
