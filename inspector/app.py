@@ -39,7 +39,9 @@ async def verify_headless(
     async with SandboxOrg(faults=faults) as sandbox:
         org = sandbox_connection(sandbox)
         try:
-            return await run_verification(request, org.guest_launcher(), org.reader)
+            return await run_verification(
+                request, org.guest_launcher(), org.reader, preflight=org.preflight
+            )
         finally:
             await org.aclose()
 
@@ -99,7 +101,9 @@ async def _gui_main(faults: list[str]) -> int:
     from inspector.ui.main_window import MainWindow
 
     tasks = TaskRegistry()
-    sandbox = SandboxOrg(faults=faults)
+    # The bot answers before the attributes are read, so its reply shows in the chat before
+    # the cleanup step ends the conversation.
+    sandbox = SandboxOrg(faults=faults, bot_reply_delay=0.2)
     await sandbox.start()
     log.info("Sandbox org serving at %s", sandbox.base_url)
     org = sandbox_connection(sandbox)

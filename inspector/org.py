@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from inspector.core import ReadBack, StepError
+from inspector.core import RUN_ID_KEY, ReadBack, StepError
+from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
 from inspector.genesys import (
     ApiError,
     ClientCredentialsAuth,
@@ -24,6 +26,9 @@ from inspector.genesys import (
 __all__ = ["GuestLauncher", "HostPageSpec", "OrgConnection", "PlatformAdapter"]
 
 log = logging.getLogger("inspector.app")
+
+# How far back the run-id search looks; a verification takes well under a minute.
+SEARCH_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,30 @@ class PlatformAdapter:
         except GenesysError as exc:
             raise _step_error(exc, "Looking up the message") from exc
         return details.conversation_id
+
+    async def find_conversation_by_run_id(self, run_id: str) -> str:
+        # The search cannot filter on attribute values (NOTES 30): search the last minutes
+        # and match the run id in the rows it returns.
+        now = datetime.now(UTC)
+        try:
+            rows = await self.client.find_by_attribute(
+                RUN_ID_KEY, run_id, start=now - SEARCH_WINDOW, end=now + timedelta(minutes=1)
+            )
+        except GenesysError as exc:
+            raise _step_error(exc, "Searching conversations by run id") from exc
+        if not rows:
+            raise StepError(
+                f"No conversation carries {RUN_ID_KEY} = {run_id} yet",
+                code="not-found",
+                retryable=True,
+            )
+        return rows[0].conversation_id
+
+    async def end_conversation(self, conversation_id: str, participant_id: str) -> None:
+        try:
+            await self.client.disconnect_customer(conversation_id, participant_id)
+        except GenesysError as exc:
+            raise _step_error(exc, "Ending the test conversation") from exc
 
     async def read_customer_attributes(self, conversation_id: str) -> ReadBack:
         try:
@@ -140,6 +169,25 @@ class OrgConnection:
             deployment_id=self.deployment_id,
             origin=self.origin,
         )
+
+    async def preflight(self, attributes: Mapping[str, str]) -> list[PreflightCheck]:
+        """Read the deployment and judge it, the origin and the attributes before a chat."""
+        try:
+            deployment = await self.platform.web_deployment(self.deployment_id)
+        except ApiError as exc:
+            if exc.status != 404:
+                raise _step_error(exc, "Reading the deployment") from exc
+            facts = None
+        except GenesysError as exc:
+            raise _step_error(exc, "Reading the deployment") from exc
+        else:
+            facts = DeploymentFacts(
+                id=deployment.id,
+                status=deployment.status,
+                allow_all_domains=deployment.allow_all_domains,
+                allowed_domains=tuple(deployment.allowed_domains),
+            )
+        return run_preflight(facts, self.origin, attributes)
 
     def guest_launcher(self) -> GuestLauncher:
         return GuestLauncher(self.endpoints, self.deployment_id, self.origin)

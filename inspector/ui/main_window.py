@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Protocol
 
@@ -89,6 +90,11 @@ class MainWindow(QMainWindow):
         self.raw_button.setToolTip("The Platform API response the received values come from")
         self.raw_button.setEnabled(False)
         self.raw_button.clicked.connect(lambda: self.show_raw_json())
+        self.force_button = QPushButton("Start anyway", self)
+        self.force_button.setToolTip("Start the chat although the pre-flight checks failed")
+        self.force_button.hide()
+        self.force_button.clicked.connect(self._on_force_clicked)
+        self._last_request: VerificationRequest | None = None
         self.conversation_label = QLabel(self)
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -105,6 +111,7 @@ class MainWindow(QMainWindow):
         result_layout.addWidget(self.table, 1)
         footer = QHBoxLayout()
         footer.addWidget(self.conversation_label, 1)
+        footer.addWidget(self.force_button)
         footer.addWidget(self.raw_button)
         result_layout.addLayout(footer)
 
@@ -169,7 +176,13 @@ class MainWindow(QMainWindow):
         """Run one verification in the chat view; the previous run, if any, is cancelled."""
         return self.tasks.spawn("verification", self._run(request))
 
+    def _on_force_clicked(self) -> None:
+        if self._last_request is not None:
+            self.start(dataclasses.replace(self._last_request, force=True))
+
     async def _run(self, request: VerificationRequest) -> VerificationResult | None:
+        self._last_request = request
+        self.force_button.hide()
         self.form.set_running(True)
         self.progress.clear_steps()
         self.model.set_rows([])
@@ -179,7 +192,11 @@ class MainWindow(QMainWindow):
         launcher = WebLauncher(self.chat, self.org.host_page, timeout=request.timeout)
         try:
             result = await run_verification(
-                request, launcher, self.org.reader, on_step=self.progress.on_step
+                request,
+                launcher,
+                self.org.reader,
+                preflight=self.org.preflight,
+                on_step=self.progress.on_step,
             )
         except asyncio.CancelledError:
             self.banner.show_idle("Cancelled.")
@@ -195,6 +212,7 @@ class MainWindow(QMainWindow):
         self.table.resizeRowsToContents()
         self.banner.show_result(result)
         self.raw_button.setEnabled(result.raw is not None)
+        self.force_button.setVisible(result.preflight_refused)
         if result.conversation_id:
             self.conversation_label.setText(f"Conversation {result.conversation_id}")
         self.result_shown.emit(result)

@@ -36,7 +36,14 @@ def test_verify_json_passes_with_both_rows_matching():
     assert rows["crmCustomerId"]["status"] == "match"
     assert rows["crmCustomerId"]["received"] == "CRM-12345-XYZ"
     assert rows["source"]["status"] == "match"
-    assert [s["name"] for s in body["steps"]] == ["connect", "send", "resolve", "read"]
+    assert [s["name"] for s in body["steps"]] == [
+        "preflight",
+        "connect",
+        "send",
+        "resolve",
+        "read",
+        "cleanup",
+    ]
     assert body["diagnoses"] == []
 
 

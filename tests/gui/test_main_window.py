@@ -29,7 +29,16 @@ def test_start_shows_both_attributes_matching_and_a_pass(qtbot, window):
     ]
     assert window.banner.title.text() == "PASS · All 2 sent attributes arrived"
     steps = window.progress.step_texts()
-    assert len(steps) == 4
+    assert [line.split("|")[0].strip() for line in steps] == [
+        "✔  Check the deployment",
+        "✔  Connect the chat",
+        "✔  Send the first message",
+        "✔  Find the conversation",
+        "✔  Read the customer's attributes",
+        "✔  End the test conversation",
+    ]
+    assert "5 of 5 checks passed" in steps[0]
+    assert "(via message details)" in steps[3]
     assert all(line.startswith("✔") for line in steps)
     assert all(line.rsplit("|", 1)[1].strip().isdigit() for line in steps)
     assert window.result.conversation_id in window.conversation_label.text()
@@ -106,3 +115,43 @@ def test_an_unexpected_error_is_logged_every_time_and_shown_once(qtbot, caplog):
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
     assert len(dialogs) == 1 and "boom 0" in dialogs[0].text()
     dialogs[0].close()
+
+
+def test_preflight_failure_is_explained_and_start_can_be_forced(qtbot, aio, sandbox):
+    from inspector.genesys import OrgEndpoints
+    from inspector.org import OrgConnection
+    from inspector.sandbox import FAULTS, SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID
+    from inspector.tasks import TaskRegistry
+    from inspector.ui.main_window import MainWindow
+
+    info = sandbox.info
+    org = OrgConnection(
+        OrgEndpoints.for_custom_domain(info.base_url),
+        client_id=info.client_id,
+        client_secret=info.client_secret,
+        deployment_id=SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
+        origin=info.origin,
+        label="Sandbox org",
+    )
+    tasks = TaskRegistry()
+    win = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        press_start(qtbot, win)
+        assert win.banner.title.text().startswith("ERROR · Not started:")
+        assert "shop.example.com" in win.banner.details.text()
+        assert win.model.rowCount() == 0
+        assert win.force_button.isVisible()
+        assert win.chat.page is None  # nothing was loaded, nothing was sent
+        win.result = None
+        qtbot.mouseClick(win.force_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.result is not None, timeout=RUN_TIMEOUT_MS)
+        # the org refuses the page's origin for this deployment, as a real org would
+        assert win.result.verdict.value == "error"
+        assert not win.force_button.isVisible()
+        assert "started anyway" in win.progress.step_texts()[0]
+    finally:
+        win.close()
+        aio.run(tasks.cancel_all())
+        aio.run(org.aclose())
