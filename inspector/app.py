@@ -14,7 +14,13 @@ from inspector.genesys import OrgEndpoints
 from inspector.org import OrgConnection
 from inspector.sandbox import SandboxOrg
 
-__all__ = ["prepare_qt_environment", "run_gui", "sandbox_connection", "verify_headless"]
+__all__ = [
+    "prepare_qt_environment",
+    "run_gui",
+    "sandbox_connection",
+    "verify_headless",
+    "verify_with_profile",
+]
 
 log = logging.getLogger("inspector.init")
 
@@ -22,7 +28,7 @@ log = logging.getLogger("inspector.init")
 def sandbox_connection(sandbox: SandboxOrg) -> OrgConnection:
     """The sandbox reached like any org: same clients, over its sockets."""
     info = sandbox.info
-    return OrgConnection(
+    return OrgConnection.with_client_credentials(
         OrgEndpoints.for_custom_domain(info.base_url),
         client_id=info.client_id,
         client_secret=info.client_secret,
@@ -44,6 +50,27 @@ async def verify_headless(
             )
         finally:
             await org.aclose()
+
+
+async def verify_with_profile(
+    request: VerificationRequest, profile_name: str, deployment_id: str | None
+) -> VerificationResult:
+    """One verification against a stored org profile, through the guest API.
+
+    Raises ProfileProblem or ProfileError when the profile cannot be used as it is.
+    """
+    from inspector.profile_connection import open_profile
+    from inspector.store.profiles import ProfileStore
+    from inspector.store.secrets import SecretStore
+
+    profile = await asyncio.to_thread(ProfileStore().get, profile_name)
+    org = await open_profile(profile, SecretStore(), deployment_id=deployment_id)
+    try:
+        return await run_verification(
+            request, org.guest_launcher(), org.reader, preflight=org.preflight
+        )
+    finally:
+        await org.aclose()
 
 
 def prepare_qt_environment() -> str | None:

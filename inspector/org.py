@@ -7,9 +7,11 @@ values and client errors into `StepError` with a message the user can act on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+import httpx
 
 from inspector.core import RUN_ID_KEY, ReadBack, StepError
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
@@ -21,6 +23,7 @@ from inspector.genesys import (
     GuestSession,
     OrgEndpoints,
     PlatformClient,
+    RetryWait,
 )
 
 __all__ = ["GuestLauncher", "HostPageSpec", "OrgConnection", "PlatformAdapter"]
@@ -146,20 +149,33 @@ class OrgConnection:
     def __init__(
         self,
         endpoints: OrgEndpoints,
+        auth: httpx.Auth,
+        *,
+        deployment_id: str,
+        origin: str,
+        label: str,
+        on_wait: Callable[[RetryWait], None] | None = None,
+    ) -> None:
+        self.endpoints = endpoints
+        self.deployment_id = deployment_id
+        self.origin = origin
+        self.label = label
+        self.platform = PlatformClient(endpoints, auth, on_wait=on_wait)
+        self.reader = PlatformAdapter(self.platform)
+
+    @classmethod
+    def with_client_credentials(
+        cls,
+        endpoints: OrgEndpoints,
         *,
         client_id: str,
         client_secret: str,
         deployment_id: str,
         origin: str,
         label: str,
-    ) -> None:
-        self.endpoints = endpoints
-        self.deployment_id = deployment_id
-        self.origin = origin
-        self.label = label
+    ) -> OrgConnection:
         auth = ClientCredentialsAuth(endpoints.token_url, client_id, client_secret)
-        self.platform = PlatformClient(endpoints, auth)
-        self.reader = PlatformAdapter(self.platform)
+        return cls(endpoints, auth, deployment_id=deployment_id, origin=origin, label=label)
 
     @property
     def host_page(self) -> HostPageSpec:

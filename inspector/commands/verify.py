@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+import uuid
 from typing import Any
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, add_fault_option
@@ -32,6 +33,23 @@ def register(commands: Any) -> None:
         metavar="KEY=VALUE",
         help="another custom attribute (repeatable)",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="a stored org profile (see `inspector profile`); default: the built-in sandbox org",
+    )
+    parser.add_argument(
+        "--deployment", metavar="ID", help="deployment id (default: the profile's first one)"
+    )
+    parser.add_argument(
+        "--no-cleanup",
+        dest="cleanup",
+        action="store_false",
+        help="leave the test conversation connected afterwards",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="start even when the pre-flight checks fail"
+    )
     add_fault_option(parser, "verify_faults")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds (default 20)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -39,18 +57,39 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inspector.app import verify_headless
+    from inspector.app import verify_headless, verify_with_profile
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result
+    from inspector.profile_connection import ProfileProblem
+    from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError
 
     attributes = dict(args.attr)
     if len(attributes) != len(args.attr) or args.crm_key in attributes:
         print("inspector verify: each attribute name may be given once", file=sys.stderr)
         return EXIT_ERROR
+    faults = args.sandbox_fault + args.verify_faults
+    real_org = args.profile not in (None, SANDBOX_PROFILE_NAME)
+    if real_org and faults:
+        print("inspector verify: --sandbox-fault works with the sandbox org only", file=sys.stderr)
+        return EXIT_ERROR
     request = VerificationRequest(
-        crm_id=args.crm_id, attributes=attributes, crm_key=args.crm_key, timeout=args.timeout
+        crm_id=args.crm_id,
+        attributes=attributes,
+        crm_key=args.crm_key,
+        timeout=args.timeout,
+        # A real org may refuse the message-details lookup: tag the run so search finds it.
+        run_id=f"inspector-{uuid.uuid4()}" if real_org else None,
+        cleanup=args.cleanup,
+        force=args.force,
     )
-    result = asyncio.run(verify_headless(request, faults=args.sandbox_fault + args.verify_faults))
+    try:
+        if real_org:
+            result = asyncio.run(verify_with_profile(request, args.profile, args.deployment))
+        else:
+            result = asyncio.run(verify_headless(request, faults=faults))
+    except (ProfileProblem, ProfileError) as exc:
+        print(f"inspector verify: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     if args.json:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False))
     else:

@@ -74,11 +74,11 @@ async def run_verification(
     poller = Poller(clock() + request.timeout, clock, sleep, poll_initial, poll_max)
     try:
         if preflight is not None:
-            refused = await run.step(
+            failed = await run.step(
                 "preflight", run.preflight(preflight, sent), detail=lambda _: run.preflight_detail
             )
-            if refused is not None:
-                return refused
+            if failed and not request.force:
+                return run.refusal(failed)
         await run.step("connect", launcher.connect())
         message_id = await run.step(
             "send",
@@ -172,19 +172,17 @@ class _Run:
         self._emit(StepEvent(name, label, StepState.DONE, ms, text))
         return value
 
-    async def preflight(
-        self, check: Preflight, sent: Mapping[str, str]
-    ) -> VerificationResult | None:
-        """Refuse to start on a failed check unless forced; a forced run keeps them as notes."""
+    async def preflight(self, check: Preflight, sent: Mapping[str, str]) -> list[Diagnosis]:
+        """The failed checks; a forced run keeps them as notes and goes on."""
         findings = await check(sent)
         failed = [Diagnosis(f.code, f.message) for f in findings if not f.ok]
         self.preflight_detail = f"{len(findings) - len(failed)} of {len(findings)} checks passed"
-        if not failed:
-            return None
-        if self.request.force:
+        if failed and self.request.force:
             self.preflight_detail += "; started anyway"
             self.notes += failed
-            return None
+        return failed
+
+    def refusal(self, failed: list[Diagnosis]) -> VerificationResult:
         summary = f"Not started: {failed[0].message}"
         if len(failed) > 1:
             summary += f" (and {len(failed) - 1} more pre-flight problems)"

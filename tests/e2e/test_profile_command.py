@@ -1,15 +1,12 @@
 """`inspector profile add|list|remove|test` as a subprocess, against a standalone sandbox org
-(also a subprocess). The keychain is a test backend in a file, chosen through keyring's own
-PYTHON_KEYRING_BACKEND variable, so separate processes share it."""
+(also a subprocess). The keychain is tests/file_keyring.py, shared by the processes."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
 
 from inspector.sandbox import (
     SANDBOX_CLIENT_ID,
@@ -20,78 +17,12 @@ from inspector.sandbox import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYRING_FILE_ENV = "INSPECTOR_TEST_KEYRING_FILE"
-
-
-class FileKeyring(KeyringBackend):
-    """Test-only keychain in a JSON file (never used by the product)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def _load(self):
-        path = Path(os.environ[KEYRING_FILE_ENV])
-        return json.loads(path.read_text()) if path.exists() else {}
-
-    def _save(self, data):
-        Path(os.environ[KEYRING_FILE_ENV]).write_text(json.dumps(data))
-
-    def get_password(self, service, username):
-        return self._load().get(f"{service}/{username}")
-
-    def set_password(self, service, username, password):
-        data = self._load()
-        data[f"{service}/{username}"] = password
-        self._save(data)
-
-    def delete_password(self, service, username):
-        data = self._load()
-        data.pop(f"{service}/{username}", None)
-        self._save(data)
-
-
-def _registered() -> bool:
-    from inspector import cli
-
-    return any(module.__name__.endswith(".profile") for module in cli.COMMANDS)
-
-
-# Until `profile` is registered in cli.py, drive the same register()/handler through a parser.
-SHIM = (
-    "import argparse, sys\n"
-    "from inspector.commands import profile\n"
-    "parser = argparse.ArgumentParser(prog='inspector')\n"
-    "profile.register(parser.add_subparsers(dest='command'))\n"
-    "args = parser.parse_args(sys.argv[1:])\n"
-    "sys.exit(args.handler(args))\n"
-)
-INSPECTOR = [sys.executable, "-m", "inspector"] if _registered() else [sys.executable, "-c", SHIM]
+INSPECTOR = [sys.executable, "-m", "inspector"]
 
 
 @pytest.fixture
-def env(tmp_path):
-    return {
-        **os.environ,
-        "INSPECTOR_HOME": str(tmp_path / "home"),
-        "PYTHON_KEYRING_BACKEND": f"{__name__}.FileKeyring",
-        KEYRING_FILE_ENV: str(tmp_path / "keyring.json"),
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-@pytest.fixture
-def sandbox():
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "inspector", "sandbox", "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    try:
-        yield json.loads(proc.stdout.readline())
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def sandbox(sandbox_process):
+    return sandbox_process
 
 
 def cli(env, *args, stdin=None):

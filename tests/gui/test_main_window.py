@@ -125,7 +125,7 @@ def test_preflight_failure_is_explained_and_start_can_be_forced(qtbot, aio, sand
     from inspector.ui.main_window import MainWindow
 
     info = sandbox.info
-    org = OrgConnection(
+    org = OrgConnection.with_client_credentials(
         OrgEndpoints.for_custom_domain(info.base_url),
         client_id=info.client_id,
         client_secret=info.client_secret,
