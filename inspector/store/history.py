@@ -1,0 +1,342 @@
+"""Run history in SQLite: every run, from the window or the command line, in one table.
+
+WAL with synchronous=NORMAL survives a killed process (only the last commits may be lost, never
+a half-written run: each run is one transaction). The schema version lives in
+`PRAGMA user_version`; migrations run in order, each in its own transaction, after a backup of
+the file (as vorta and qutebrowser do). Async code calls the `*_async` methods, which run the
+blocking calls on a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from inspector.core.expectations import ScenarioOutcome
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "HistoryError",
+    "HistoryStore",
+    "RunChange",
+    "RunRecord",
+    "compare_runs",
+    "default_history_path",
+    "export_runs",
+]
+
+log = logging.getLogger("inspector.store")
+
+HISTORY_FILE = "history.sqlite3"
+
+# Each step brings the schema from version i to i + 1; never edit a released step.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            scenario TEXT NOT NULL,
+            scenario_file TEXT NOT NULL DEFAULT '',
+            profile TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            conversation_id TEXT,
+            sent TEXT NOT NULL,
+            received TEXT NOT NULL,
+            rows TEXT NOT NULL,
+            diagnoses TEXT NOT NULL,
+            steps TEXT NOT NULL,
+            error TEXT
+        )""",
+    ),
+    (
+        "CREATE INDEX runs_by_scenario ON runs (scenario, started_at)",
+        "CREATE INDEX runs_by_started ON runs (started_at)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_COLUMNS = (
+    "scenario scenario_file profile origin verdict summary started_at finished_at "
+    "conversation_id sent received rows diagnoses steps error"
+).split()
+_JSON_COLUMNS = frozenset({"sent", "received", "rows", "diagnoses", "steps"})
+# SQLite result codes the user can act on (disk full, read-only, locked, corrupt file).
+_KNOWN_ERRORS = frozenset(
+    {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CORRUPT",
+     "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_PERM"}
+)  # fmt: skip
+
+
+class HistoryError(Exception):
+    """The history database cannot be used for a reason outside the program (disk, lock...)."""
+
+
+def default_history_path() -> Path:
+    """history.sqlite3 in the data folder (under $INSPECTOR_HOME/data when that is set)."""
+    from inspector.paths import app_paths
+
+    return app_paths().data / HISTORY_FILE
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One recorded run; `rows`, `diagnoses` and `steps` are in the `--json` row format."""
+
+    scenario: str
+    profile: str
+    origin: str
+    verdict: str
+    summary: str
+    started_at: str
+    finished_at: str
+    sent: Mapping[str, str]
+    received: Mapping[str, str]
+    rows: Sequence[Mapping[str, Any]]
+    diagnoses: Sequence[Mapping[str, Any]]
+    steps: Sequence[Mapping[str, Any]]
+    scenario_file: str = ""
+    conversation_id: str | None = None
+    error: str | None = None
+    id: int | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_outcome(
+        cls,
+        outcome: ScenarioOutcome,
+        *,
+        started_at: datetime,
+        finished_at: datetime,
+        origin: str,
+    ) -> RunRecord:
+        body = outcome.to_json_dict()
+        return cls(
+            scenario=outcome.scenario.name,
+            scenario_file=outcome.scenario.source,
+            profile=outcome.scenario.profile,
+            origin=origin,
+            verdict=outcome.verdict.value,
+            summary=outcome.summary,
+            started_at=started_at.isoformat(timespec="milliseconds"),
+            finished_at=finished_at.isoformat(timespec="milliseconds"),
+            conversation_id=outcome.result.conversation_id,
+            sent=dict(outcome.result.sent),
+            received=outcome.received(),
+            rows=body["rows"],
+            diagnoses=body["diagnoses"],
+            steps=body["steps"],
+            error=outcome.result.error,
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sent"], data["received"] = dict(self.sent), dict(self.received)
+        return data
+
+
+def _known(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return any(name.startswith(code) for code in _KNOWN_ERRORS)
+
+
+class HistoryStore:
+    """The history database. One connection shared by worker threads behind a lock."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_history_path()
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except OSError as exc:
+            raise HistoryError(f"Cannot open the run history at {self.path}: {exc}") from exc
+        except sqlite3.Error as exc:
+            if _known(exc):
+                raise HistoryError(f"Cannot open the run history at {self.path}: {exc}") from exc
+            raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"The run history at {self.path} was written by a newer Inspector "
+                f"(schema {version}, this one knows {SCHEMA_VERSION})."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            with sqlite3.connect(backup) as target:
+                self._db.backup(target)
+            log.info("History schema %d backed up to %s before migrating", version, backup)
+        for step in range(version, SCHEMA_VERSION):
+            with self._transaction() as db:
+                for statement in MIGRATIONS[step]:
+                    db.execute(statement)
+                # PRAGMA takes no parameters; step is an int from our own table.
+                db.execute(f"PRAGMA user_version = {step + 1}")
+            log.info("History schema migrated to version %d", step + 1)
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def record(self, record: RunRecord) -> int:
+        """Write one run in one transaction: after a crash it is there completely or not at all."""
+        values = []
+        for name in _COLUMNS:
+            value = getattr(record, name)
+            values.append(json.dumps(value, ensure_ascii=False) if name in _JSON_COLUMNS else value)
+        sql = f"INSERT INTO runs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+        try:
+            with self._transaction() as db:
+                cursor = db.execute(sql, values)
+        except sqlite3.Error as exc:
+            if _known(exc):
+                raise HistoryError(f"The run could not be saved in the history: {exc}") from exc
+            raise
+        return int(cursor.lastrowid or 0)
+
+    def runs(
+        self,
+        *,
+        scenario: str | None = None,
+        verdict: str | None = None,
+        since: str | None = None,
+        limit: int | None = None,
+    ) -> list[RunRecord]:
+        """Newest first. `since` is an ISO date or time, compared with the start time."""
+        where, args = [], []
+        for column, op, value in (
+            ("scenario", "=", scenario),
+            ("verdict", "=", verdict),
+            ("started_at", ">=", since),
+        ):
+            if value is not None:
+                where.append(f"{column} {op} ?")
+                args.append(value)
+        sql = f"SELECT id, {', '.join(_COLUMNS)} FROM runs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_at DESC, id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._lock:
+            found = self._db.execute(sql, args).fetchall()
+        return [self._record(row) for row in found]
+
+    def get(self, run_id: int) -> RunRecord | None:
+        sql = f"SELECT id, {', '.join(_COLUMNS)} FROM runs WHERE id = ?"
+        with self._lock:
+            row = self._db.execute(sql, (run_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def scenarios(self) -> list[str]:
+        with self._lock:
+            found = self._db.execute("SELECT DISTINCT scenario FROM runs ORDER BY scenario")
+            return [str(r[0]) for r in found.fetchall()]
+
+    @staticmethod
+    def _record(row: Sequence[Any]) -> RunRecord:
+        values: dict[str, Any] = {}
+        for name, value in zip(_COLUMNS, row[1:], strict=True):
+            values[name] = json.loads(value) if name in _JSON_COLUMNS else value
+        return RunRecord(id=int(row[0]), **values)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    async def record_async(self, record: RunRecord) -> int:
+        return await asyncio.to_thread(self.record, record)
+
+    async def runs_async(self, **filters: Any) -> list[RunRecord]:
+        return await asyncio.to_thread(lambda: self.runs(**filters))
+
+
+@dataclass(frozen=True)
+class RunChange:
+    """One difference between two runs of a scenario."""
+
+    what: str
+    before: str
+    after: str
+
+
+def compare_runs(before: RunRecord, after: RunRecord) -> list[RunChange]:
+    """What changed from one run of a scenario to another: verdict, rows, diagnoses, ids."""
+    changes: list[RunChange] = []
+    if before.verdict != after.verdict:
+        changes.append(RunChange("verdict", before.verdict, after.verdict))
+
+    def rows(record: RunRecord) -> dict[str, Mapping[str, Any]]:
+        return {str(r["key"]): r for r in record.rows}
+
+    def describe(row: Mapping[str, Any] | None) -> str:
+        return "—" if row is None else f"{row.get('status')}: {row.get('received') or '—'}"
+
+    old, new = rows(before), rows(after)
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key), new.get(key)
+        if a is None or b is None or describe(a) != describe(b):
+            changes.append(RunChange(f"row {key}", describe(a), describe(b)))
+        elif a.get("sent") != b.get("sent"):
+            changes.append(RunChange(f"sent {key}", str(a.get("sent")), str(b.get("sent"))))
+    codes_before = sorted(str(d.get("code")) for d in before.diagnoses)
+    codes_after = sorted(str(d.get("code")) for d in after.diagnoses)
+    if codes_before != codes_after:
+        changes.append(
+            RunChange("diagnoses", ", ".join(codes_before) or "—", ", ".join(codes_after) or "—")
+        )
+    return changes
+
+
+def export_runs(records: Sequence[RunRecord], fmt: str, path: Path) -> None:
+    """Write records as JSON (full) or CSV (one line per run, rows as JSON text)."""
+    if fmt == "json":
+        everything = [r.to_json_dict() for r in records]
+        path.write_text(
+            json.dumps(everything, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        return
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r} (json or csv)")
+    columns = ["id", *_COLUMNS]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for record in records:
+            data = record.to_json_dict()
+            writer.writerow(
+                json.dumps(data[c], ensure_ascii=False) if c in _JSON_COLUMNS else data[c]
+                for c in columns
+            )

@@ -1,0 +1,172 @@
+"""Run history: survives reopening, filters, migrations with a backup, export and compare."""
+
+import csv
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from inspector.core import VerificationResult, diagnose_rows, diff_attributes, verdict_for_rows
+from inspector.core.expectations import evaluate
+from inspector.scenarios import load_scenario_text
+from inspector.store.history import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    HistoryError,
+    HistoryStore,
+    RunRecord,
+    compare_runs,
+    default_history_path,
+    export_runs,
+)
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def record(name="plain", received=None, start=T0, conversation="c-1"):
+    s = load_scenario_text(f"name: {name}\ncrmId: C-1\nattributes: {{source: web}}\n", "p.yaml")
+    sent = s.sent_attributes()
+    got = {"crmCustomerId": "C-1", "source": "web"} if received is None else received
+    rows = diff_attributes(sent, got)
+    result = VerificationResult(
+        verdict_for_rows(rows),
+        "summary",
+        sent,
+        rows,
+        diagnoses=tuple(diagnose_rows(rows, sent)),
+        conversation_id=conversation,
+    )
+    outcome = evaluate(s, result)
+    return RunRecord.from_outcome(
+        outcome, started_at=start, finished_at=start + timedelta(seconds=1), origin="cli"
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = HistoryStore(tmp_path / "history.sqlite3")
+    yield s
+    s.close()
+
+
+def test_default_path_follows_inspector_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTOR_HOME", str(tmp_path))
+    assert default_history_path() == tmp_path.resolve() / "data" / "history.sqlite3"
+
+
+def test_wal_mode_and_schema_version(store):
+    assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_a_run_survives_reopening(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    first = HistoryStore(path)
+    first.record(record())
+    first.close()
+    again = HistoryStore(path)
+    runs = again.runs()
+    again.close()
+    assert len(runs) == 1
+    run = runs[0]
+    assert (run.scenario, run.profile, run.verdict, run.origin) == (
+        "plain",
+        "sandbox",
+        "pass",
+        "cli",
+    )
+    assert run.sent == {"crmCustomerId": "C-1", "source": "web"}
+    assert run.received == {"crmCustomerId": "C-1", "source": "web"}
+    assert [r["status"] for r in run.rows] == ["match", "match"]
+    assert run.conversation_id == "c-1"
+    assert run.started_at == "2025-03-01T09:00:00.000+00:00"
+
+
+def test_filters(store):
+    store.record(record("a", start=T0))
+    store.record(
+        record("b", {"crmCustomerid": "C-1", "source": "web"}, start=T0 + timedelta(days=2))
+    )
+    store.record(record("a", start=T0 + timedelta(days=3)))
+    assert [r.scenario for r in store.runs()] == ["a", "b", "a"]
+    assert len(store.runs(scenario="a")) == 2
+    assert [r.scenario for r in store.runs(verdict="fail")] == ["b"]
+    assert len(store.runs(since="2025-03-03")) == 2
+    assert store.scenarios() == ["a", "b"]
+
+
+def test_migration_from_version_1_keeps_rows_and_backs_up(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    db = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO runs (scenario, profile, origin, verdict, summary, started_at, finished_at,"
+        " sent, received, rows, diagnoses, steps) VALUES"
+        " ('old', 'sandbox', 'cli', 'pass', 's', '2024-01-01', '2024-01-01',"
+        " '{}', '{}', '[]', '[]', '[]')"
+    )
+    db.commit()
+    db.close()
+    store = HistoryStore(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert [r.scenario for r in store.runs()] == ["old"]
+    store.close()
+    backup = tmp_path / "history.sqlite3.v1.bak"
+    assert backup.exists()
+    old = sqlite3.connect(backup)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    old.close()
+
+
+def test_a_newer_database_is_refused(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(HistoryError, match="newer Inspector"):
+        HistoryStore(path)
+
+
+def test_a_folder_in_the_way_is_a_clear_error(tmp_path):
+    (tmp_path / "history.sqlite3").mkdir()
+    with pytest.raises(HistoryError, match="Cannot open the run history"):
+        HistoryStore(tmp_path / "history.sqlite3")
+
+
+def test_export_json_and_csv(store, tmp_path):
+    store.record(record("a"))
+    store.record(record("Zoë 東京"))
+    runs = store.runs()
+    export_runs(runs, "json", tmp_path / "h.json")
+    data = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))
+    assert {d["scenario"] for d in data} == {"a", "Zoë 東京"}
+    assert data[0]["rows"][0]["key"] == "crmCustomerId"
+    export_runs(runs, "csv", tmp_path / "h.csv")
+    with (tmp_path / "h.csv").open(encoding="utf-8", newline="") as f:
+        lines = list(csv.DictReader(f))
+    assert {line["scenario"] for line in lines} == {"a", "Zoë 東京"}
+    assert json.loads(lines[0]["sent"]) == {"crmCustomerId": "C-1", "source": "web"}
+    with pytest.raises(ValueError):
+        export_runs(runs, "xml", tmp_path / "h.xml")
+
+
+def test_compare_shows_what_changed():
+    before = record("a")
+    after = record("a", {"crmCustomerid": "C-1", "source": "web"})
+    changes = {c.what: (c.before, c.after) for c in compare_runs(before, after)}
+    assert changes["verdict"] == ("pass", "fail")
+    assert changes["row crmCustomerId"] == ("match: C-1", "case-mismatch: C-1")
+    assert changes["diagnoses"] == ("—", "case-mismatch")
+    assert "row source" not in changes
+    assert compare_runs(before, record("a")) == []
+
+
+async def test_async_access_goes_through_a_thread(store):
+    await store.record_async(record("a"))
+    runs = await store.runs_async(scenario="a")
+    assert len(runs) == 1
