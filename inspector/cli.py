@@ -8,16 +8,18 @@ import sys
 
 from inspector import __version__
 from inspector.commands import EXIT_ERROR, add_fault_option
+from inspector.commands import history as history_command
 from inspector.commands import profile as profile_command
+from inspector.commands import run as run_command
 from inspector.commands import sandbox as sandbox_command
 from inspector.commands import verify as verify_command
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS = (verify_command, sandbox_command, profile_command)
+COMMANDS = (verify_command, run_command, history_command, sandbox_command, profile_command)
 
 # Commands whose stdout is for machines: log only warnings unless --debug.
-QUIET_COMMANDS = frozenset({"verify", "sandbox", "run", "profile"})
+QUIET_COMMANDS = frozenset({"verify", "sandbox", "run", "history", "profile"})
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,190 @@
+"""`inspector run PATH...`: a suite of scenario files, headless, with reports for CI.
+
+Exit 0 when every scenario passed, 1 when some failed, 2 when something could not run (an
+invalid file, an unreachable org, an `error` verdict). Progress goes to stderr: a bar on a
+terminal, one line per scenario otherwise (CI logs); the summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
+
+__all__ = ["ProgressPrinter", "exit_code", "register", "run"]
+
+BAR_WIDTH = 28
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "run",
+        help="run scenario files headless and write CI reports",
+        description="Run scenario files (a folder is a suite) through the guest API.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    parser.add_argument("--profile", help="run every scenario against this org profile")
+    parser.add_argument(
+        "--concurrency", type=_positive, default=4, metavar="N", help="scenarios at once (4)"
+    )
+    parser.add_argument(
+        "--rate",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="Platform API requests per minute per org, shared by all scenarios (240)",
+    )
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write an HTML report")
+    parser.add_argument(
+        "--no-history", action="store_true", help="do not record the runs in the history"
+    )
+    parser.set_defaults(handler=run)
+
+
+class ProgressPrinter:
+    """Progress on a stream: a redrawn bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, stream: TextIO, *, tty: bool | None = None) -> None:
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self.running: list[str] = []
+
+    def __call__(self, event: Any) -> None:
+        from inspector.runner import ProgressKind
+
+        name = event.scenario.name
+        if event.kind is ProgressKind.STARTED:
+            self.running.append(name)
+            if self.tty:
+                self._bar(event.done, event.total)
+            return
+        if name in self.running:
+            self.running.remove(name)
+        outcome = event.run.outcome
+        line = (
+            f"[{event.done}/{event.total}] {outcome.verdict.value.upper():5} {name}"
+            f" ({event.run.seconds:.1f} s): {outcome.summary}"
+        )
+        if self.tty:
+            self.stream.write("\r\033[K" + line + "\n")
+            if event.done < event.total:
+                self._bar(event.done, event.total)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def _bar(self, done: int, total: int) -> None:
+        filled = BAR_WIDTH * done // max(total, 1)
+        current = ", ".join(self.running[:2]) + (" …" if len(self.running) > 2 else "")
+        self.stream.write(
+            f"\r\033[K[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done}/{total} {current}"[:160]
+        )
+        self.stream.flush()
+
+
+def exit_code(verdicts: list[str], invalid: int) -> int:
+    if invalid or "error" in verdicts or not verdicts:
+        return EXIT_ERROR
+    return EXIT_FAIL if "fail" in verdicts else EXIT_PASS
+
+
+def run(args: argparse.Namespace) -> int:
+    from inspector.core.scenario import DEFAULT_PROFILE
+    from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite
+    from inspector.scenarios import load_suite
+    from inspector.store.history import HistoryError, HistoryStore, RunRecord
+
+    if args.profile is not None and args.profile != DEFAULT_PROFILE:
+        print(
+            f"inspector run: profile {args.profile!r}: org profiles are not available yet; "
+            "only 'sandbox' runs",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    suite = load_suite(args.paths)
+    for problem in suite.errors:
+        print(f"inspector run: {problem}", file=sys.stderr)
+    scenarios = suite.scenarios
+    if args.profile is not None:
+        scenarios = [replace(s, profile=args.profile) for s in scenarios]
+    if not scenarios:
+        print("inspector run: no scenario could be loaded", file=sys.stderr)
+        return EXIT_ERROR
+
+    history: HistoryStore | None = None
+    if not args.no_history:
+        try:
+            history = HistoryStore()
+        except HistoryError as exc:
+            print(f"inspector run: {exc} (running without history)", file=sys.stderr)
+
+    async def record(scenario_run: ScenarioRun) -> None:
+        if history is None:
+            return
+        entry = RunRecord.from_outcome(
+            scenario_run.outcome,
+            started_at=scenario_run.started_at,
+            finished_at=scenario_run.finished_at,
+            origin="cli",
+        )
+        try:
+            await history.record_async(entry)
+        except HistoryError as exc:
+            print(f"inspector run: {exc}", file=sys.stderr)
+
+    printer = ProgressPrinter(sys.stderr)
+    try:
+        result = asyncio.run(
+            run_suite(
+                scenarios,
+                concurrency=args.concurrency,
+                requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
+                on_progress=printer,
+                record=record,
+            )
+        )
+    finally:
+        if history is not None:
+            history.close()
+    _write_reports(args, result.runs, suite.errors)
+    verdicts = [r.outcome.verdict.value for r in result.runs]
+    counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("pass", "fail", "error"))
+    invalid = f", {len(suite.errors)} invalid file(s)" if suite.errors else ""
+    for scenario_run in result.runs:
+        outcome = scenario_run.outcome
+        print(f"{outcome.verdict.value.upper():5}  {outcome.scenario.name}: {outcome.summary}")
+    print(f"{len(result.runs)} scenarios: {counts}{invalid}")
+    return exit_code(verdicts, len(suite.errors))
+
+
+def _write_reports(args: argparse.Namespace, runs: list[Any], errors: list[Any]) -> None:
+    from inspector.reports import write_html, write_json, write_junit
+
+    for path, writer in (
+        (args.junit, write_junit),
+        (args.json, write_json),
+        (args.html, write_html),
+    ):
+        if path is None:
+            continue
+        try:
+            writer(path, runs, errors)
+        except OSError as exc:
+            print(f"inspector run: cannot write {path}: {exc.strerror}", file=sys.stderr)

@@ -1,0 +1,179 @@
+"""`inspector run` as a user runs it: a subprocess with real sandbox orgs, reports and history."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from junitparser import Failure, JUnitXml
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FAILING = "Deliberately failing (flow re-keys the CRM id)"
+
+# The command as the CLI will dispatch it: a parser with the module's register().
+HARNESS = """
+import argparse, logging, sys
+from inspector.commands import run
+from inspector.log import setup_logging
+parser = argparse.ArgumentParser(prog="inspector")
+run.register(parser.add_subparsers(dest="command"))
+args = parser.parse_args(sys.argv[1:])
+setup_logging(logging.WARNING)
+sys.exit(args.handler(args))
+"""
+
+
+def command(home, *args):
+    env = {**os.environ, "INSPECTOR_HOME": str(home)}
+    return [sys.executable, "-c", HARNESS, "run", *map(str, args)], env
+
+
+def run(home, *args, timeout=120):
+    argv, env = command(home, *args)
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_examples_with_all_three_reports(tmp_path):
+    out = tmp_path
+    proc = run(
+        tmp_path / "home",
+        EXAMPLES,
+        "--junit", out / "out.xml", "--json", out / "out.json", "--html", out / "out.html",
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    body = json.loads((out / "out.json").read_text(encoding="utf-8"))
+    verdicts = {s["scenario"]: s["verdict"] for s in body["scenarios"]}
+    assert verdicts.pop(FAILING) == "fail"
+    assert set(verdicts.values()) == {"pass"}
+    failing = next(s for s in body["scenarios"] if s["scenario"] == FAILING)
+    assert [(r["key"], r["status"]) for r in failing["rows"]] == [
+        ("crmCustomerId", "case-mismatch"),
+        ("source", "match"),
+    ]
+    cases = {c.name: c for suite in JUnitXml.fromfile(str(out / "out.xml")) for c in suite}
+    assert len(cases) == len(body["scenarios"])
+    assert isinstance(cases[FAILING].result[0], Failure)
+    assert all(c.is_passed for name, c in cases.items() if name != FAILING)
+    html = (out / "out.html").read_text(encoding="utf-8")
+    assert "crmCustomerid = CRM-80008-FAIL" in html and "⚠ case mismatch" in html
+    # progress on stderr as plain lines (not a terminal), the summary on stdout
+    finished = [line for line in proc.stderr.splitlines() if line.startswith("[")]
+    assert len(finished) == len(body["scenarios"])
+    assert proc.stdout.splitlines()[-1].endswith("9 pass, 1 fail, 0 error")
+
+
+def test_malformed_files_are_reported_and_the_rest_runs(tmp_path):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "a-bad-yaml.yaml").write_text("name: a\ncrmId: C-1\nattributes:\n  x: [1\n")
+    (suite / "b-unknown.yaml").write_text("name: b\ncrmId: C-1\nexpected:\n  arrive: []\n")
+    (suite / "c-wrong-type.yaml").write_text("name: c\ncrmId: C-1\ntimeout: soon\n")
+    (suite / "d-good.yaml").write_text("name: good\ncrmId: C-1\n")
+    proc = run(tmp_path / "home", suite, "--json", tmp_path / "out.json")
+    assert proc.returncode == 2
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("inspector run:")]
+    assert len(errors) == 3
+    assert errors[0].startswith(f"inspector run: {suite / 'a-bad-yaml.yaml'}:")
+    assert "not valid YAML" in errors[0]
+    assert errors[1] == (
+        f"inspector run: {suite / 'b-unknown.yaml'}:3: expected: unknown field "
+        "(did you mean 'expect'?); known fields: attributes, crmId, crmKey, deployment, "
+        "description, expect, faults, launcher, messages, name, preChat, profile, "
+        "sandboxFaults, timeout"
+    )
+    assert errors[2] == (
+        f"inspector run: {suite / 'c-wrong-type.yaml'}:3: timeout: "
+        "expected a number of seconds, got text"
+    )
+    assert "Traceback" not in proc.stderr
+    body = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [s["scenario"] for s in body["scenarios"]] == ["good"]
+    assert body["scenarios"][0]["verdict"] == "pass"
+    assert len(body["invalidFiles"]) == 3
+
+
+def test_an_unavailable_profile_is_one_line_and_exit_2(tmp_path):
+    proc = run(tmp_path / "home", EXAMPLES, "--profile", "production")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "inspector run: profile 'production': org profiles are not available yet; "
+        "only 'sandbox' runs"
+    ]
+
+
+def test_history_survives_a_restart(tmp_path):
+    home = tmp_path / "home"
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "one.yaml").write_text("name: one\ncrmId: C-1\n")
+    assert run(home, suite).returncode == 0
+    assert run(home, suite).returncode == 0
+    db = sqlite3.connect(home / "data" / "history.sqlite3")
+    rows = db.execute("SELECT scenario, verdict, profile, conversation_id FROM runs").fetchall()
+    db.close()
+    assert len(rows) == 2
+    assert all(r[:3] == ("one", "pass", "sandbox") and r[3] for r in rows)
+    assert rows[0][3] != rows[1][3]
+
+
+def test_killed_mid_suite_the_history_is_intact(tmp_path):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    for i in range(30):
+        (suite / f"s{i:02d}.yaml").write_text(f"name: s{i:02d}\ncrmId: C-{i}\n")
+    home = tmp_path / "home"
+    argv, env = command(home, suite, "--concurrency", "2")
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, env=env)
+    finished = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(finished) < 4 and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            if line.startswith("["):
+                finished.append(line.split()[2])
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    assert len(finished) == 4, finished
+    db = sqlite3.connect(home / "data" / "history.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    recorded = [r[0] for r in db.execute("SELECT scenario FROM runs")]
+    db.close()
+    assert set(finished) <= set(recorded)
+    assert len(recorded) < 30
+
+
+HISTORY_HARNESS = HARNESS.replace(
+    "from inspector.commands import run", "from inspector.commands import history as run"
+)
+
+
+def test_history_command_lists_and_exports(tmp_path):
+    home = tmp_path / "home"
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "one.yaml").write_text("name: one\ncrmId: C-1\n")
+    (suite / "two.yaml").write_text("name: two\ncrmId: C-2\nfaults: [lowercase-keys]\n")
+    assert run(home, suite).returncode == 1
+    env = {**os.environ, "INSPECTOR_HOME": str(home)}
+
+    def history(*args):
+        argv = [sys.executable, "-c", HISTORY_HARNESS, "history", *map(str, args)]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+
+    listed = history("--verdict", "fail")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 1 and "FAIL" in lines[0] and " two " in lines[0]
+    exported = history("--export", "json", tmp_path / "h.json")
+    assert exported.returncode == 0
+    data = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))
+    assert sorted(d["scenario"] for d in data) == ["one", "two"]
+    assert history("--since", "yesterday").returncode == 2
