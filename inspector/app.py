@@ -126,6 +126,7 @@ async def _gui_main(faults: list[str]) -> int:
     from inspector.tasks import TaskRegistry
     from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
+    from inspector.ui.scenarios_panel import attach_scenarios
 
     tasks = TaskRegistry()
     # The bot answers before the attributes are read, so its reply shows in the chat before
@@ -136,6 +137,7 @@ async def _gui_main(faults: list[str]) -> int:
     org = sandbox_connection(sandbox)
     window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
     ErrorReporter(window).install(asyncio.get_running_loop())
+    attach_scenarios(window)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer

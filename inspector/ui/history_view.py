@@ -1,0 +1,218 @@
+"""The run history: filter by scenario, verdict and date; re-run; export; compare two runs.
+
+The database is read on a worker thread (`asyncio.to_thread`), never on the Qt thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.store.history import HistoryStore, RunChange, RunRecord, compare_runs, export_runs
+
+__all__ = ["ALL", "HistoryModel", "HistoryView"]
+
+log = logging.getLogger("inspector.ui")
+
+ALL = "All"
+COLUMNS = ("Started", "Scenario", "Verdict", "Summary", "Conversation")
+_BACKGROUND = {"pass": "#e3f4e6", "fail": "#fbe3e3", "error": "#fdf0d5"}
+
+
+class HistoryModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._records: list[RunRecord] = []
+
+    def set_records(self, records: Sequence[RunRecord]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def records(self) -> list[RunRecord]:
+        return list(self._records)
+
+    def record_at(self, row: int) -> RunRecord:
+        return self._records[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return None
+        record = self._records[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (
+                record.started_at[:19].replace("T", " "),
+                record.scenario,
+                record.verdict.upper(),
+                record.summary,
+                record.conversation_id or "—",
+            )
+            return values[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 2:
+            colour = _BACKGROUND.get(record.verdict)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return record.summary
+        return None
+
+
+class HistoryView(QWidget):
+    """Signals: `rerun_requested(str)` with the scenario name of the selected run."""
+
+    rerun_requested = Signal(str)
+
+    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.scenario = QComboBox(self)
+        self.scenario.addItem(ALL)
+        self.verdict = QComboBox(self)
+        self.verdict.addItems([ALL, "pass", "fail", "error"])
+        self.use_since = QCheckBox("Since", self)
+        self.since = QDateEdit(QDate.currentDate(), self)
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.model = HistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.comparison = QPlainTextEdit(self)
+        self.comparison.setReadOnly(True)
+        self.comparison.setPlaceholderText("Select two runs of one scenario and press Compare.")
+        self.comparison.setMaximumHeight(120)
+        self.message = QLabel(self)
+        buttons = QHBoxLayout()
+        self.rerun_button = QPushButton("Re-run", self)
+        self.rerun_button.clicked.connect(self._on_rerun_clicked)
+        self.compare_button = QPushButton("Compare", self)
+        self.compare_button.clicked.connect(lambda: self.compare_selected())
+        for button in (self.rerun_button, self.compare_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Scenario", self))
+        filters.addWidget(self.scenario, 1)
+        filters.addWidget(QLabel("Verdict", self))
+        filters.addWidget(self.verdict)
+        filters.addWidget(self.use_since)
+        filters.addWidget(self.since)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.comparison)
+        layout.addWidget(self.message)
+        self._refresh: asyncio.Task[None] | None = None
+        self.scenario.currentTextChanged.connect(lambda _t: self.schedule_refresh())
+        self.verdict.currentTextChanged.connect(lambda _t: self.schedule_refresh())
+        self.use_since.toggled.connect(lambda _c: self.schedule_refresh())
+        self.since.dateChanged.connect(lambda _d: self.schedule_refresh())
+
+    def filters(self) -> dict[str, str | None]:
+        scenario = self.scenario.currentText()
+        verdict = self.verdict.currentText()
+        since = self.since.date().toString("yyyy-MM-dd") if self.use_since.isChecked() else None
+        return {
+            "scenario": None if scenario == ALL else scenario,
+            "verdict": None if verdict == ALL else verdict,
+            "since": since,
+        }
+
+    def schedule_refresh(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._refresh is not None and not self._refresh.done():
+            self._refresh.cancel()
+        self._refresh = loop.create_task(self.refresh())
+
+    async def refresh(self) -> None:
+        chosen = self.filters()
+        records = await asyncio.to_thread(
+            lambda: self.store.runs(
+                scenario=chosen["scenario"], verdict=chosen["verdict"], since=chosen["since"]
+            )
+        )
+        names = await asyncio.to_thread(self.store.scenarios)
+        current = self.scenario.currentText()
+        known = [self.scenario.itemText(i) for i in range(self.scenario.count())]
+        if known != [ALL, *names]:
+            self.scenario.blockSignals(True)
+            self.scenario.clear()
+            self.scenario.addItems([ALL, *names])
+            self.scenario.setCurrentText(current if current in names else ALL)
+            self.scenario.blockSignals(False)
+        self.model.set_records(records)
+        self.message.setText(f"{len(records)} run(s)")
+
+    def selected_records(self) -> list[RunRecord]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.record_at(r) for r in rows]
+
+    def _on_rerun_clicked(self) -> None:
+        selected = self.selected_records()
+        if selected:
+            self.rerun_requested.emit(selected[0].scenario)
+
+    def compare_selected(self) -> list[RunChange] | None:
+        selected = self.selected_records()
+        if len(selected) != 2 or selected[0].scenario != selected[1].scenario:
+            self.comparison.setPlainText("Select exactly two runs of the same scenario.")
+            return None
+        after, before = selected  # newest first
+        changes = compare_runs(before, after)
+        header = f"{before.scenario}: {before.started_at[:19]} → {after.started_at[:19]}"
+        lines = [f"{c.what}: {c.before} → {c.after}" for c in changes] or ["No differences."]
+        self.comparison.setPlainText("\n".join([header, *lines]))
+        return changes
+
+    async def export(self, fmt: str, path: Path) -> int:
+        records = self.model.records()
+        await asyncio.to_thread(export_runs, records, fmt, path)
+        self.message.setText(f"Exported {len(records)} run(s) to {path.name}")
+        return len(records)

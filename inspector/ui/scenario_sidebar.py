@@ -1,0 +1,312 @@
+"""The scenario sidebar: a folder of scenario files, their last results, Run / Run all.
+
+Scenarios run one after another against the window's org, through the same `run_scenario` the
+command line uses, so an icon here and a line in a CI report mean the same thing. Sandbox
+faults a scenario asks for are switched on for its run and restored afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.core import VerificationResult
+from inspector.core.expectations import BotReplyObservation, ScenarioOutcome, evaluate
+from inspector.core.scenario import Scenario, ScenarioError
+from inspector.runner import RateLimiter, ScenarioRun, run_scenario
+from inspector.scenarios import load_suite, save_scenario
+
+if TYPE_CHECKING:
+    from inspector.store.history import HistoryStore
+    from inspector.ui.main_window import MainWindow
+
+__all__ = ["SCENARIO_ROLE", "VERDICT_ROLE", "ScenarioSidebar", "verdict_icon"]
+
+log = logging.getLogger("inspector.ui")
+
+SCENARIO_ROLE = Qt.ItemDataRole.UserRole
+VERDICT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_COLOURS = {
+    "pass": "#1a7f37",
+    "fail": "#cf222e",
+    "error": "#9a6700",
+    "invalid": "#6e7781",
+    "running": "#0969da",
+    "": "#afb8c1",
+}
+_ICONS: dict[str, QIcon] = {}
+
+
+def verdict_icon(verdict: str) -> QIcon:
+    """A filled dot in the verdict's colour (hollow when the scenario has not run)."""
+    icon = _ICONS.get(verdict)
+    if icon is None:
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(_COLOURS.get(verdict, _COLOURS[""]))
+        painter.setPen(colour)
+        if verdict:
+            painter.setBrush(colour)
+        painter.drawEllipse(QRectF(2.5, 2.5, 11, 11))
+        painter.end()
+        icon = _ICONS[verdict] = QIcon(pixmap)
+    return icon
+
+
+class ScenarioSidebar(QWidget):
+    """Signals: `run_finished(ScenarioRun)` after each scenario; `suite_finished()`."""
+
+    run_finished = Signal(object)
+    suite_finished = Signal()
+
+    def __init__(
+        self, window: MainWindow, history: HistoryStore | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.main_window = window
+        self.history = history
+        self.folder: Path | None = None
+        self.errors: list[ScenarioError] = []
+        self.limiter = RateLimiter(240)
+        self.task: asyncio.Task[None] | None = None
+        # True while the window shows a result of ours, so form-run recording skips it.
+        self.showing_own_result = False
+        self.folder_label = QLabel("No folder open", self)
+        self.folder_label.setWordWrap(True)
+        self.list = QListWidget(self)
+        self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b3261e;")
+        self.problems.hide()
+        self.run_button = QPushButton("Run", self)
+        self.run_button.clicked.connect(lambda: self.run_selected())
+        self.run_all_button = QPushButton("Run all", self)
+        self.run_all_button.clicked.connect(lambda: self.run_all())
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar(self)
+        self.progress.setFormat("%v / %m")
+        self.progress.setValue(0)
+        self.status = QLabel(self)
+        buttons = QHBoxLayout()
+        for button in (self.run_button, self.run_all_button, self.cancel_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.problems)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+
+    # -- the folder ------------------------------------------------------------------------
+
+    async def open_folder(self, folder: Path) -> None:
+        """List the folder's scenarios; unreadable files are listed with their error."""
+        suite = await asyncio.to_thread(load_suite, [folder])
+        self.folder = folder
+        self.folder_label.setText(str(folder))
+        self.list.clear()
+        self.errors = list(suite.errors)
+        for scenario in suite.scenarios:
+            item = QListWidgetItem(verdict_icon(""), scenario.name)
+            item.setData(SCENARIO_ROLE, scenario)
+            item.setData(VERDICT_ROLE, "")
+            item.setToolTip(scenario.description or scenario.source)
+            self.list.addItem(item)
+        for problem in suite.errors:
+            item = QListWidgetItem(verdict_icon("invalid"), Path(problem.file).name)
+            item.setData(VERDICT_ROLE, "invalid")
+            item.setToolTip(str(problem))
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            self.list.addItem(item)
+        self.problems.setText("\n".join(str(p) for p in suite.errors))
+        self.problems.setVisible(bool(suite.errors))
+        self.progress.setMaximum(max(1, len(suite.scenarios)))
+        self.progress.setValue(0)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def scenarios(self) -> list[Scenario]:
+        found = []
+        for row in range(self.list.count()):
+            scenario = self.list.item(row).data(SCENARIO_ROLE)
+            if isinstance(scenario, Scenario):
+                found.append(scenario)
+        return found
+
+    def item_for(self, name: str) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            scenario = item.data(SCENARIO_ROLE)
+            if isinstance(scenario, Scenario) and scenario.name == name:
+                return item
+        return None
+
+    def selected(self) -> Scenario | None:
+        item = self.list.currentItem()
+        scenario = item.data(SCENARIO_ROLE) if item is not None else None
+        return scenario if isinstance(scenario, Scenario) else None
+
+    # -- the form --------------------------------------------------------------------------
+
+    def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
+        scenario = item.data(SCENARIO_ROLE)
+        if isinstance(scenario, Scenario):
+            self.load_into_form(scenario)
+
+    def load_into_form(self, scenario: Scenario) -> None:
+        form = self.main_window.form
+        form.crm_id.setText(scenario.crm_id)
+        form.crm_key.setText(scenario.crm_key)
+        form.table.setRowCount(0)
+        for key, value in scenario.request().attributes.items():
+            form.add_attribute(key, value)
+        self.status.setText(f"Loaded {scenario.name!r} into the form")
+
+    def form_scenario(self, name: str) -> Scenario:
+        """The form's content as a scenario (refuses what the form itself would refuse)."""
+        request, messages = self.main_window.form.build_request()
+        if request is None:
+            raise ValueError(" ".join(messages))
+        return Scenario(
+            name=name,
+            crm_id=request.crm_id,
+            crm_key=request.crm_key,
+            attributes=dict(request.attributes),
+            faults=frozenset(self.main_window.sandbox.faults)
+            if self.main_window.sandbox
+            else frozenset(),
+        )
+
+    def save_form_as(self, path: Path, name: str | None = None) -> Scenario:
+        scenario = self.form_scenario(name or path.stem)
+        save_scenario(scenario, path)
+        self.status.setText(f"Saved {path.name}")
+        return scenario
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run_selected(self) -> asyncio.Task[None] | None:
+        scenario = self.selected()
+        return self.run([scenario]) if scenario is not None else None
+
+    def run_all(self) -> asyncio.Task[None] | None:
+        return self.run(self.scenarios())
+
+    def run(self, scenarios: Sequence[Scenario]) -> asyncio.Task[None] | None:
+        if not scenarios or (self.task is not None and not self.task.done()):
+            return None
+        # Buttons and bar change now, not when the task first runs, so a second click is moot.
+        self._set_running(True)
+        self.progress.setMaximum(len(scenarios))
+        self.progress.setValue(0)
+        self.task = self.main_window.tasks.spawn("scenarios", self._run(list(scenarios)))
+        # A task cancelled before its first step never runs its own finally: tidy up here.
+        self.task.add_done_callback(self._on_task_done)
+        return self.task
+
+    def _on_task_done(self, task: asyncio.Task[None]) -> None:
+        self._set_running(False)
+        if task.cancelled():
+            self.status.setText("Cancelled")
+        self.suite_finished.emit()
+
+    def cancel(self) -> None:
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.run_all_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+
+    async def _run(self, scenarios: list[Scenario]) -> None:
+        current: QListWidgetItem | None = None
+        try:
+            for done, scenario in enumerate(scenarios):
+                current = self.item_for(scenario.name)
+                if current is not None:
+                    current.setIcon(verdict_icon("running"))
+                self.status.setText(f"Running {scenario.name}…")
+                run = await self._run_one(scenario)
+                self._show(run, current)
+                current = None
+                self.progress.setValue(done + 1)
+            self.status.setText(f"Finished {len(scenarios)} scenario(s)")
+        except asyncio.CancelledError:
+            if current is not None:
+                verdict = str(current.data(VERDICT_ROLE) or "")
+                current.setIcon(verdict_icon(verdict))
+            raise
+
+    async def _run_one(self, scenario: Scenario) -> ScenarioRun:
+        switch = self.main_window.sandbox
+        before = switch.faults if switch is not None else frozenset()
+        if switch is not None:
+            switch.set_faults(scenario.faults)
+        try:
+            if scenario.launcher == "messenger":
+                return await self._run_in_web_view(scenario)
+            return await run_scenario(scenario, self.main_window.org, self.limiter)
+        finally:
+            if switch is not None:
+                switch.set_faults(before)
+
+    async def _run_in_web_view(self, scenario: Scenario) -> ScenarioRun:
+        from datetime import UTC, datetime
+
+        started = datetime.now(UTC)
+        self.showing_own_result = True
+        try:
+            task = self.main_window.start(scenario.request())
+            result: VerificationResult | None = await task
+        finally:
+            self.showing_own_result = False
+        if result is None:
+            raise asyncio.CancelledError
+        bot = None
+        if scenario.expect.bot_reply is not None:
+            bot = BotReplyObservation(
+                (), False, 0.0, "bot replies are checked with launcher: guest"
+            )
+        return ScenarioRun(evaluate(scenario, result, bot), started, datetime.now(UTC))
+
+    def _show(self, run: ScenarioRun, item: QListWidgetItem | None) -> None:
+        outcome: ScenarioOutcome = run.outcome
+        verdict = outcome.verdict.value
+        if item is not None:
+            item.setData(VERDICT_ROLE, verdict)
+            item.setIcon(verdict_icon(verdict))
+            item.setToolTip(f"{verdict.upper()}: {outcome.summary}")
+        if outcome.scenario.launcher != "messenger":
+            self.showing_own_result = True
+            try:
+                self.main_window.show_result(outcome.result)
+            finally:
+                self.showing_own_result = False
+        self.main_window.statusBar().showMessage(
+            f"{outcome.scenario.name}: {verdict.upper()} · {outcome.summary}", 10000
+        )
+        self.run_finished.emit(run)

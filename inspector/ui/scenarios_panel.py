@@ -1,0 +1,174 @@
+"""Adds the scenario sidebar and the history view to a MainWindow from outside.
+
+The window stays unaware of scenarios: two dock widgets and a Scenarios menu are attached
+here, and every result the window shows (from the form or a scenario) goes to the history.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBox
+
+from inspector.core import VerificationResult
+from inspector.core.expectations import evaluate
+from inspector.core.scenario import Scenario
+from inspector.runner import ScenarioRun
+from inspector.store.history import HistoryError, HistoryStore, RunRecord
+from inspector.ui.history_view import HistoryView
+from inspector.ui.scenario_sidebar import ScenarioSidebar
+
+if TYPE_CHECKING:
+    from inspector.ui.main_window import MainWindow
+
+__all__ = ["ScenarioPanel", "attach_scenarios"]
+
+log = logging.getLogger("inspector.ui")
+
+
+@dataclass
+class ScenarioPanel:
+    sidebar: ScenarioSidebar
+    history_view: HistoryView | None
+    history: HistoryStore | None
+    actions: dict[str, QAction]
+
+
+def attach_scenarios(
+    window: MainWindow, *, history: HistoryStore | None = None, folder: Path | None = None
+) -> ScenarioPanel:
+    """Dock the sidebar (left) and the history (bottom), add a Scenarios menu, record runs.
+
+    Without `history`, the default history database is opened; if it cannot be, scenarios
+    still run and the history dock is left out.
+    """
+    if history is None:
+        try:
+            history = HistoryStore()
+        except HistoryError as exc:
+            log.warning("Run history unavailable: %s", exc)
+    sidebar = ScenarioSidebar(window, history)
+    dock = QDockWidget("Scenarios", window)
+    dock.setObjectName("scenarios-dock")
+    dock.setWidget(sidebar)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    view = None
+    if history is not None:
+        view = HistoryView(history)
+        history_dock = QDockWidget("History", window)
+        history_dock.setObjectName("history-dock")
+        history_dock.setWidget(view)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, history_dock)
+        history_dock.hide()
+        view.rerun_requested.connect(lambda name: _rerun(sidebar, name))
+
+    store = history
+
+    def record(run: ScenarioRun, origin: str = "gui") -> None:
+        if store is None:
+            return
+        entry = RunRecord.from_outcome(
+            run.outcome, started_at=run.started_at, finished_at=run.finished_at, origin=origin
+        )
+
+        async def write() -> None:
+            try:
+                await store.record_async(entry)
+            except HistoryError as exc:
+                window.statusBar().showMessage(str(exc), 10000)
+                return
+            if view is not None:
+                await view.refresh()
+
+        window.tasks.spawn(f"history-{id(entry)}", write())
+
+    def on_result_shown(result: VerificationResult) -> None:
+        # Form runs: the sidebar records its own runs (with their expectations).
+        if sidebar.showing_own_result:
+            return
+        now = datetime.now(UTC)
+        scenario = Scenario(
+            name="(form) " + str(result.sent.get(window.form.crm_key.text(), "")),
+            crm_id=window.form.crm_id.text(),
+            attributes=dict(result.sent),
+        )
+        record(ScenarioRun(evaluate(scenario, result), now, now))
+
+    sidebar.run_finished.connect(record)
+    window.result_shown.connect(on_result_shown)
+    actions = _menu(window, sidebar, dock, view)
+    if folder is not None:
+        window.tasks.spawn("scenarios-open", sidebar.open_folder(folder))
+    return ScenarioPanel(sidebar, view, history, actions)
+
+
+def _rerun(sidebar: ScenarioSidebar, name: str) -> None:
+    item = sidebar.item_for(name)
+    if item is None:
+        sidebar.status.setText(f"{name!r} is not in the open folder")
+        return
+    sidebar.list.setCurrentItem(item)
+    sidebar.run_selected()
+
+
+def _menu(
+    window: MainWindow, sidebar: ScenarioSidebar, dock: QDockWidget, view: HistoryView | None
+) -> dict[str, QAction]:
+    menu = window.menuBar().addMenu("&Scenarios")
+    actions: dict[str, QAction] = {}
+
+    def add(key: str, text: str, slot: object, shortcut: str | None = None) -> None:
+        action = QAction(text, window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        actions[key] = action
+
+    def open_folder() -> None:
+        chosen = QFileDialog.getExistingDirectory(window, "Open a folder of scenarios")
+        if chosen:
+            window.tasks.spawn("scenarios-open", sidebar.open_folder(Path(chosen)))
+
+    def save_form() -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            window, "Save the form as a scenario", str(sidebar.folder or ""), "Scenario (*.yaml)"
+        )
+        if not chosen:
+            return
+        path = Path(chosen).with_suffix(".yaml")
+        name, ok = QInputDialog.getText(window, "Scenario name", "Name", text=path.stem)
+        if not ok:
+            return
+        try:
+            sidebar.save_form_as(path, name or path.stem)
+        except (ValueError, OSError) as exc:
+            QMessageBox.warning(window, "Not saved", str(exc))
+            return
+        if sidebar.folder == path.parent:
+            window.tasks.spawn("scenarios-open", sidebar.open_folder(path.parent))
+
+    add("open", "&Open folder…", open_folder, "Ctrl+Shift+O")
+    add("save", "&Save form as scenario…", save_form, "Ctrl+Shift+S")
+    menu.addSeparator()
+    add("run", "&Run selected scenario", lambda: sidebar.run_selected(), "Ctrl+Shift+R")
+    add("run_all", "Run &all scenarios", lambda: sidebar.run_all(), "Ctrl+Alt+R")
+    add("cancel", "&Cancel scenarios", sidebar.cancel)
+    menu.addSeparator()
+    add("sidebar", "Show scenario &list", dock.show)
+    if view is not None:
+        history_dock = view.parentWidget()
+
+        def show_history() -> None:
+            if history_dock is not None:
+                history_dock.show()
+            view.schedule_refresh()
+
+        add("history", "Show run &history", show_history, "Ctrl+H")
+    return actions

@@ -1,0 +1,147 @@
+"""The history view: filters, export, compare of two runs, and re-run through the sidebar."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, QItemSelectionModel
+
+from inspector.core import VerificationResult, diagnose_rows, diff_attributes, verdict_for_rows
+from inspector.core.expectations import evaluate
+from inspector.scenarios import load_scenario_text
+from inspector.store.history import HistoryStore, RunRecord
+from inspector.ui.history_view import HistoryView
+from inspector.ui.scenario_sidebar import VERDICT_ROLE
+from inspector.ui.scenarios_panel import attach_scenarios
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def record(name, received, start):
+    s = load_scenario_text(f"name: {name}\ncrmId: C-1\n", f"{name}.yaml")
+    sent = s.sent_attributes()
+    rows = diff_attributes(sent, received)
+    result = VerificationResult(
+        verdict_for_rows(rows), "summary", sent, rows, diagnoses=tuple(diagnose_rows(rows, sent))
+    )
+    return RunRecord.from_outcome(
+        evaluate(s, result), started_at=start, finished_at=start, origin="gui"
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = HistoryStore(tmp_path / "history.sqlite3")
+    s.record(record("alpha", {"crmCustomerId": "C-1"}, T0))
+    s.record(record("beta", {"crmCustomerId": "C-1"}, T0 + timedelta(days=1)))
+    s.record(record("alpha", {"crmCustomerid": "C-1"}, T0 + timedelta(days=2)))
+    yield s
+    s.close()
+
+
+def visible(view):
+    m = view.model
+    return [tuple(m.data(m.index(r, c)) for c in (1, 2)) for r in range(m.rowCount())]
+
+
+def test_filters_by_scenario_verdict_and_date(qtbot, aio, store):
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    aio.run(view.refresh())
+    assert visible(view) == [("alpha", "FAIL"), ("beta", "PASS"), ("alpha", "PASS")]
+    assert [view.scenario.itemText(i) for i in range(view.scenario.count())] == [
+        "All",
+        "alpha",
+        "beta",
+    ]
+    view.scenario.setCurrentText("alpha")
+    aio.run(view.refresh())
+    assert visible(view) == [("alpha", "FAIL"), ("alpha", "PASS")]
+    view.verdict.setCurrentText("pass")
+    aio.run(view.refresh())
+    assert visible(view) == [("alpha", "PASS")]
+    view.scenario.setCurrentText("All")
+    view.verdict.setCurrentText("All")
+    view.use_since.setChecked(True)
+    view.since.setDate(QDate(2025, 3, 2))
+    aio.run(view.refresh())
+    assert visible(view) == [("alpha", "FAIL"), ("beta", "PASS")]
+    assert view.message.text() == "2 run(s)"
+
+
+def select_rows(view, *rows):
+    selection = view.table.selectionModel()
+    for row in rows:
+        selection.select(
+            view.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+
+def test_compare_two_runs_of_one_scenario(qtbot, aio, store):
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    view.scenario.setCurrentText("alpha")
+    aio.run(view.refresh())
+    view.scenario.setCurrentText("alpha")
+    aio.run(view.refresh())
+    select_rows(view, 0, 1)
+    changes = view.compare_selected()
+    assert changes is not None
+    text = view.comparison.toPlainText().splitlines()
+    assert text[0].startswith("alpha: 2025-03-01T09:00:00 → 2025-03-03T09:00:00")
+    assert "verdict: pass → fail" in text
+    assert "row crmCustomerId: match: C-1 → case-mismatch: C-1" in text
+
+
+def test_compare_needs_two_runs_of_the_same_scenario(qtbot, aio, store):
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    aio.run(view.refresh())
+    select_rows(view, 0, 1)
+    assert view.compare_selected() is None
+    assert view.comparison.toPlainText() == "Select exactly two runs of the same scenario."
+
+
+def test_export_what_is_shown(qtbot, aio, store, tmp_path):
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    view.verdict.setCurrentText("pass")
+    aio.run(view.refresh())
+    assert aio.run(view.export("json", tmp_path / "runs.json")) == 2
+    data = json.loads((tmp_path / "runs.json").read_text(encoding="utf-8"))
+    assert sorted(d["scenario"] for d in data) == ["alpha", "beta"]
+    aio.run(view.export("csv", tmp_path / "runs.csv"))
+    assert (tmp_path / "runs.csv").read_text(encoding="utf-8").count("\n") == 3
+
+
+def test_rerun_runs_the_scenario_in_the_sidebar(qtbot, aio, window, tmp_path):
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "alpha.yaml").write_text("name: alpha\ncrmId: C-1\n")
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    store.record(record("alpha", {"crmCustomerid": "C-1"}, T0))
+    panel = attach_scenarios(window, history=store)
+    aio.run(panel.sidebar.open_folder(folder))
+    aio.run(panel.history_view.refresh())
+    select_rows(panel.history_view, 0)
+    panel.history_view.rerun_button.click()
+    item = panel.sidebar.item_for("alpha")
+    qtbot.waitUntil(lambda: item.data(VERDICT_ROLE) == "pass", timeout=60_000)
+    qtbot.waitUntil(lambda: len(store.runs()) == 2, timeout=10_000)
+    assert [r.verdict for r in store.runs(scenario="alpha")] == ["pass", "fail"]
+    qtbot.waitUntil(lambda: panel.history_view.model.rowCount() == 2, timeout=10_000)
+    store.close()
+
+
+def test_a_run_from_the_form_is_recorded(qtbot, aio, window, tmp_path):
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    panel = attach_scenarios(window, history=store)
+    window.form.request_start()
+    qtbot.waitUntil(lambda: len(store.runs()) == 1, timeout=60_000)
+    run = store.runs()[0]
+    assert run.scenario == "(form) CRM-12345-XYZ"
+    assert run.verdict == "pass" and run.origin == "gui"
+    assert run.conversation_id == window.result.conversation_id
+    assert panel.history is store
+    store.close()

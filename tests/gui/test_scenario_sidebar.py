@@ -1,0 +1,136 @@
+"""The scenario sidebar in the real window: open examples/, Run all, icons match the runner."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from inspector.runner import RateLimiter, run_suite
+from inspector.scenarios import load_scenario_file, load_suite
+from inspector.store.history import HistoryStore
+from inspector.ui.scenario_sidebar import VERDICT_ROLE, verdict_icon
+from inspector.ui.scenarios_panel import attach_scenarios
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture
+def panel(window, tmp_path, aio):
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    panel = attach_scenarios(window, history=store)
+    panel.sidebar.limiter = RateLimiter(6000)
+    yield panel
+    store.close()
+
+
+def shown(sidebar):
+    items = [sidebar.list.item(r) for r in range(sidebar.list.count())]
+    return {item.text(): item for item in items}
+
+
+def test_open_examples_run_all_and_icons_match_the_runner(qtbot, aio, window, panel):
+    sidebar = panel.sidebar
+    aio.run(sidebar.open_folder(EXAMPLES))
+    items = shown(sidebar)
+    names = [s.name for s in load_suite([EXAMPLES]).scenarios]
+    assert list(items) == names
+    assert all(item.data(VERDICT_ROLE) == "" for item in items.values())
+    task = sidebar.run_all()
+    assert not sidebar.run_all_button.isEnabled() and sidebar.cancel_button.isEnabled()
+    qtbot.waitUntil(task.done, timeout=180_000)
+    assert task.exception() is None
+    headless = aio.run(run_suite(load_suite([EXAMPLES]).scenarios, requests_per_minute=6000), 180)
+    expected = {r.scenario.name: r.outcome.verdict.value for r in headless.runs}
+    seen = {name: item.data(VERDICT_ROLE) for name, item in items.items()}
+    assert seen == expected
+    assert "fail" in seen.values()
+    for name, item in items.items():
+        assert item.icon().cacheKey() == verdict_icon(expected[name]).cacheKey()
+        assert item.toolTip().startswith(expected[name].upper())
+    assert sidebar.progress.value() == sidebar.progress.maximum() == len(names)
+    assert sidebar.run_all_button.isEnabled()
+    # the last result is in the side-by-side view
+    last = panel.history.runs()[0]
+    assert window.result is not None and window.result.conversation_id == last.conversation_id
+    # every run is in the history, and the history view lists them
+    qtbot.waitUntil(lambda: len(panel.history.runs()) == len(names), timeout=10_000)
+    aio.run(panel.history_view.refresh())
+    assert panel.history_view.model.rowCount() == len(names)
+    # the fault switched on for the failing scenario was switched off again
+    assert window.sandbox.faults == frozenset()
+
+
+def test_failing_scenario_shows_its_rows_in_the_window(qtbot, aio, window, panel):
+    sidebar = panel.sidebar
+    aio.run(sidebar.open_folder(EXAMPLES))
+    item = shown(sidebar)["Deliberately failing (flow re-keys the CRM id)"]
+    sidebar.list.setCurrentItem(item)
+    qtbot.mouseClick(sidebar.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: item.data(VERDICT_ROLE) == "fail", timeout=60_000)
+    model = window.model
+    rows = [
+        tuple(model.data(model.index(r, c)) for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+    assert rows[0] == (
+        "crmCustomerId",
+        "CRM-80008-FAIL",
+        "crmCustomerid = CRM-80008-FAIL",
+        "⚠ case mismatch",
+    )
+    assert window.banner.title.text().startswith("FAIL")
+
+
+def test_cancel_stops_run_all(qtbot, aio, panel):
+    sidebar = panel.sidebar
+    aio.run(sidebar.open_folder(EXAMPLES))
+    task = sidebar.run_all()
+    qtbot.waitUntil(lambda: sidebar.progress.value() >= 3, timeout=60_000)
+    qtbot.mouseClick(sidebar.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sidebar.status.text() == "Cancelled", timeout=30_000)
+    assert task.cancelled()
+    assert sidebar.run_all_button.isEnabled() and not sidebar.cancel_button.isEnabled()
+    assert sidebar.progress.value() < len(sidebar.scenarios())
+
+
+def test_load_into_form_and_save_the_form_as_a_scenario(aio, window, panel, tmp_path):
+    sidebar = panel.sidebar
+    aio.run(sidebar.open_folder(EXAMPLES))
+    unicode_case = next(s for s in sidebar.scenarios() if s.name == "Unicode CRM id and values")
+    sidebar.load_into_form(unicode_case)
+    assert window.form.crm_id.text() == "CRM-Ünïcødé-東京-42"
+    assert window.form.attributes() == [
+        ("customerName", "Zoë Ångström-Núñez"),
+        ("city", "名古屋市"),
+        ("note", "مرحبا 👋 — ça va?"),
+    ]
+    window.form.add_attribute("channel", "web")
+    path = tmp_path / "mine.yaml"
+    sidebar.save_form_as(path, "My case")
+    saved = load_scenario_file(path)
+    assert saved.name == "My case"
+    assert saved.crm_id == "CRM-Ünïcødé-東京-42"
+    assert dict(saved.attributes) == {
+        "customerName": "Zoë Ångström-Núñez",
+        "city": "名古屋市",
+        "note": "مرحبا 👋 — ça va?",
+        "channel": "web",
+    }
+    assert "東京" in path.read_text(encoding="utf-8")
+
+
+def test_invalid_files_are_listed_with_their_error(aio, panel, tmp_path):
+    (tmp_path / "good.yaml").write_text("name: good\ncrmId: C-1\n")
+    (tmp_path / "bad.yaml").write_text("name: bad\ncrmId: 42\n")
+    aio.run(panel.sidebar.open_folder(tmp_path))
+    items = shown(panel.sidebar)
+    assert items["bad.yaml"].data(VERDICT_ROLE) == "invalid"
+    assert "bad.yaml:2: crmId: expected text" in items["bad.yaml"].toolTip()
+    assert panel.sidebar.problems.isVisibleTo(panel.sidebar)
+    assert [s.name for s in panel.sidebar.scenarios()] == ["good"]
+
+
+def test_menu_actions_are_added(window, panel):
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Scenarios" in titles
+    assert {"open", "save", "run", "run_all", "cancel", "history"} <= set(panel.actions)
