@@ -90,7 +90,10 @@ class ScenarioSidebar(QWidget):
         self.task: asyncio.Task[None] | None = None
         # True while the window shows a result of ours, so form-run recording skips it.
         self.showing_own_result = False
-        self.folder_label = QLabel("No folder open", self)
+        self.folder_label = QLabel(
+            "No folder open. Scenarios → Open folder… (Ctrl+Shift+O) lists the files in one.",
+            self,
+        )
         self.folder_label.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
