@@ -10,8 +10,7 @@ import sys
 from collections.abc import Iterable
 
 from inspector.core import VerificationRequest, VerificationResult, run_verification
-from inspector.genesys import OrgEndpoints
-from inspector.org import OrgConnection
+from inspector.org import sandbox_connection
 from inspector.sandbox import SandboxOrg
 
 __all__ = [
@@ -23,19 +22,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("inspector.init")
-
-
-def sandbox_connection(sandbox: SandboxOrg) -> OrgConnection:
-    """The sandbox reached like any org: same clients, over its sockets."""
-    info = sandbox.info
-    return OrgConnection.with_client_credentials(
-        OrgEndpoints.for_custom_domain(info.base_url),
-        client_id=info.client_id,
-        client_secret=info.client_secret,
-        deployment_id=info.deployment_id,
-        origin=info.origin,
-        label="Sandbox org",
-    )
 
 
 async def verify_headless(
@@ -126,6 +112,7 @@ async def _gui_main(faults: list[str]) -> int:
     from inspector.tasks import TaskRegistry
     from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
+    from inspector.ui.org_controller import OrgController
     from inspector.ui.scenarios_panel import attach_scenarios
 
     tasks = TaskRegistry()
@@ -138,6 +125,8 @@ async def _gui_main(faults: list[str]) -> int:
     window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
     ErrorReporter(window).install(asyncio.get_running_loop())
     attach_scenarios(window)
+    orgs = OrgController(window, sandbox)
+    await orgs.load()
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
@@ -156,7 +145,7 @@ async def _gui_main(faults: list[str]) -> int:
     finally:
         wake.stop()
         await tasks.cancel_all()
-        await org.aclose()
+        await window.org.aclose()
         await sandbox.stop()
         window.deleteLater()
     return 0

@@ -25,8 +25,15 @@ from inspector.genesys import (
     PlatformClient,
     RetryWait,
 )
+from inspector.sandbox import SandboxOrg
 
-__all__ = ["GuestLauncher", "HostPageSpec", "OrgConnection", "PlatformAdapter"]
+__all__ = [
+    "GuestLauncher",
+    "HostPageSpec",
+    "OrgConnection",
+    "PlatformAdapter",
+    "sandbox_connection",
+]
 
 log = logging.getLogger("inspector.app")
 
@@ -162,6 +169,8 @@ class OrgConnection:
         self.label = label
         self.platform = PlatformClient(endpoints, auth, on_wait=on_wait)
         self.reader = PlatformAdapter(self.platform)
+        # Send a run id with the attributes, for the search fallback (real orgs).
+        self.tag_runs = False
 
     @classmethod
     def with_client_credentials(
@@ -210,3 +219,16 @@ class OrgConnection:
 
     async def aclose(self) -> None:
         await self.platform.aclose()
+
+
+def sandbox_connection(sandbox: SandboxOrg, deployment_id: str | None = None) -> OrgConnection:
+    """The sandbox reached like any org: same clients, over its sockets."""
+    info = sandbox.info
+    return OrgConnection.with_client_credentials(
+        OrgEndpoints.for_custom_domain(info.base_url),
+        client_id=info.client_id,
+        client_secret=info.client_secret,
+        deployment_id=deployment_id or info.deployment_id,
+        origin=info.origin,
+        label="Sandbox org",
+    )

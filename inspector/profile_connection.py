@@ -68,6 +68,7 @@ async def open_profile(
         label=f"{profile.name} ({profile.where})",
         on_wait=on_wait,
     )
+    connection.tag_runs = True
     if not connection.origin:
         try:
             connection.origin = await _first_allowed_origin(connection, deployment.id)

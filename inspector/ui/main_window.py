@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import uuid
 from typing import Protocol
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -117,6 +118,9 @@ class MainWindow(QMainWindow):
 
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
+        # Where the org chooser goes (ui.org_controller puts it there).
+        self.org_row = QHBoxLayout()
+        right_layout.addLayout(self.org_row)
         right_layout.addWidget(sent_box)
         right_layout.addWidget(progress_box)
         right_layout.addWidget(result_box, 1)
@@ -128,12 +132,27 @@ class MainWindow(QMainWindow):
         splitter.setSizes([520, 800])
         self.setCentralWidget(splitter)
         self._build_menus(fault_descriptions or {})
-        self.statusBar().showMessage(
+        self._show_org()
+
+    def set_org(self, org: OrgConnection, *, is_sandbox: bool) -> None:
+        """Point the window at another org; sandbox faults apply to the built-in org only."""
+        self.org = org
+        self.faults_menu.setEnabled(is_sandbox and self.sandbox is not None)
+        self._show_org()
+
+    def _show_org(self) -> None:
+        org = self.org
+        self.setWindowTitle(f"Inspector — {org.label}")
+        self.org_status.setText(
             f"{org.label} · deployment {org.deployment_id} · page origin {org.origin}"
         )
 
+    def show_wait(self, text: str) -> None:
+        """A rate-limit wait or a retry, shown while it lasts."""
+        self.statusBar().showMessage(text, 15_000)
+
     def _build_menus(self, fault_descriptions: dict[str, str]) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = file_menu = self.menuBar().addMenu("&File")
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -147,10 +166,13 @@ class MainWindow(QMainWindow):
         raw.setShortcut(QKeySequence("Ctrl+J"))
         raw.triggered.connect(lambda: self.show_raw_json())
         run_menu.addAction(raw)
-        if self.sandbox is None:
-            return
-        faults_menu = self.menuBar().addMenu("Sandbox &faults")
+        self.org_status = QLabel(self)
+        self.statusBar().addPermanentWidget(self.org_status)
+        self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
         self.fault_actions: dict[str, QAction] = {}
+        if self.sandbox is None:
+            faults_menu.setEnabled(False)
+            return
         for name, description in fault_descriptions.items():
             action = QAction(name, self)
             action.setCheckable(True)
@@ -174,6 +196,9 @@ class MainWindow(QMainWindow):
 
     def start(self, request: VerificationRequest) -> asyncio.Task[VerificationResult | None]:
         """Run one verification in the chat view; the previous run, if any, is cancelled."""
+        if self.org.tag_runs and request.run_id is None:
+            # Real orgs may refuse the message-details lookup: tag the run for the search.
+            request = dataclasses.replace(request, run_id=f"inspector-{uuid.uuid4()}")
         return self.tasks.spawn("verification", self._run(request))
 
     def _on_force_clicked(self) -> None:

@@ -1,0 +1,148 @@
+"""Which org the window talks to: the built-in sandbox or a stored profile, switched live.
+
+Switching builds the new connection first (keychain, sign-in, the deployment's origin) and
+only then replaces the old one, so a failed switch leaves the window usable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+
+from inspector.genesys import GenesysError, RetryWait
+from inspector.org import OrgConnection, sandbox_connection
+from inspector.profile_connection import ProfileProblem, open_profile
+from inspector.sandbox import (
+    SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID,
+    SANDBOX_INACTIVE_DEPLOYMENT_ID,
+    SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
+    SandboxOrg,
+)
+from inspector.store.profiles import (
+    SANDBOX_PROFILE_NAME,
+    DeploymentProfile,
+    OrgProfile,
+    ProfileError,
+    ProfileStore,
+    sandbox_profile,
+)
+from inspector.store.secrets import SecretStore, SecretStoreError
+from inspector.ui.main_window import MainWindow
+from inspector.ui.org_bar import OrgBar
+from inspector.ui.profile_dialog import ProfileDialog
+
+__all__ = ["OrgController"]
+
+log = logging.getLogger("inspector.ui")
+
+
+def builtin_profile(sandbox: SandboxOrg) -> OrgProfile:
+    """The sandbox with its seeded deployments, so pre-flight failures can be tried too."""
+    info = sandbox.info
+    base = sandbox_profile(
+        info.base_url,
+        client_id=info.client_id,
+        deployment_id=info.deployment_id,
+        origin=info.origin,
+    )
+    extra = (
+        DeploymentProfile(SANDBOX_INACTIVE_DEPLOYMENT_ID, "Inactive deployment", info.origin),
+        DeploymentProfile(SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, "Other domain only", info.origin),
+        DeploymentProfile(SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID, "All domains allowed", info.origin),
+    )
+    return dataclasses.replace(base, deployments=(*base.deployments, *extra))
+
+
+class OrgController(QObject):
+    def __init__(
+        self,
+        window: MainWindow,
+        sandbox: SandboxOrg,
+        *,
+        store: ProfileStore | None = None,
+        secrets: SecretStore | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.sandbox = sandbox
+        self.store = store or ProfileStore()
+        self.secrets = secrets or SecretStore()
+        self.profiles: list[OrgProfile] = [builtin_profile(sandbox)]
+        self.dialog: ProfileDialog | None = None
+        self.bar = OrgBar(window)
+        window.org_row.addWidget(self.bar)
+        self.bar.selection_changed.connect(self._on_bar_selection_changed)
+        self.bar.manage_requested.connect(self.open_profiles)
+        action = QAction("Org &profiles…", window)
+        action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        action.triggered.connect(self.open_profiles)
+        window.file_menu.insertAction(window.file_menu.actions()[0], action)
+
+    async def load(self, select: str | None = None) -> None:
+        """Read the stored profiles (a broken file is reported, the sandbox still works)."""
+        stored: list[OrgProfile] = []
+        try:
+            stored = await asyncio.to_thread(self.store.load)
+        except ProfileError as exc:
+            self.window.show_wait(f"Org profiles not loaded: {exc}")
+            log.warning("Org profiles not loaded: %s", exc)
+        self.profiles = [builtin_profile(self.sandbox), *stored]
+        current = select or self.bar.current()[0]
+        self.bar.set_profiles(self.profiles, current)
+        if select:
+            # set_profiles selects quietly; a saved profile becomes the current org.
+            self._on_bar_selection_changed(*self.bar.current())
+
+    def _on_bar_selection_changed(self, name: str, deployment_id: str) -> None:
+        self.window.tasks.spawn("org-switch", self.switch(name, deployment_id or None))
+
+    async def switch(self, name: str, deployment_id: str | None) -> bool:
+        """Point the window at `name`; on failure say why and keep the current org."""
+        running = self.window.tasks.get("verification")
+        if running is not None:
+            running.cancel()
+        try:
+            connection = await self._connect(name, deployment_id)
+        except (ProfileProblem, ProfileError, GenesysError, SecretStoreError) as exc:
+            self.window.banner.show_idle(f"Cannot use {name}: {exc}")
+            return False
+        old = self.window.org
+        self.window.set_org(connection, is_sandbox=name == SANDBOX_PROFILE_NAME)
+        self.window.banner.show_idle(
+            f"Now on {connection.label}. Press Start to send the attributes and read them back."
+        )
+        await old.aclose()
+        return True
+
+    async def _connect(self, name: str, deployment_id: str | None) -> OrgConnection:
+        if name == SANDBOX_PROFILE_NAME:
+            return sandbox_connection(self.sandbox, deployment_id)
+        profile = next((p for p in self.profiles if p.name == name), None)
+        if profile is None:
+            raise ProfileProblem(f"no profile named {name!r}")
+        return await open_profile(
+            profile,
+            self.secrets,
+            deployment_id=deployment_id,
+            open_browser=lambda url: QDesktopServices.openUrl(QUrl(url)),
+            on_wait=self._on_wait,
+        )
+
+    def _on_wait(self, wait: RetryWait) -> None:
+        self.window.show_wait(wait.describe())
+
+    def open_profiles(self) -> ProfileDialog:
+        if self.dialog is None:
+            self.dialog = ProfileDialog(self.store, self.secrets, self.window.tasks, self.window)
+            self.dialog.profiles_changed.connect(self._on_profiles_changed)
+        self.dialog.set_profiles(self.profiles, self.bar.current()[0])
+        self.dialog.show()
+        self.dialog.raise_()
+        return self.dialog
+
+    def _on_profiles_changed(self, name: str) -> None:
+        self.window.tasks.spawn("org-reload", self.load(select=name or None))

@@ -1,0 +1,143 @@
+"""Org profiles in the window: add one in the dialog, test it, switch to it, run through it.
+
+The profile is of kind "custom domain" pointed at the sandbox, so the window takes the exact
+real-org path: profile → keychain → token → pre-flight → Messenger host page → message id →
+details lookup → read → diff → cleanup.
+"""
+
+import pytest
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt
+
+from inspector.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_DEPLOYMENT_ID
+from inspector.store.profiles import ProfileStore
+from inspector.store.secrets import SecretStore
+
+RUN_TIMEOUT_MS = 40_000
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self):
+        super().__init__()
+        self.items = {}
+
+    def get_password(self, service, username):
+        return self.items.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.items[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture
+def orgs(window, sandbox, aio, tmp_path):
+    from inspector.ui.org_controller import OrgController
+
+    keyring = MemoryKeyring()
+    controller = OrgController(
+        window,
+        sandbox,
+        store=ProfileStore(tmp_path / "profiles.json"),
+        secrets=SecretStore(backend=keyring),
+    )
+    aio.run(controller.load())
+    controller.keyring = keyring
+    return controller
+
+
+def fill_profile(dialog, sandbox):
+    dialog.name.setText("Local org")
+    dialog.region.setCurrentIndex(dialog.region.findData("custom"))
+    dialog.base_url.setText(sandbox.base_url)
+    dialog.client_id.setText(SANDBOX_CLIENT_ID)
+    dialog.secret.setText(SANDBOX_CLIENT_SECRET)
+    dialog.add_deployment_row(SANDBOX_DEPLOYMENT_ID, "Shop", "")
+
+
+def test_the_sandbox_is_listed_first_with_its_seeded_deployments(orgs):
+    assert orgs.bar.orgs.itemText(0) == "Sandbox org (built-in)"
+    assert orgs.bar.deployments.count() == 4
+    assert orgs.bar.deployments.itemText(1) == "Inactive deployment"
+
+
+def test_a_saved_profile_keeps_its_secret_in_the_keychain_only(qtbot, orgs, sandbox, aio, tmp_path):
+    dialog = orgs.open_profiles()
+    fill_profile(dialog, sandbox)
+    assert aio.run(dialog.test_connection())
+    checks = [dialog.checks.item(i).text() for i in range(dialog.checks.count())]
+    assert len(checks) == 3 and all(line.startswith("✔") for line in checks)
+    assert aio.run(dialog.save())
+    stored = (tmp_path / "profiles.json").read_text()
+    assert "Local org" in stored and SANDBOX_CLIENT_SECRET not in stored
+    assert SANDBOX_CLIENT_SECRET in orgs.keyring.items.values()
+    assert dialog.secret.text() == ""
+    # the bar lists the new profile after the save
+    qtbot.waitUntil(lambda: orgs.bar.orgs.findData("Local org") > 0)
+
+
+def test_a_missing_permission_or_bad_secret_is_reported_by_the_test(orgs, sandbox, aio):
+    dialog = orgs.open_profiles()
+    fill_profile(dialog, sandbox)
+    dialog.secret.setText("wrong")
+    assert not aio.run(dialog.test_connection())
+    first = dialog.checks.item(0).text()
+    assert first.startswith("✖") and "token" in first.lower()
+
+
+def test_invalid_profile_is_refused_with_the_field_named(orgs, aio):
+    dialog = orgs.open_profiles()
+    dialog.name.setText("No client")
+    dialog.region.setCurrentIndex(dialog.region.findData("custom"))
+    dialog.base_url.setText("not a url")
+    assert not aio.run(dialog.save())
+    assert dialog.message.text()
+    assert "No client" not in [dialog.chooser.itemText(i) for i in range(dialog.chooser.count())]
+
+
+def test_a_run_through_a_custom_domain_profile_takes_the_real_org_path(
+    qtbot, window, orgs, sandbox, aio
+):
+    dialog = orgs.open_profiles()
+    fill_profile(dialog, sandbox)
+    assert aio.run(dialog.save())
+    dialog.close()
+    # the saved profile becomes the current org
+    qtbot.waitUntil(lambda: window.org.label.startswith("Local org"), timeout=10_000)
+    assert orgs.bar.current() == ("Local org", SANDBOX_DEPLOYMENT_ID)
+    assert not window.faults_menu.isEnabled()  # faults belong to the built-in sandbox
+    assert window.org.origin == "https://shop.example.com"  # from the allowed domains
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    result = window.result
+    assert result.verdict.value == "pass", result.summary
+    statuses = {r.key: r.status.value for r in result.rows}
+    assert statuses == {"crmCustomerId": "match", "source": "match", "inspectorRunId": "match"}
+    steps = window.progress.step_texts()
+    assert [line.split("|")[0].strip()[3:] for line in steps] == [
+        "Check the deployment",
+        "Connect the chat",
+        "Send the first message",
+        "Find the conversation",
+        "Read the customer's attributes",
+        "End the test conversation",
+    ]
+    assert "(via message details)" in steps[3]
+    assert window.banner.title.text() == "PASS · All 3 sent attributes arrived"
+
+
+def test_switching_to_an_inactive_sandbox_deployment_fails_preflight(qtbot, window, orgs):
+    from inspector.sandbox import SANDBOX_INACTIVE_DEPLOYMENT_ID
+
+    orgs.bar.select("sandbox", SANDBOX_INACTIVE_DEPLOYMENT_ID)
+    qtbot.waitUntil(
+        lambda: window.org.deployment_id == SANDBOX_INACTIVE_DEPLOYMENT_ID, timeout=10_000
+    )
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    assert window.banner.title.text().startswith("ERROR · Not started:")
+    assert "deployment-active" in window.banner.details.text()
+    assert window.force_button.isVisible()
