@@ -74,11 +74,9 @@ async def run_verification(
     poller = Poller(clock() + request.timeout, clock, sleep, poll_initial, poll_max)
     try:
         if preflight is not None:
-            failed = await run.step(
+            await run.step(
                 "preflight", run.preflight(preflight, sent), detail=lambda _: run.preflight_detail
             )
-            if failed and not request.force:
-                return run.refusal(failed)
         await run.step("connect", launcher.connect())
         message_id = await run.step(
             "send",
@@ -95,6 +93,8 @@ async def run_verification(
             poller.read_until_present(platform, conversation_id, sent),
             detail=lambda r: f"{len(r.attributes)} attributes on the participant",
         )
+    except _Refused as refused:
+        return run.refusal(refused.failed)
     except StepError as exc:
         return run.result(Verdict.ERROR, exc.message, diagnoses=[Diagnosis(exc.code, exc.message)])
     except asyncio.CancelledError:
@@ -124,6 +124,14 @@ async def run_verification(
         raw=readback.raw,
         raw_source=readback.source,
     )
+
+
+class _Refused(StepError):
+    """Pre-flight checks failed and the run was not forced: nothing is sent."""
+
+    def __init__(self, failed: list[Diagnosis], message: str) -> None:
+        super().__init__(message, code="preflight")
+        self.failed = failed
 
 
 class _Run:
@@ -172,15 +180,16 @@ class _Run:
         self._emit(StepEvent(name, label, StepState.DONE, ms, text))
         return value
 
-    async def preflight(self, check: Preflight, sent: Mapping[str, str]) -> list[Diagnosis]:
-        """The failed checks; a forced run keeps them as notes and goes on."""
+    async def preflight(self, check: Preflight, sent: Mapping[str, str]) -> None:
+        """Refuse on a failed check (the step shows as failed); a forced run keeps them as notes."""
         findings = await check(sent)
         failed = [Diagnosis(f.code, f.message) for f in findings if not f.ok]
         self.preflight_detail = f"{len(findings) - len(failed)} of {len(findings)} checks passed"
         if failed and self.request.force:
             self.preflight_detail += "; started anyway"
             self.notes += failed
-        return failed
+        elif failed:
+            raise _Refused(failed, f"{self.preflight_detail}: {failed[0].message}")
 
     def refusal(self, failed: list[Diagnosis]) -> VerificationResult:
         summary = f"Not started: {failed[0].message}"

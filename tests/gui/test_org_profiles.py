@@ -141,3 +141,5 @@ def test_switching_to_an_inactive_sandbox_deployment_fails_preflight(qtbot, wind
     assert window.banner.title.text().startswith("ERROR · Not started:")
     assert "deployment-active" in window.banner.details.text()
     assert window.force_button.isVisible()
+    [step] = window.progress.step_texts()
+    assert step.startswith("✖  Check the deployment | 4 of 5 checks passed")
