@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
 
     def _show_org(self) -> None:
         org = self.org
+        org.platform.on_wait = lambda wait: self.show_wait(wait.describe())
         self.setWindowTitle(f"Inspector — {org.label}")
         self.org_status.setText(
             f"{org.label} · deployment {org.deployment_id} · page origin {org.origin}"
@@ -166,6 +167,13 @@ class MainWindow(QMainWindow):
         raw.setShortcut(QKeySequence("Ctrl+J"))
         raw.triggered.connect(lambda: self.show_raw_json())
         run_menu.addAction(raw)
+        self.cleanup_action = QAction("&End test chats after each run", self)
+        self.cleanup_action.setCheckable(True)
+        self.cleanup_action.setChecked(True)
+        self.cleanup_action.setToolTip(
+            "Disconnect the customer side of the test conversation so it does not wait in a queue"
+        )
+        run_menu.addAction(self.cleanup_action)
         self.org_status = QLabel(self)
         self.statusBar().addPermanentWidget(self.org_status)
         self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
@@ -196,6 +204,7 @@ class MainWindow(QMainWindow):
 
     def start(self, request: VerificationRequest) -> asyncio.Task[VerificationResult | None]:
         """Run one verification in the chat view; the previous run, if any, is cancelled."""
+        request = dataclasses.replace(request, cleanup=self.cleanup_action.isChecked())
         if self.org.tag_runs and request.run_id is None:
             # Real orgs may refuse the message-details lookup: tag the run for the search.
             request = dataclasses.replace(request, run_id=f"inspector-{uuid.uuid4()}")

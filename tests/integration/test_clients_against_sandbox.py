@@ -139,3 +139,21 @@ async def test_public_deployment_config_needs_no_token(sandbox):
     async with PlatformClient(endpoints, None) as client:
         config = await client.deployment_config(SANDBOX_DEPLOYMENT_ID)
     assert config.messaging_endpoint == endpoints.webmessaging
+
+
+async def test_run_id_search_finds_the_chat_when_details_are_forbidden(sandbox, org):
+    sandbox.set_faults({"no-details-permission"})
+    request = VerificationRequest(crm_id="CRM-7", run_id="inspector-run-77", timeout=6.0)
+    result = await run_verification(request, org.guest_launcher(), org.reader)
+    assert result.verdict is Verdict.PASS, result.summary
+    assert result.lookup == "run-id search"
+    assert "lookup-fallback" in [d.code for d in result.diagnoses]
+    assert [r.key for r in result.rows] == ["crmCustomerId", "inspectorRunId"]
+
+
+async def test_cleanup_disconnects_the_customer(sandbox, org):
+    result = await run_verification(REQUEST, org.guest_launcher(), org.reader)
+    assert result.steps[-1].name == "cleanup" and result.steps[-1].ok
+    conversation = await org.platform.message_conversation(result.conversation_id)
+    [customer] = [p for p in conversation.raw["participants"] if p["purpose"] == "customer"]
+    assert customer["state"] == "disconnected"
