@@ -12,10 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -36,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.store.history import HistoryStore, RunChange, RunRecord, compare_runs, export_runs
+from inspector.ui.list_table_model import ListTableModel
 
 __all__ = ["ALL", "HistoryModel", "HistoryView"]
 
@@ -46,41 +44,19 @@ COLUMNS = ("Started", "Scenario", "Verdict", "Summary", "Conversation")
 _BACKGROUND = {"pass": "#e3f4e6", "fail": "#fbe3e3", "error": "#fdf0d5"}
 
 
-class HistoryModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._records: list[RunRecord] = []
+class HistoryModel(ListTableModel[RunRecord]):
+    columns = COLUMNS
 
     def set_records(self, records: Sequence[RunRecord]) -> None:
-        self.beginResetModel()
-        self._records = list(records)
-        self.endResetModel()
+        self.set_items(records)
 
     def records(self) -> list[RunRecord]:
-        return list(self._records)
+        return self.items()
 
     def record_at(self, row: int) -> RunRecord:
-        return self._records[row]
+        return self.item_at(row)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._records):
-            return None
-        record = self._records[index.row()]
+    def cell(self, record: RunRecord, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             values = (
                 record.started_at[:19].replace("T", " "),
@@ -89,8 +65,8 @@ class HistoryModel(QAbstractTableModel):
                 record.summary,
                 record.conversation_id or "—",
             )
-            return values[index.column()]
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 2:
+            return values[column]
+        if role == Qt.ItemDataRole.BackgroundRole and column == 2:
             colour = _BACKGROUND.get(record.verdict)
             return QBrush(QColor(colour)) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole:
