@@ -10,7 +10,9 @@ import sys
 from collections.abc import Iterable
 
 from inspector.core import VerificationRequest, VerificationResult, run_verification
+from inspector.crash import PreviousCrash
 from inspector.org import sandbox_connection
+from inspector.paths import AppPaths
 from inspector.sandbox import SandboxOrg
 
 __all__ = [
@@ -93,27 +95,44 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (load before QApplication)
     from PySide6.QtWidgets import QApplication
 
+    from inspector.crash import CrashLog
+    from inspector.log import add_file_handler, install_qt_message_handler
+    from inspector.paths import app_paths
+
+    paths = app_paths().ensure()
+    log.info("Logging to %s", add_file_handler(paths.log))
+    crash_log = CrashLog(paths.log)
+    previous_crash = crash_log.start()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    install_qt_message_handler()
     app.setApplicationName("Inspector")
     app.setOrganizationName("Inspector")
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    with loop:
-        status: int = loop.run_until_complete(_gui_main(list(faults)))
+    try:
+        with loop:
+            status: int = loop.run_until_complete(_gui_main(list(faults), paths, previous_crash))
+    finally:
+        crash_log.stop()
     return status
 
 
-async def _gui_main(faults: list[str]) -> int:
+async def _gui_main(
+    faults: list[str], paths: AppPaths, previous_crash: PreviousCrash | None
+) -> int:
     from PySide6.QtCore import QTimer
 
     from inspector.sandbox import FAULTS
     from inspector.tasks import TaskRegistry
+    from inspector.ui.crash_notice import show_crash_notice
     from inspector.ui.error_report import ErrorReporter
+    from inspector.ui.help_menu import attach_help_menu
     from inspector.ui.main_window import MainWindow
     from inspector.ui.org_controller import OrgController
     from inspector.ui.scenarios_panel import attach_scenarios
+    from inspector.ui.welcome_panel import attach_welcome_panel
 
     tasks = TaskRegistry()
     # The bot answers before the attributes are read, so its reply shows in the chat before
@@ -125,6 +144,8 @@ async def _gui_main(faults: list[str]) -> int:
     window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
     ErrorReporter(window).install(asyncio.get_running_loop())
     attach_scenarios(window)
+    attach_help_menu(window, paths)
+    attach_welcome_panel(window, paths)
     orgs = OrgController(window, sandbox)
     await orgs.load()
     closed = asyncio.Event()
@@ -137,6 +158,7 @@ async def _gui_main(faults: list[str]) -> int:
     wake.start(250)
     wake.timeout.connect(lambda: None)
     window.show()
+    show_crash_notice(previous_crash, paths.log, window)
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))

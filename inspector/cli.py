@@ -30,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"inspector {__version__}")
     parser.add_argument("--debug", action="store_true", help="log everything to stderr")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start the sandbox org, run one verification in the window (offscreen without a "
+        "display), print the verdict and step timings; exit 0 only on pass",
+    )
     add_fault_option(parser)
     commands = parser.add_subparsers(dest="command")
     for module in COMMANDS:
@@ -53,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in QUIET_COMMANDS
     setup_logging(logging.DEBUG if args.debug else (logging.WARNING if quiet else logging.INFO))
+    if args.self_test and args.command is None:
+        from inspector.self_test import run_self_test
+
+        return run_self_test(faults=args.sandbox_fault)
     handler = getattr(args, "handler", _gui)
     status: int = handler(args)
     return status
