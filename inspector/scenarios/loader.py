@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from inspector.core.scenario import Scenario, ScenarioError, scenario_from_data
+from inspector.core.scenario import Scenario, ScenarioError
+from inspector.core.scenario_parse import scenario_from_data
 
 __all__ = [
     "SCENARIO_SUFFIXES",

@@ -1,0 +1,285 @@
+"""Parsed scenario file data validated into a `Scenario`, every problem with file, line, field.
+
+The loader reads the YAML and gives a way to find each field's line; this module only judges
+the values, so the rules live in core and are tested without files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import replace
+from typing import Any
+
+from inspector.core.attributes import DEFAULT_CRM_KEY
+from inspector.core.scenario import (
+    BOT_REPLY_FIELDS,
+    DEFAULT_FIRST_MESSAGE,
+    DEFAULT_PROFILE,
+    DEFAULT_TIMEOUT,
+    EXPECT_FIELDS,
+    FLOW_KEY_FIELDS,
+    LAUNCHERS,
+    PRE_CHAT_FIELDS,
+    PRE_CHAT_SEND_AS,
+    SCENARIO_FIELDS,
+    BotReply,
+    Expectations,
+    FlowKey,
+    LineOf,
+    Path,
+    PreChat,
+    Scenario,
+    ScenarioError,
+)
+
+__all__ = ["scenario_from_data"]
+
+
+def scenario_from_data(
+    data: Any,
+    *,
+    source: str,
+    line_of: LineOf = lambda _path: None,
+    default_name: str = "",
+    known_faults: Collection[str] | None = None,
+) -> Scenario:
+    """Validate parsed file data into a Scenario; the first problem raises ScenarioError."""
+    return _Reader(source, line_of, known_faults).scenario(data, default_name)
+
+
+_TYPE_NAMES = {
+    bool: "true/false",
+    int: "a number",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "nothing",
+}
+
+
+def _kind(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _dotted(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+class _Reader:
+    def __init__(self, source: str, line_of: LineOf, known_faults: Collection[str] | None) -> None:
+        self.source = source
+        self.line_of = line_of
+        self.known_faults = known_faults
+
+    def fail(self, path: Path, message: str) -> ScenarioError:
+        line = None
+        for depth in range(len(path), -1, -1):
+            line = self.line_of(path[:depth])
+            if line is not None:
+                break
+        return ScenarioError(self.source, line, _dotted(path), message)
+
+    def mapping(self, value: Any, path: Path, allowed: Collection[str]) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
+        for key in value:
+            if not isinstance(key, str):
+                raise self.fail(path, f"field names must be text, got {key!r}")
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                known = ", ".join(sorted(allowed))
+                raise self.fail((*path, key), f"unknown field{hint}; known fields: {known}")
+        return value
+
+    def text(self, value: Any, path: Path, *, empty_ok: bool = False) -> str:
+        if not isinstance(value, str):
+            hint = " (quote it: values are sent as text)" if _kind(value) == "a number" else ""
+            raise self.fail(path, f"expected text, got {_kind(value)}{hint}")
+        if not empty_ok and not value.strip():
+            raise self.fail(path, "must not be empty")
+        return value
+
+    def number(self, value: Any, path: Path) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(path, f"expected a number of seconds, got {_kind(value)}")
+        if not math.isfinite(value) or value <= 0:
+            raise self.fail(path, "must be a positive number of seconds")
+        return float(value)
+
+    def texts(self, value: Any, path: Path) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list, got {_kind(value)}")
+        return tuple(self.text(item, (*path, i)) for i, item in enumerate(value))
+
+    def string_map(self, value: Any, path: Path) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"expected a mapping of names to text values, got {_kind(value)}")
+        result: dict[str, str] = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or not key:
+                raise self.fail(path, f"attribute names must be text, got {key!r}")
+            result[key] = self.text(item, (*path, key), empty_ok=True)
+        return result
+
+    def choice(self, value: Any, path: Path, choices: tuple[str, ...]) -> str:
+        text = self.text(value, path)
+        if text not in choices:
+            raise self.fail(path, f"expected one of {', '.join(choices)}, got {text!r}")
+        return text
+
+    def scenario(self, data: Any, default_name: str) -> Scenario:
+        if data is None:
+            raise self.fail((), "the file is empty")
+        top = self.mapping(data, (), SCENARIO_FIELDS)
+        if "sandboxFaults" in top and "faults" in top:
+            raise self.fail(("faults",), "give sandboxFaults or faults, not both")
+        name = self.text(top["name"], ("name",)) if "name" in top else default_name
+        if not name:
+            raise self.fail(("name",), "missing: every scenario needs a name")
+        if "crmId" not in top:
+            raise self.fail(("crmId",), "missing: the CRM id to send is required")
+        crm_id = self.text(top["crmId"], ("crmId",))
+        crm_key = self.text(top.get("crmKey", DEFAULT_CRM_KEY), ("crmKey",))
+        attributes = self.string_map(top.get("attributes"), ("attributes",))
+        if crm_key in attributes:
+            raise self.fail(("attributes", crm_key), "the CRM id key is set by crmId already")
+        pre_chat = self.pre_chat(top.get("preChat"), attributes, crm_key)
+        messages: tuple[str, ...] = (DEFAULT_FIRST_MESSAGE,)
+        if "messages" in top:
+            messages = self.texts(top["messages"], ("messages",))
+            if not messages:
+                raise self.fail(("messages",), "list at least one message to send")
+        fault_field = "faults" if "faults" in top else "sandboxFaults"
+        faults = frozenset(self.texts(top.get(fault_field, []), (fault_field,)))
+        if self.known_faults is not None:
+            unknown = sorted(faults - set(self.known_faults))
+            if unknown:
+                known = ", ".join(sorted(self.known_faults))
+                raise self.fail((fault_field,), f"unknown fault {unknown[0]!r}; known: {known}")
+        deployment = None
+        if top.get("deployment") is not None:
+            deployment = self.text(top["deployment"], ("deployment",))
+        scenario = Scenario(
+            name=name,
+            crm_id=crm_id,
+            crm_key=crm_key,
+            attributes=attributes,
+            description=self.text(top.get("description", ""), ("description",), empty_ok=True),
+            profile=self.text(top.get("profile", DEFAULT_PROFILE), ("profile",)),
+            deployment=deployment,
+            launcher=self.choice(top.get("launcher", "guest"), ("launcher",), LAUNCHERS),
+            pre_chat=pre_chat,
+            messages=messages,
+            faults=faults,
+            timeout=self.number(top.get("timeout", DEFAULT_TIMEOUT), ("timeout",)),
+            source=self.source,
+        )
+        expect = self.expect(top.get("expect"), scenario.sent_attributes())
+        return replace(scenario, expect=expect)
+
+    def pre_chat(self, value: Any, attributes: Mapping[str, str], crm_key: str) -> PreChat:
+        if value is None:
+            return PreChat()
+        data = self.mapping(value, ("preChat",), PRE_CHAT_FIELDS)
+        answers = self.string_map(data.get("answers"), ("preChat", "answers"))
+        send_as = self.choice(
+            data.get("sendAs", "attributes"), ("preChat", "sendAs"), PRE_CHAT_SEND_AS
+        )
+        if send_as == "attributes":
+            for key in answers:
+                if key in attributes or key == crm_key:
+                    raise self.fail(
+                        ("preChat", "answers", key), "also set under attributes: send it once"
+                    )
+        return PreChat(answers, send_as)
+
+    def expect(self, value: Any, sent: Mapping[str, str]) -> Expectations:
+        if value is None:
+            return Expectations()
+        data = self.mapping(value, ("expect",), EXPECT_FIELDS)
+        arrive = None
+        if "arrive" in data:
+            arrive = self.texts(data["arrive"], ("expect", "arrive"))
+            for i, key in enumerate(arrive):
+                if key not in sent:
+                    raise self.fail(("expect", "arrive", i), f"{key!r} is not a sent attribute")
+        flow = self.flow_keys(data.get("flowMayChange"))
+        flow_names = {f.key for f in flow}
+        if arrive is not None:
+            unchecked = [k for k in sent if k not in arrive and k not in flow_names]
+            if unchecked:
+                raise self.fail(
+                    ("expect", "arrive"),
+                    f"sent attribute {unchecked[0]!r} would go unchecked: list it here or "
+                    "under flowMayChange",
+                )
+        must_not: tuple[str, ...] = ()
+        if "mustNotAppear" in data:
+            must_not = self.texts(data["mustNotAppear"], ("expect", "mustNotAppear"))
+            for i, key in enumerate(must_not):
+                if key.casefold() in {k.casefold() for k in sent}:
+                    raise self.fail(
+                        ("expect", "mustNotAppear", i), f"{key!r} is sent by this scenario"
+                    )
+        bot = None
+        if data.get("botReply") is not None:
+            path: Path = ("expect", "botReply")
+            reply = self.mapping(data["botReply"], path, BOT_REPLY_FIELDS)
+            if "contains" not in reply:
+                raise self.fail((*path, "contains"), "missing: the text the reply must contain")
+            bot = BotReply(
+                self.text(reply["contains"], (*path, "contains")),
+                self.number(reply.get("within", 10.0), (*path, "within")),
+            )
+        error = None
+        if data.get("error") is not None:
+            error = self.text(data["error"], ("expect", "error"))
+        return Expectations(arrive, flow, must_not, bot, error)
+
+    def flow_keys(self, value: Any) -> tuple[FlowKey, ...]:
+        if value is None:
+            return ()
+        base: Path = ("expect", "flowMayChange")
+        if not isinstance(value, Mapping):
+            raise self.fail(base, f"expected a mapping of keys to expectations, got {_kind(value)}")
+        keys: list[FlowKey] = []
+        for key, spec in value.items():
+            if not isinstance(key, str) or not key:
+                raise self.fail(base, f"keys must be text, got {key!r}")
+            path = (*base, key)
+            if spec is None:
+                keys.append(FlowKey(key))
+                continue
+            if isinstance(spec, str):
+                keys.append(FlowKey(key, equals=spec))
+                continue
+            data = self.mapping(spec, path, FLOW_KEY_FIELDS)
+            if "equals" in data and "matches" in data:
+                raise self.fail((*path, "matches"), "give equals or matches, not both")
+            equals = (
+                self.text(data["equals"], (*path, "equals"), empty_ok=True)
+                if ("equals" in data)
+                else None
+            )
+            matches = None
+            if "matches" in data:
+                matches = self.text(data["matches"], (*path, "matches"))
+                try:
+                    re.compile(matches)
+                except re.error as exc:
+                    raise self.fail((*path, "matches"), f"not a valid pattern: {exc}") from None
+            required = data.get("required", False)
+            if not isinstance(required, bool):
+                raise self.fail((*path, "required"), f"expected true/false, got {_kind(required)}")
+            keys.append(FlowKey(key, equals, matches, required))
+        return tuple(keys)
