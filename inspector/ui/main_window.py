@@ -130,7 +130,14 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([520, 800])
-        self.setCentralWidget(splitter)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        # Banners across the whole window (the first-start panel) go here.
+        self.top_area = QVBoxLayout()
+        central_layout.addLayout(self.top_area)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         self._build_menus(fault_descriptions or {})
         self._show_org()
 

@@ -11,13 +11,10 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -25,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.paths import AppPaths
+from inspector.ui.main_window import MainWindow
 
 __all__ = ["DISMISSED_MARKER", "WelcomePanel", "attach_welcome_panel", "welcome_needed"]
 
@@ -70,7 +68,7 @@ class WelcomePanel(QFrame):
         self.dismiss_button.setDefault(False)
         self.dismiss_button.clicked.connect(self.dismiss)
 
-        # As tall as its text, no taller: the main window would otherwise share its height.
+        # As tall as its text, no taller: the window's content gets the rest.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         text = QVBoxLayout()
         text.setSpacing(4)
@@ -80,19 +78,6 @@ class WelcomePanel(QFrame):
         layout.setContentsMargins(14, 10, 14, 10)
         layout.addLayout(text, 1)
         layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignVCenter)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Height follows the wrapped text at the current width.
-
-        Docks ignore height-for-width, so a word-wrapped label would get the height of its
-        narrow default size hint, leaving a tall empty banner on a wide window.
-        """
-        super().resizeEvent(event)
-        layout = self.layout()
-        if layout is not None and layout.hasHeightForWidth():
-            wanted = layout.totalHeightForWidth(self.width())
-            if wanted > 0 and wanted != self.height():
-                self.setFixedHeight(wanted)
 
     def dismiss(self) -> None:
         try:
@@ -104,25 +89,14 @@ class WelcomePanel(QFrame):
         self.dismissed.emit()
 
 
-def attach_welcome_panel(window: QMainWindow, paths: AppPaths) -> WelcomePanel | None:
+def attach_welcome_panel(window: MainWindow, paths: AppPaths) -> WelcomePanel | None:
     """Put the panel above the window's content on first start; None when already dismissed."""
     if not welcome_needed(paths):
         return None
-    panel = WelcomePanel(paths.config)
-    dock = QDockWidget(window)
-    dock.setObjectName("welcomeDock")
-    dock.setTitleBarWidget(QWidget(dock))  # no title bar: it reads as a banner, not a tool
-    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-    dock.setAllowedAreas(Qt.DockWidgetArea.TopDockWidgetArea)
-    container = QWidget(dock)
-    outer = QVBoxLayout(container)
-    outer.setContentsMargins(8, 6, 8, 0)
-    outer.addWidget(panel)
-    container.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-    dock.setWidget(container)
-    window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
-    # hide(), not close(): a dock without the Closable feature ignores close requests.
-    panel.dismissed.connect(dock.hide)
-    panel.dismissed.connect(dock.deleteLater)
-    dock.show()  # a child added to a window already on screen stays hidden until shown
+    panel = WelcomePanel(paths.config, window)
+    # In the central layout, not a dock: docks ignore height-for-width, so the wrapped text
+    # would get a wrong height.
+    window.top_area.addWidget(panel)
+    panel.dismissed.connect(panel.hide)
+    panel.dismissed.connect(panel.deleteLater)
     return panel
