@@ -111,6 +111,7 @@ class ScenarioSidebar(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setFormat("%v / %m")
         self.progress.setValue(0)
+        self.progress.hide()  # shown while scenarios run
         self.status = QLabel(self)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.run_all_button, self.cancel_button):
@@ -225,6 +226,7 @@ class ScenarioSidebar(QWidget):
         self._set_running(True)
         self.progress.setMaximum(len(scenarios))
         self.progress.setValue(0)
+        self.progress.show()
         self.task = self.main_window.tasks.spawn("scenarios", self._run(list(scenarios)))
         # A task cancelled before its first step never runs its own finally: tidy up here.
         self.task.add_done_callback(self._on_task_done)
