@@ -147,7 +147,6 @@ async def _gui_main(
     attach_help_menu(window, paths)
     attach_welcome_panel(window, paths)
     orgs = OrgController(window, sandbox)
-    await orgs.load()
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
@@ -159,6 +158,7 @@ async def _gui_main(
     wake.timeout.connect(lambda: None)
     window.show()
     show_crash_notice(previous_crash, paths.log, window)
+    tasks.spawn("org-load", orgs.load())
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))

@@ -70,7 +70,8 @@ class OrgController(QObject):
         self.window = window
         self.sandbox = sandbox
         self.store = store or ProfileStore()
-        self.secrets = secrets or SecretStore()
+        # Made in load(): finding the keychain backend can take a while (D-Bus probing).
+        self._secrets = secrets
         self.profiles: list[OrgProfile] = [builtin_profile(sandbox)]
         self.dialog: ProfileDialog | None = None
         self.bar = OrgBar(window)
@@ -82,8 +83,16 @@ class OrgController(QObject):
         action.triggered.connect(self.open_profiles)
         window.file_menu.insertAction(window.file_menu.actions()[0], action)
 
+    @property
+    def secrets(self) -> SecretStore:
+        if self._secrets is None:
+            raise RuntimeError("OrgController.load() first")
+        return self._secrets
+
     async def load(self, select: str | None = None) -> None:
         """Read the stored profiles (a broken file is reported, the sandbox still works)."""
+        if self._secrets is None:
+            self._secrets = await asyncio.to_thread(SecretStore)
         stored: list[OrgProfile] = []
         try:
             stored = await asyncio.to_thread(self.store.load)
