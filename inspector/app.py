@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from inspector.core import VerificationRequest, VerificationResult, run_verification
 from inspector.crash import PreviousCrash
-from inspector.org import sandbox_connection
+from inspector.org import OrgConnection, sandbox_connection
 from inspector.paths import AppPaths
 from inspector.sandbox import SandboxOrg
 
@@ -33,9 +33,7 @@ async def verify_headless(
     async with SandboxOrg(faults=faults) as sandbox:
         org = sandbox_connection(sandbox)
         try:
-            return await run_verification(
-                request, org.guest_launcher(), org.reader, preflight=org.preflight
-            )
+            return await _run_headless(request, org)
         finally:
             await org.aclose()
 
@@ -54,11 +52,19 @@ async def verify_with_profile(
     profile = await asyncio.to_thread(ProfileStore().get, profile_name)
     org = await open_profile(profile, SecretStore(), deployment_id=deployment_id)
     try:
-        return await run_verification(
-            request, org.guest_launcher(), org.reader, preflight=org.preflight
-        )
+        return await _run_headless(request, org)
     finally:
         await org.aclose()
+
+
+async def _run_headless(request: VerificationRequest, org: OrgConnection) -> VerificationResult:
+    return await run_verification(
+        request,
+        org.guest_launcher(placement=request.attribute_location),
+        org.reader,
+        preflight=org.preflight,
+        analytics=org.analytics,
+    )
 
 
 def prepare_qt_environment() -> str | None:

@@ -10,10 +10,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 import httpx
 
-from inspector.core import RUN_ID_KEY, ReadBack, StepError
+from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError
+from inspector.core.diagnoses import LEGACY_LOCATION, explain, wait_notes
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
 from inspector.genesys import (
     ApiError,
@@ -25,6 +27,8 @@ from inspector.genesys import (
     PlatformClient,
     RetryWait,
 )
+from inspector.genesys.auth import BearerTokenAuth
+from inspector.genesys.errors import GuestConnectionClosed, ResponseFormatError
 from inspector.sandbox import SandboxOrg
 
 __all__ = [
@@ -51,7 +55,32 @@ class HostPageSpec:
     origin: str
 
 
-def _step_error(exc: GenesysError, what: str) -> StepError:
+# A Platform API answer slower than this is worth a note (slow-org), even when the run passes.
+SLOW_ANSWER_SECONDS = 2.0
+# WebSocket close code 1008 (policy violation): how the org refuses a guest socket.
+_POLICY_VIOLATION = 1008
+
+
+def _step_error(exc: GenesysError, what: str, *, origin: str | None = None) -> StepError:
+    if isinstance(exc, ResponseFormatError):
+        return StepError(f"{what}: the answer was not valid JSON ({exc})", code="bad-response")
+    refused = (isinstance(exc, GuestError) and exc.code == 403) or (
+        isinstance(exc, GuestConnectionClosed) and exc.close_code == _POLICY_VIOLATION
+    )
+    if refused:
+        return StepError(
+            f"{what}: the org refused the guest connection (403, origin {origin!r}): the "
+            "deployment is unknown or inactive, or the origin is not allowed",
+            code="guest-refused",
+        )
+    if isinstance(exc, GuestError) and exc.code == 400 and "pre-chat" in str(exc.body).lower():
+        fields = str(exc.body).partition(":")[2].strip() or "not named"
+        return StepError(
+            f"{what}: the deployment requires pre-chat form answers (400); required: {fields}",
+            code="prechat-required",
+        )
+    if isinstance(exc, GuestConnectionClosed):
+        return StepError(f"{what}: {exc.user_message()}", code="ws-dropped")
     if isinstance(exc, ApiError):
         if exc.status == 404:
             return StepError(f"{what}: not found yet ({exc})", code="not-found", retryable=True)
@@ -70,6 +99,41 @@ class PlatformAdapter:
 
     def __init__(self, client: PlatformClient) -> None:
         self.client = client
+        self._waits: list[tuple[float, str]] = []
+        self._slowest = 0.0
+        self._refreshes_seen = self._refreshes()
+        self.slow_after = SLOW_ANSWER_SECONDS
+
+    def _refreshes(self) -> int:
+        auth = self.client.auth
+        return auth.unauthorized_refreshes if isinstance(auth, BearerTokenAuth) else 0
+
+    def record_wait(self, wait: RetryWait) -> None:
+        self._waits.append((wait.seconds, wait.reason))
+
+    def record_response(self, method: str, path: str, status: int, seconds: float) -> None:
+        self._slowest = max(self._slowest, seconds)
+
+    def take_notes(self) -> list[Diagnosis]:
+        """Retries, waits, token refreshes and slow answers since the last call."""
+        notes = wait_notes(self._waits)
+        refreshes = self._refreshes()
+        if refreshes > self._refreshes_seen:
+            notes.append(
+                explain(
+                    "token-refreshed",
+                    f"The access token was refused mid-run (401): a new one was fetched "
+                    f"{refreshes - self._refreshes_seen} time(s) and the run went on.",
+                )
+            )
+        if self._slowest >= self.slow_after:
+            notes.append(
+                explain("slow-org", f"The slowest Platform API answer took {self._slowest:.1f} s.")
+            )
+        self._waits = []
+        self._slowest = 0.0
+        self._refreshes_seen = refreshes
+        return notes
 
     async def conversation_id_for_message(self, message_id: str) -> str:
         try:
@@ -125,26 +189,74 @@ class PlatformAdapter:
 
 
 class GuestLauncher:
-    """Launcher over the guest WebSocket: what runs headless, with the configured Origin."""
+    """Launcher over the guest WebSocket: what runs headless, with the configured Origin.
 
-    def __init__(self, endpoints: OrgEndpoints, deployment_id: str, origin: str | None) -> None:
+    A socket cut while the first message is sent (1006) is resumed once: a new socket,
+    configureSession with the same token, and the message again. The message may then reach
+    the org twice if the first copy was accepted before the cut; for an attribute check that
+    is harmless (the same attributes), and better than a failed run.
+    """
+
+    def __init__(
+        self,
+        endpoints: OrgEndpoints,
+        deployment_id: str,
+        origin: str | None,
+        *,
+        placement: str = "message",
+    ) -> None:
+        self.endpoints = endpoints
+        self.deployment_id = deployment_id
+        self.origin = origin
+        self.placement: Literal["message", "legacy"] = (
+            "legacy" if placement == LEGACY_LOCATION else "message"
+        )
         self.session = GuestSession(endpoints, deployment_id, origin=origin)
         self.max_custom_data_bytes: int | None = None
+        self._notes: list[Diagnosis] = []
+
+    def take_notes(self) -> list[Diagnosis]:
+        notes, self._notes = self._notes, []
+        return notes
 
     async def connect(self) -> None:
         try:
             await self.session.connect()
             info = await self.session.configure()
         except GenesysError as exc:
-            raise _step_error(exc, "Connecting the guest session") from exc
+            raise _step_error(exc, "Connecting the guest session", origin=self.origin) from exc
         self.max_custom_data_bytes = info.max_custom_data_bytes
 
     async def send_first_message(self, text: str, attributes: Mapping[str, str]) -> str:
         try:
-            echo = await self.session.send_text(text, attributes)
+            try:
+                echo = await self.session.send_text(text, attributes, placement=self.placement)
+            except GuestConnectionClosed as closed:
+                if closed.close_code == _POLICY_VIOLATION:
+                    raise
+                log.info("Guest socket closed (%s); resuming the session once", closed)
+                await self._resume()
+                echo = await self.session.send_text(text, attributes, placement=self.placement)
+                self._notes.append(
+                    explain(
+                        "guest-reconnected",
+                        f"The guest socket closed while sending (code {closed.close_code}); "
+                        "the session was resumed on a new socket and the message sent again.",
+                    )
+                )
         except GenesysError as exc:
-            raise _step_error(exc, "Sending the first message") from exc
+            raise _step_error(exc, "Sending the first message", origin=self.origin) from exc
         return echo.id
+
+    async def _resume(self) -> None:
+        """A new socket for the same guest session: configureSession with the same token."""
+        token = self.session.token
+        await self.session.close()
+        self.session = GuestSession(
+            self.endpoints, self.deployment_id, origin=self.origin, token=token
+        )
+        await self.session.connect()
+        await self.session.configure()
 
     async def close(self) -> None:
         await self.session.close()
@@ -169,6 +281,12 @@ class OrgConnection:
         self.label = label
         self.platform = PlatformClient(endpoints, auth, on_wait=on_wait)
         self.reader = PlatformAdapter(self.platform)
+        self.platform.wait_hooks.append(self.reader.record_wait)
+        self.platform.on_response = self.reader.record_response
+        from inspector.org_analytics import AnalyticsAdapter
+
+        # The optional analytics check (run_verification(..., analytics=org.analytics)).
+        self.analytics = AnalyticsAdapter(self.platform)
         # Send a run id with the attributes, for the search fallback (real orgs).
         self.tag_runs = False
 
@@ -214,8 +332,9 @@ class OrgConnection:
             )
         return run_preflight(facts, self.origin, attributes)
 
-    def guest_launcher(self) -> GuestLauncher:
-        return GuestLauncher(self.endpoints, self.deployment_id, self.origin)
+    def guest_launcher(self, *, placement: str = "message") -> GuestLauncher:
+        """A launcher for one run; ``placement`` is the request's ``attribute_location``."""
+        return GuestLauncher(self.endpoints, self.deployment_id, self.origin, placement=placement)
 
     async def aclose(self) -> None:
         await self.platform.aclose()

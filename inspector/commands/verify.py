@@ -50,6 +50,23 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--force", action="store_true", help="start even when the pre-flight checks fail"
     )
+    parser.add_argument(
+        "--late-check",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="after the timeout, keep reading this long to tell late attributes from missing ones",
+    )
+    parser.add_argument(
+        "--legacy-location",
+        action="store_true",
+        help="send the attributes in the deprecated top-level channel, as some old clients do",
+    )
+    parser.add_argument(
+        "--analytics",
+        action="store_true",
+        help="also check the analytics conversation details job (slow; data arrives late)",
+    )
     add_fault_option(parser, "verify_faults")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds (default 20)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -81,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
         run_id=f"inspector-{uuid.uuid4()}" if real_org else None,
         cleanup=args.cleanup,
         force=args.force,
+        late_check=args.late_check,
+        attribute_location="legacy" if args.legacy_location else "message",
+        analytics_check=args.analytics,
     )
     try:
         if real_org:

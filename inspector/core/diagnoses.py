@@ -9,9 +9,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from inspector.core.attributes import MAX_CUSTOM_DATA_BYTES, custom_data_size
+from inspector.core.diagnosis_codes import KNOWN, fix_for
 from inspector.core.diff import Row, RowStatus
 
-__all__ = ["Diagnosis", "diagnose_rows"]
+__all__ = [
+    "KNOWN",
+    "LEGACY_LOCATION",
+    "Diagnosis",
+    "diagnose_rows",
+    "explain",
+    "late_attributes",
+    "script_failed",
+    "wait_notes",
+]
+
+# Where the attributes were sent: the documented place, or the deprecated top-level channel.
+MESSAGE_LOCATION = "message"
+LEGACY_LOCATION = "legacy"
 
 
 @dataclass(frozen=True)
@@ -21,8 +35,57 @@ class Diagnosis:
     fix: str = ""
 
 
+def explain(code: str, message: str, fix: str | None = None) -> Diagnosis:
+    """A diagnosis with the table's fix for its code unless a more specific one is given."""
+    return Diagnosis(code, message, fix_for(code) if fix is None else fix)
+
+
+def script_failed(url: str, error: str) -> Diagnosis:
+    """The chat page could not load the Messenger script (what the web view reports)."""
+    return explain("script-failed", f"The Messenger script did not load from {url}: {error}.", None)
+
+
+def late_attributes(keys: Sequence[str], after_message: float, timeout: float) -> Diagnosis:
+    """The attributes were missing at the timeout but arrived later (the late check saw them)."""
+    return explain(
+        "attributes-late",
+        f"{', '.join(keys)} arrived {after_message:.1f} s after the first message, after the "
+        f"{timeout:g} s timeout: they were set after the first message or the flow writes "
+        "them late.",
+    )
+
+
+def wait_notes(waits: Sequence[tuple[float, str]]) -> list[Diagnosis]:
+    """Notes for the retries of a run: ``(seconds, reason)`` pairs from the client's waits."""
+    found: list[Diagnosis] = []
+    limited = [s for s, reason in waits if reason == "rate limited"]
+    if limited:
+        found.append(
+            explain(
+                "rate-limited",
+                f"Rate limited {len(limited)} time(s) (429): waited {sum(limited):.1f} s in all, "
+                "as Retry-After asked.",
+            )
+        )
+    others = [(s, reason) for s, reason in waits if reason != "rate limited"]
+    if others:
+        reasons = ", ".join(sorted({reason for _, reason in others}))
+        found.append(
+            explain(
+                "server-retried",
+                f"Retried {len(others)} time(s) ({reasons}): waited "
+                f"{sum(s for s, _ in others):.1f} s in all.",
+            )
+        )
+    return found
+
+
 def diagnose_rows(
-    rows: Sequence[Row], sent: Mapping[str, str], *, max_bytes: int = MAX_CUSTOM_DATA_BYTES
+    rows: Sequence[Row],
+    sent: Mapping[str, str],
+    *,
+    max_bytes: int = MAX_CUSTOM_DATA_BYTES,
+    location: str = MESSAGE_LOCATION,
 ) -> list[Diagnosis]:
     """Diagnoses for a completed read; empty when every sent key arrived exactly."""
     found: list[Diagnosis] = []
@@ -39,7 +102,17 @@ def diagnose_rows(
         )
     missing = [r for r in rows if r.status is RowStatus.MISSING]
     sent_count = sum(1 for r in rows if r.sent is not None)
-    if missing and len(missing) == sent_count:
+    if missing and len(missing) == sent_count and location == LEGACY_LOCATION:
+        found.append(
+            Diagnosis(
+                "attributes-legacy-location",
+                f"None of the {sent_count} attributes arrived: they were sent in the "
+                "deprecated top-level channel.metadata.customAttributes, beside the message; "
+                "this org reads only message.channel.metadata.customAttributes.",
+                KNOWN["attributes-legacy-location"].fix,
+            )
+        )
+    elif missing and len(missing) == sent_count:
         size = custom_data_size(sent)
         found.append(
             Diagnosis(
@@ -63,11 +136,10 @@ def diagnose_rows(
         if row.status is RowStatus.MISMATCH:
             found.append(
                 Diagnosis(
-                    "value-mismatch",
-                    f"{row.key!r} arrived with another value: sent {row.sent!r}, "
-                    f"received {row.received!r}.",
-                    "A flow or agent script may overwrite it (Set Participant Data), or the "
-                    "website sends a different value than expected.",
+                    "changed-by-flow",
+                    f"{row.key!r} was changed after it was sent: {row.sent!r} → {row.received!r}.",
+                    "A flow or agent script overwrites it (Set Participant Data): make it keep "
+                    "the sent value, or write its own value under another key.",
                 )
             )
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from inspector.core.attributes import DEFAULT_CRM_KEY, MAX_CUSTOM_DATA_BYTES
 from inspector.core.diagnoses import Diagnosis
@@ -14,6 +14,7 @@ from inspector.core.diff import Row, Verdict
 __all__ = [
     "RUN_ID_KEY",
     "Launcher",
+    "NoteSource",
     "PlatformReader",
     "Preflight",
     "PreflightFinding",
@@ -80,6 +81,16 @@ class PlatformReader(Protocol):
     async def end_conversation(self, conversation_id: str, participant_id: str) -> None: ...
 
 
+@runtime_checkable
+class NoteSource(Protocol):
+    """A launcher or reader that saw something worth reporting without failing (retries,
+    waits, a reconnect). Optional: the run collects the notes when the object has the method."""
+
+    def take_notes(self) -> list[Diagnosis]:
+        """The notes since the last call, and forget them."""
+        ...
+
+
 class PreflightFinding(Protocol):
     """One pre-flight check's outcome (see core.preflight)."""
 
@@ -107,6 +118,14 @@ class VerificationRequest:
     run_id: str | None = None
     cleanup: bool = True
     force: bool = False
+    # Seconds to keep reading after the timeout when attributes are missing, to tell "never
+    # arrived" from "arrived late" (attributes-late). 0 turns the check off.
+    late_check: float = 0.0
+    # "message" (message.channel.metadata) or "legacy" (the deprecated top-level channel);
+    # the launcher must be built with the same placement (OrgConnection.guest_launcher).
+    attribute_location: str = "message"
+    # Also look the attributes up in analytics (conversation details job); a note only.
+    analytics_check: bool = False
 
     def sent_attributes(self) -> dict[str, str]:
         """The CRM id first, then the other attributes and the run id, as the website sets them."""

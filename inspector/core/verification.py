@@ -12,14 +12,17 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
+from inspector.core.analytics import AnalyticsReader, judge_analytics
 from inspector.core.attributes import validate_attributes
-from inspector.core.diagnoses import Diagnosis, diagnose_rows
+from inspector.core.diagnoses import Diagnosis, diagnose_rows, explain, late_attributes
 from inspector.core.diff import Row, Verdict, diff_attributes, summarize, verdict_for_rows
 from inspector.core.polling import Poller
 from inspector.core.run_types import (
     Launcher,
+    NoteSource,
     PlatformReader,
     Preflight,
+    ReadBack,
     Sleep,
     StepCallback,
     StepError,
@@ -55,6 +58,7 @@ async def run_verification(
     platform: PlatformReader,
     *,
     preflight: Preflight | None = None,
+    analytics: AnalyticsReader | None = None,
     on_step: StepCallback | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Sleep = asyncio.sleep,
@@ -63,13 +67,16 @@ async def run_verification(
 ) -> VerificationResult:
     """Run every step; failures become an `error` verdict, never a pass. Cancellation propagates."""
     run = _Run(request, on_step, clock)
+    sources: list[NoteSource] = [s for s in (launcher, platform) if isinstance(s, NoteSource)]
+    for source in sources:
+        source.take_notes()  # forget what an earlier run on the same clients saw
     sent = request.sent_attributes()
     problems = validate_attributes(sent, max_bytes=request.max_custom_data_bytes)
     if problems:
         return run.result(
             Verdict.ERROR,
             "The attributes were not sent: " + problems[0].message,
-            diagnoses=[Diagnosis(p.code, p.message) for p in problems],
+            diagnoses=[explain(p.code, p.message) for p in problems],
         )
     poller = Poller(clock() + request.timeout, clock, sleep, poll_initial, poll_max)
     try:
@@ -84,6 +91,7 @@ async def run_verification(
             detail=lambda m: f"message id {m}",
         )
         run.message_id = message_id
+        run.sent_at = clock()
         conversation_id = await run.step(
             "resolve", run.resolve(platform, poller, message_id), detail=run.lookup_detail
         )
@@ -96,13 +104,16 @@ async def run_verification(
     except _Refused as refused:
         return run.refusal(refused.failed)
     except StepError as exc:
-        return run.result(Verdict.ERROR, exc.message, diagnoses=[Diagnosis(exc.code, exc.message)])
+        run.collect(sources)
+        return run.result(
+            Verdict.ERROR, exc.message, diagnoses=[explain(exc.code, exc.message), *run.notes]
+        )
     except asyncio.CancelledError:
         raise
     except Exception as exc:
         log.exception("Verification failed unexpectedly (step %s)", run.current)
         message = f"Unexpected error during '{STEP_LABELS.get(run.current, run.current)}': {exc!r}"
-        return run.result(Verdict.ERROR, message, diagnoses=[Diagnosis("internal-error", message)])
+        return run.result(Verdict.ERROR, message, diagnoses=[explain("internal-error", message)])
     finally:
         try:
             await launcher.close()
@@ -111,11 +122,25 @@ async def run_verification(
         except Exception:
             log.warning("Closing the chat failed", exc_info=True)
 
+    late = None
+    if request.late_check > 0:
+        late = await run.late_check(platform, conversation_id, sent, readback, sleep)
     if request.cleanup and readback.participant_id is not None:
         await run.cleanup(platform, conversation_id, readback.participant_id)
+    if request.analytics_check and analytics is not None:
+        await run.analytics(analytics, conversation_id, sent)
+    run.collect(sources)
     prefix = f"{readback.attributes_path}" if readback.attributes_path else None
     rows = diff_attributes(sent, readback.attributes, source_prefix=prefix)
-    diagnoses = diagnose_rows(rows, sent, max_bytes=request.max_custom_data_bytes)
+    diagnoses = diagnose_rows(
+        rows,
+        sent,
+        max_bytes=request.max_custom_data_bytes,
+        location=request.attribute_location,
+    )
+    if late is not None:
+        # They did arrive: say when, instead of guessing why they never did.
+        diagnoses = [d for d in diagnoses if d.code != "attributes-missing"] + [late]
     return run.result(
         verdict_for_rows(rows),
         summarize(rows),
@@ -151,6 +176,57 @@ class _Run:
         self.preflight_detail = ""
         # Findings that do not change the verdict but belong in the report.
         self.notes: list[Diagnosis] = []
+        self.sent_at: float | None = None  # clock() when the first message was accepted
+
+    def collect(self, sources: list[NoteSource]) -> None:
+        """Add what the clients noticed (retries, waits, reconnects) to the notes."""
+        for source in sources:
+            try:
+                self.notes += source.take_notes()
+            except Exception:
+                log.exception("Collecting the run notes failed")
+
+    async def analytics(
+        self, reader: AnalyticsReader, conversation_id: str, sent: Mapping[str, str]
+    ) -> None:
+        """The optional analytics check; its outcome is a note, never the verdict."""
+        try:
+            found = await reader.analytics_attributes(conversation_id)
+        except StepError as exc:
+            self.notes.append(explain("analytics-failed", exc.message))
+            return
+        self.notes.append(judge_analytics(found, sent))
+
+    async def late_check(
+        self,
+        platform: PlatformReader,
+        conversation_id: str,
+        sent: Mapping[str, str],
+        first: ReadBack,
+        sleep: Sleep,
+    ) -> Diagnosis | None:
+        """Keep reading for ``late_check`` seconds when keys were missing at the timeout.
+
+        The verdict stays with the read at the timeout (a flow at the start of the
+        conversation did not see them); this only tells "late" from "never".
+        """
+        have = {k.casefold() for k in first.attributes}
+        missing = [k for k in sent if k.casefold() not in have]
+        if not missing:
+            return None
+        log.info("%d attribute(s) missing at the timeout; reading on", len(missing))
+        poller = Poller(self.clock() + self.request.late_check, self.clock, sleep, 0.25, 2.0)
+        try:
+            later = await poller.read_until_present(platform, conversation_id, sent)
+        except StepError as exc:
+            log.info("Late check stopped: %s", exc.message)
+            return None
+        now_have = {k.casefold() for k in later.attributes}
+        arrived = [k for k in missing if k.casefold() in now_have]
+        if not arrived:
+            return None
+        after = self.clock() - (self.sent_at if self.sent_at is not None else self.clock())
+        return late_attributes(arrived, after, self.request.timeout)
 
     def _emit(self, event: StepEvent) -> None:
         if self.on_step is not None:
@@ -183,7 +259,7 @@ class _Run:
     async def preflight(self, check: Preflight, sent: Mapping[str, str]) -> None:
         """Refuse on a failed check (the step shows as failed); a forced run keeps them as notes."""
         findings = await check(sent)
-        failed = [Diagnosis(f.code, f.message) for f in findings if not f.ok]
+        failed = [explain(f.code, f.message) for f in findings if not f.ok]
         self.preflight_detail = f"{len(findings) - len(failed)} of {len(findings)} checks passed"
         if failed and self.request.force:
             self.preflight_detail += "; started anyway"
@@ -212,7 +288,7 @@ class _Run:
             found = await poller.retry(lambda: platform.find_conversation_by_run_id(run_id))
             self.lookup = "run-id search"
             self.notes.append(
-                Diagnosis(
+                explain(
                     "lookup-fallback",
                     f"Found by the {run_id!r} run-id search: the message-details lookup "
                     f"failed ({exc.message}).",
@@ -236,7 +312,7 @@ class _Run:
                 detail=lambda _: "customer disconnected",
             )
         except StepError as exc:
-            self.notes.append(Diagnosis("cleanup-failed", exc.message))
+            self.notes.append(explain("cleanup-failed", exc.message))
 
     def result(
         self,

@@ -58,6 +58,8 @@ class BearerTokenAuth(httpx.Auth):
         self._token: str | None = None
         self._refresh_at = 0.0
         self.token_requests = 0
+        # Refreshes forced by a 401 (an expired or revoked token), for the run notes.
+        self.unauthorized_refreshes = 0
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -89,6 +91,7 @@ class BearerTokenAuth(httpx.Auth):
                 log.debug(
                     "401 on %s %s: refreshing the token once", request.method, request.url.path
                 )
+                self.unauthorized_refreshes += 1
                 token_request = self._new_token_request(request)
                 started = self._clock(), time.perf_counter()
                 token_response = yield token_request
@@ -183,7 +186,7 @@ def parse_token_response(response: httpx.Response, path: str) -> tuple[str, floa
     """
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting deeper than json recurses
         raise ResponseFormatError(path, "token response is not JSON") from None
     token = body.get("access_token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not token:

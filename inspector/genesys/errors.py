@@ -295,7 +295,7 @@ class GuestConnectionClosed(GenesysError):
 def _body_of(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting deeper than json recurses
         try:
             return response.text
         except (UnicodeDecodeError, LookupError):

@@ -47,7 +47,9 @@ _Kind = Literal["session", "echo", "close"]
 
 def _is_error(frame: Mapping[str, Any]) -> bool:
     code = frame.get("code")
-    return frame.get("class") in _ERROR_CLASSES or (
+    klass = frame.get("class")
+    # A hostile frame may carry any JSON as its class; only strings name a class.
+    return (isinstance(klass, str) and klass in _ERROR_CLASSES) or (
         isinstance(code, int) and code >= 400 and frame.get("class") != "StructuredMessage"
     )
 
@@ -186,16 +188,27 @@ class GuestSession:
         return self._session_info
 
     async def send_text(
-        self, text: str, custom_attributes: Mapping[str, str] | None = None
+        self,
+        text: str,
+        custom_attributes: Mapping[str, str] | None = None,
+        *,
+        placement: Literal["message", "legacy"] = "message",
     ) -> GuestMessage:
         """Send a text message, attributes at ``message.channel.metadata.customAttributes``.
 
+        ``placement="legacy"`` puts them in the deprecated top-level ``channel`` beside the
+        message instead (older SDKs, NOTES 14), to reproduce what such a website sends.
         Returns the server's inbound echo; its ``id`` is what ``/details`` resolves.
         """
         message: dict[str, Any] = {"type": "Text", "text": text}
+        fields: dict[str, Any] = {"message": message}
         if custom_attributes:
-            message["channel"] = {"metadata": {"customAttributes": dict(custom_attributes)}}
-        reply = await self._request("onMessage", "echo", {"message": message})
+            channel = {"metadata": {"customAttributes": dict(custom_attributes)}}
+            if placement == "legacy":
+                fields["channel"] = channel
+            else:
+                message["channel"] = channel
+        reply = await self._request("onMessage", "echo", fields)
         return GuestMessage.parse(reply.get("body"), "onMessage echo")
 
     async def next_message(
@@ -338,7 +351,7 @@ class GuestSession:
     def _on_text(self, data: str) -> None:
         try:
             frame = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting deeper than json recurses
             log.debug("guest frame is not JSON; ignored")
             return
         if not isinstance(frame, dict):

@@ -18,6 +18,7 @@ import httpx
 
 from inspector import __version__
 
+from .analytics_models import AnalyticsJobResults, job_id_of, job_state_of
 from .auth import TOKEN_REQUEST_EXTENSION, BearerTokenAuth
 from .errors import ApiError, NetworkError, RateLimitPaused, RequestTimeout, ResponseFormatError
 from .models import (
@@ -34,6 +35,8 @@ from .retry import RateLimitInfo, RetryPolicy, RetryWait, call_with_retries
 __all__ = ["PlatformClient", "date_range_query", "genesys_time"]
 
 log = logging.getLogger("inspector.genesys")
+
+_JOBS = "/api/v2/analytics/conversations/details/jobs"
 
 # httpx timeout class -> the httpx.Timeout field that limited it.
 _TIMEOUT_KINDS: dict[type[httpx.TimeoutException], str] = {
@@ -92,11 +95,16 @@ class PlatformClient:
         timeout: httpx.Timeout | float = httpx.Timeout(10.0, connect=5.0),  # noqa: B008
         retry: RetryPolicy | None = None,
         on_wait: Callable[[RetryWait], None] | None = None,
+        on_response: Callable[[str, str, int, float], None] | None = None,
     ) -> None:
         self.endpoints = endpoints
         self.auth = auth
         self.retry = retry or RetryPolicy()
         self.on_wait = on_wait
+        # Called with (method, path, status, seconds) for every answer, retries included.
+        self.on_response = on_response
+        # More wait listeners beside ``on_wait`` (the run notes), which a window may replace.
+        self.wait_hooks: list[Callable[[RetryWait], None]] = []
         self.rate_limit: RateLimitInfo | None = None
         self._request_count = 0
         self._client = httpx.AsyncClient(
@@ -211,6 +219,45 @@ class PlatformClient:
                 break
         return found
 
+    async def start_conversation_details_job(
+        self, start: datetime, end: datetime, conversation_id: str | None = None
+    ) -> str:
+        """``POST /api/v2/analytics/conversations/details/jobs`` (AsyncConversationQuery);
+        the job id. Needs analytics:conversationDetail:view."""
+        query: dict[str, Any] = {"interval": f"{genesys_time(start)}/{genesys_time(end)}"}
+        if conversation_id:
+            query["conversationFilters"] = [
+                {
+                    "type": "and",
+                    "predicates": [{"dimension": "conversationId", "value": conversation_id}],
+                }
+            ]
+        body, source = await self._json("POST", _JOBS, json=query)
+        return job_id_of(body, source)
+
+    async def conversation_details_job_state(self, job_id: str) -> str:
+        """AsyncQueryStatus ``state``: QUEUED, PENDING, FULFILLED, FAILED, CANCELLED, EXPIRED."""
+        body, source = await self._get_json(f"{_JOBS}/{_segment(job_id)}")
+        return job_state_of(body, source)
+
+    async def conversation_details_job_results(
+        self, job_id: str, cursor: str | None = None
+    ) -> AnalyticsJobResults:
+        """One page of a FULFILLED job's results, with ``dataAvailabilityDate``."""
+        url = f"{_JOBS}/{_segment(job_id)}/results"
+        if cursor:
+            url += f"?cursor={quote(cursor, safe='')}"
+        body, source = await self._get_json(url)
+        return AnalyticsJobResults.parse(body, source)
+
+    async def analytics_data_availability(self) -> str | None:
+        """DataAvailabilityResponse ``dataAvailabilityDate``: jobs see data up to this time."""
+        body, source = await self._get_json(f"{_JOBS}/availability")
+        value = body.get("dataAvailabilityDate") if isinstance(body, dict) else None
+        if value is not None and not isinstance(value, str):
+            raise ResponseFormatError(source, "dataAvailabilityDate is not a string")
+        return value
+
     async def disconnect_customer(self, conversation_id: str, participant_id: str) -> None:
         """End the customer's side of a test chat, so it does not sit in a queue.
 
@@ -235,7 +282,7 @@ class PlatformClient:
         source = f"{method} {url}"
         try:
             return response.json(), source
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting deeper than json recurses
             raise ResponseFormatError(source, "the body is not JSON") from None
 
     async def _send(
@@ -253,8 +300,14 @@ class PlatformClient:
             return await self._send_once(method, url, authenticated=authenticated, json=json)
 
         return await call_with_retries(
-            attempt, method=method, path=path, policy=self.retry, on_wait=self.on_wait
+            attempt, method=method, path=path, policy=self.retry, on_wait=self._waiting
         )
+
+    def _waiting(self, wait: RetryWait) -> None:
+        if self.on_wait is not None:
+            self.on_wait(wait)
+        for hook in self.wait_hooks:
+            hook(wait)
 
     async def _send_once(
         self,
@@ -283,6 +336,8 @@ class PlatformClient:
             raise NetworkError(_host(exc, request), f"{type(exc).__name__}: {exc}") from exc
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug("%s %s -> %d in %.0f ms", method, path, response.status_code, elapsed_ms)
+        if self.on_response is not None:
+            self.on_response(method, path, response.status_code, elapsed_ms / 1000)
         if not response.is_success:
             error = ApiError.from_response(response, method=method, path=path)
             if (

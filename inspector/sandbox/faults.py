@@ -29,7 +29,53 @@ FAULTS: dict[str, str] = {
         "The OAuth client lacks conversation:message:view: messages/{id}/details answers 403 "
         "missing.any.permissions, so the conversation must be found another way."
     ),
+    "late-attributes": (
+        "The flow writes the custom attributes only long after the first message (the "
+        "sandbox's late_attributes_delay, 25 s by default: longer than the default timeout)."
+    ),
+    "legacy-location": (
+        "The org reads custom attributes only from message.channel.metadata.customAttributes "
+        "and ignores the deprecated top-level channel beside the message."
+    ),
+    "prechat-required": (
+        "The deployment requires pre-chat form answers: onMessage without them in "
+        "message.channel.metadata.customAttributes is refused with a 400 naming the fields."
+    ),
+    "deployment-missing": (
+        "The configured deployment is unknown: config.json and webdeployments answer 404 and "
+        "the guest socket is refused."
+    ),
+    "deployment-inactive": (
+        "The configured deployment's status is Inactive: the guest socket is refused."
+    ),
+    "origin-denied": (
+        "The configured deployment allows no domain but support.example.org: the page's "
+        "origin is refused with 403."
+    ),
+    "token-expired": (
+        "The first access token is revoked after its second Platform API request (401), as "
+        "a token expiring mid-run would be."
+    ),
+    "slow": "Every Platform API answer and guest socket answer is delayed (slow_latency).",
+    "malformed-json": ("GET /api/v2/conversations/{id} answers 200 with a truncated JSON body."),
+    "ws-drop": (
+        "The guest socket is cut (1006, no close frame) when the session's first message "
+        "arrives, before the org accepts it."
+    ),
+    "script-404": "The Messenger bootstrap script (genesys.min.js) answers 404.",
+    "flow-overwrite": (
+        "The flow overwrites the first custom attribute (the CRM id) by appending '-flow' "
+        "to its value."
+    ),
+    "analytics-delay": (
+        "Analytics conversation detail jobs find nothing yet: the data availability date is "
+        "before the test conversation."
+    ),
 }
+
+# Pre-chat form fields the prechat-required fault asks for (custom attribute names).
+PRECHAT_FIELDS = ("firstName", "email")
+FLOW_SUFFIX = "-flow"
 
 # Start of the last camelCase word: an upper-case letter after a lower-case letter or digit
 # ("crmCustomer|Id"), or the last upper-case letter of an acronym followed by lower case
@@ -63,6 +109,10 @@ def land_attributes(attributes: Mapping[str, str], faults: frozenset[str]) -> di
     """What the flow writes on the customer participant for the attributes a guest sent."""
     if "drop-attributes" in faults:
         return {}
+    landed = dict(attributes)
+    if "flow-overwrite" in faults and landed:
+        first = next(iter(landed))
+        landed[first] += FLOW_SUFFIX
     if "lowercase-keys" in faults:
-        return {lower_last_word(key): value for key, value in attributes.items()}
-    return dict(attributes)
+        return {lower_last_word(key): value for key, value in landed.items()}
+    return landed

@@ -59,7 +59,8 @@ class SimulatedFlow:
             log.error("sandbox flow task failed", exc_info=task.exception())
 
     async def _propagate(self, conversation: Conversation, attributes: dict[str, str]) -> None:
-        await asyncio.sleep(self.propagation_delay)
+        late = "late-attributes" in self._state.faults
+        await asyncio.sleep(self._state.late_attributes_delay if late else self.propagation_delay)
         faults = self._state.faults  # read now, so a fault switched at run time applies
         landed = land_attributes(attributes, faults)
         conversation.customer.attributes.update(landed)

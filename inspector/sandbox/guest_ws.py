@@ -6,6 +6,7 @@ Requests are JSON objects with an `action`; unknown fields and any key order are
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -16,11 +17,15 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from inspector.sandbox import frames, seed
 from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
+from inspector.sandbox.faults import PRECHAT_FIELDS
 from inspector.sandbox.flow import SimulatedFlow
 from inspector.sandbox.state import Deployment, GuestSession, OrgState, dashed_id
 
 log = logging.getLogger("inspector.sandbox")
 
+# The prechat-required fault's refusal. The wording of a real org's answer is not documented;
+# it is a 400 string error frame, and this text names the fields, as the diagnosis needs.
+PRECHAT_TEXT = "Pre-chat form answers required: {fields}"
 MAX_TOKEN_LENGTH = 2048  # guest token: any unique string up to 2048 chars (NOTES 21)
 
 
@@ -33,15 +38,17 @@ class RequestRejected(Exception):
         self.text = text
 
 
-def custom_attributes(frame: dict[str, Any]) -> dict[str, str]:
+def custom_attributes(frame: dict[str, Any], *, legacy: bool = True) -> dict[str, str]:
     """The attributes of an onMessage request, validated as a map of strings.
 
     They belong in message.channel.metadata.customAttributes; the deprecated top-level
-    `channel` beside `message` (Java SDK, ovotech) is accepted too (NOTES 14). Scalars are
-    turned into strings the way a Map<String,String> binding would; objects are refused.
+    `channel` beside `message` (Java SDK, ovotech) is accepted too (NOTES 14) unless `legacy`
+    is False (the legacy-location fault). Scalars are turned into strings the way a
+    Map<String,String> binding would; objects are refused.
     """
     found: Any = None
-    for holder in (frame.get("message"), frame):
+    holders = (frame.get("message"), frame) if legacy else (frame.get("message"),)
+    for holder in holders:
         channel = holder.get("channel") if isinstance(holder, dict) else None
         metadata = channel.get("metadata") if isinstance(channel, dict) else None
         if isinstance(metadata, dict) and "customAttributes" in metadata:
@@ -76,8 +83,10 @@ class GuestConnection:
         deployment: Deployment,
         state: OrgState,
         flow: SimulatedFlow,
+        transport: asyncio.Transport | None = None,
     ) -> None:
         self.ws = ws
+        self.transport = transport
         self.deployment = deployment
         self.state = state
         self.flow = flow
@@ -99,6 +108,8 @@ class GuestConnection:
             await frames.send(self.ws, frames.string_error(400, frames.TEXT_REQUEST_FAILED))
             return
         tracing_id = frame.get("tracingId") if isinstance(frame.get("tracingId"), str) else None
+        if "slow" in self.state.faults:
+            await asyncio.sleep(self.state.slow_latency)
         handler = self._actions.get(str(frame.get("action")))
         try:
             if handler is None:
@@ -140,6 +151,12 @@ class GuestConnection:
 
     async def on_message(self, frame: dict[str, Any], tracing_id: str | None) -> None:
         session = self._session(frame)
+        if "ws-drop" in self.state.faults and not session.dropped and self.transport is not None:
+            # Cut the connection without a close frame: the client sees 1006 (abnormal).
+            session.dropped = True
+            log.info("guest session %s: socket cut (ws-drop fault)", session.token[:8])
+            self.transport.abort()
+            return
         message = frame.get("message")
         if not isinstance(message, dict):
             raise RequestRejected(400, frames.TEXT_REQUEST_FAILED)
@@ -154,7 +171,11 @@ class GuestConnection:
             events = _accepted_events(message.get("events"))
         else:
             raise RequestRejected(400, frames.TEXT_REQUEST_FAILED)
-        attributes = custom_attributes(frame)
+        attributes = custom_attributes(frame, legacy="legacy-location" not in self.state.faults)
+        if "prechat-required" in self.state.faults:
+            absent = [f for f in PRECHAT_FIELDS if not attributes.get(f)]
+            if absent:
+                raise RequestRejected(400, PRECHAT_TEXT.format(fields=", ".join(absent)))
         if custom_data_size(attributes) > seed.MAX_CUSTOM_DATA_BYTES:
             # The message is refused whole: nothing is echoed and nothing reaches the flow.
             raise RequestRejected(4013, frames.TEXT_ATTRIBUTES_TOO_LARGE)
@@ -280,7 +301,7 @@ async def guest_socket(request: web.Request) -> web.StreamResponse:
     state.sockets.add(ws)
     connection: GuestConnection | None = None
     try:
-        deployment = state.deployments.get(request.query.get("deploymentId", ""))
+        deployment = state.find_deployment(request.query.get("deploymentId", ""))
         origin = request.headers.get("Origin")
         if (
             deployment is None
@@ -296,7 +317,9 @@ async def guest_socket(request: web.Request) -> web.StreamResponse:
             await frames.send(ws, frames.string_error(403, frames.TEXT_HTTP_AUTHORIZATION))
             await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"HTTP authorization error")
             return ws
-        connection = GuestConnection(ws, deployment, state, request.app[FLOW_KEY])
+        connection = GuestConnection(
+            ws, deployment, state, request.app[FLOW_KEY], transport=request.transport
+        )
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
                 await connection.handle_text(msg.data)

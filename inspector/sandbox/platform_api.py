@@ -6,6 +6,7 @@ once the token is known, the `inin-ratelimit-*` headers (NOTES 24).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -17,7 +18,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from inspector.sandbox import oauth, seed
+from inspector.sandbox import analytics_api, oauth, seed
 from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
 from inspector.sandbox.platform_json import (
     conversation_json,
@@ -107,9 +108,23 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         response = _error_response(
             context_id, ApiError(401, "bad.credentials", "Invalid login credentials.")
         )
+    elif (
+        "token-expired" in state.faults
+        and not state.token_expired_done
+        and token.request_count >= 2
+    ):
+        # The token dies mid-run, as an expired or revoked one would: 401, then a new one works.
+        state.token_expired_done = True
+        state.tokens.pop(token.value, None)
+        token = None
+        response = _error_response(
+            context_id, ApiError(401, "bad.credentials", "Invalid login credentials.")
+        )
     else:
         now = time.monotonic()
         token.count_request(now)
+        if "slow" in state.faults:
+            await asyncio.sleep(state.slow_latency)
         if "rate-limit" in state.faults and token.request_count % 2 == 1:
             wait = f"{state.rate_limit_retry_after:g}"
             response = _error_response(
@@ -160,7 +175,12 @@ def _conversation(request: web.Request, conversation_id: str) -> Conversation:
 async def get_conversation(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     conversation = _conversation(request, request.match_info["conversation_id"])
-    return web.json_response(conversation_json(conversation, state.messages, state.base_url))
+    body = conversation_json(conversation, state.messages, state.base_url)
+    if "malformed-json" in state.faults:
+        # A body cut short, as a gateway dropping the connection mid-answer would leave it.
+        text = json.dumps(body)
+        return web.Response(text=text[: len(text) // 2], content_type="application/json")
+    return web.json_response(body)
 
 
 async def get_message_conversation(request: web.Request) -> web.Response:
@@ -232,7 +252,7 @@ async def patch_message_participant(request: web.Request) -> web.Response:
 
 async def get_web_deployment(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
-    deployment = state.deployments.get(request.match_info["deployment_id"])
+    deployment = state.find_deployment(request.match_info["deployment_id"])
     if deployment is None:
         raise not_found()
     return web.json_response(web_deployment_json(deployment, state.base_url))
@@ -311,7 +331,7 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 async def deployment_config(request: web.Request) -> web.Response:
     """GET /webdeployments/v1/deployments/{id}/config.json (api-cdn, no auth, NOTES 32)."""
     state = request.app[STATE_KEY]
-    deployment = state.deployments.get(request.match_info["deployment_id"])
+    deployment = state.find_deployment(request.match_info["deployment_id"])
     if deployment is None:
         raise web.HTTPNotFound(
             text=json.dumps({"message": "Not Found"}),
@@ -327,6 +347,8 @@ def messenger_script() -> str:
 
 async def bootstrap_script(request: web.Request) -> web.Response:
     """GET /genesys-bootstrap/genesys.min.js: the Messenger-compatible script."""
+    if "script-404" in request.app[STATE_KEY].faults:
+        raise web.HTTPNotFound(text="Not Found", headers=CORS)
     return web.Response(
         text=messenger_script(),
         content_type="application/javascript",
@@ -354,6 +376,7 @@ def add_routes(app: web.Application) -> None:
     )
     r.add_get(f"{api}/conversations/{{conversation_id}}", get_conversation)
     r.add_get(f"{api}/webdeployments/deployments/{{deployment_id}}", get_web_deployment)
+    analytics_api.add_routes(app)
     r.add_route("*", f"{api}/{{tail:.*}}", _unknown_api_path)
 
 

@@ -53,3 +53,8 @@ GUEST_MESSAGES_PER_SECOND = 10
 GUEST_RETRY_AFTER_SECONDS = 3  # as in error-too-many-requests-4029.json
 
 DEFAULT_TOKEN_LIFETIME = 86399  # oauth-token-response.json expires_in
+
+# Fault tuning: the late-attributes fault lands attributes after longer than the default
+# 20 s timeout; the slow fault delays every answer by this much.
+LATE_ATTRIBUTES_DELAY = 25.0
+SLOW_LATENCY = 1.0

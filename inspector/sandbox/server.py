@@ -60,6 +60,8 @@ class SandboxOrg:
         rate_limit_retry_after: the Retry-After (seconds) the rate-limit fault answers with.
         pkce_redirect_port: pin the PKCE client's registered loopback port; None accepts any
             port, as RFC 8252 §7.3 asks for loopback redirects.
+        late_attributes_delay: seconds before attributes land under the late-attributes fault.
+        slow_latency: seconds every answer waits under the slow fault.
     """
 
     def __init__(
@@ -73,6 +75,8 @@ class SandboxOrg:
         token_lifetime: float = seed.DEFAULT_TOKEN_LIFETIME,
         rate_limit_retry_after: float = seed.RATE_LIMIT_RETRY_AFTER,
         pkce_redirect_port: int | None = None,
+        late_attributes_delay: float = seed.LATE_ATTRIBUTES_DELAY,
+        slow_latency: float = seed.SLOW_LATENCY,
     ) -> None:
         self._host = host
         self._requested_port = port
@@ -81,6 +85,8 @@ class SandboxOrg:
             token_lifetime,
             rate_limit_retry_after=rate_limit_retry_after,
             pkce_redirect_port=pkce_redirect_port,
+            late_attributes_delay=late_attributes_delay,
+            slow_latency=slow_latency,
         )
         self._flow = SimulatedFlow(self._state, propagation_delay, bot_reply_delay)
         self._runner: web.AppRunner | None = None

@@ -10,7 +10,7 @@ import secrets
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -174,6 +174,7 @@ class GuestSession:
     sockets: set[Any] = field(default_factory=set)  # aiohttp WebSocketResponse objects
     conversation_id: str | None = None
     recent_messages: deque[float] = field(default_factory=deque)
+    dropped: bool = False  # the ws-drop fault cut this session's socket once already
 
     def too_many_messages(self, now: float) -> bool:
         """Record one message; True when the session exceeds its per-second allowance."""
@@ -223,8 +224,13 @@ class OrgState:
         *,
         rate_limit_retry_after: float = seed.RATE_LIMIT_RETRY_AFTER,
         pkce_redirect_port: int | None = None,
+        late_attributes_delay: float = seed.LATE_ATTRIBUTES_DELAY,
+        slow_latency: float = seed.SLOW_LATENCY,
     ) -> None:
         self.faults = check_faults(faults)
+        self.late_attributes_delay = late_attributes_delay
+        self.slow_latency = slow_latency
+        self.token_expired_done = False  # the token-expired fault revokes one token only
         self.token_lifetime = token_lifetime
         self.rate_limit_retry_after = rate_limit_retry_after
         self.pkce_redirect_port = pkce_redirect_port
@@ -239,6 +245,20 @@ class OrgState:
         self.conversations: dict[str, Conversation] = {}
         self.messages: dict[str, StoredMessage] = {}
         self.sockets: set[Any] = set()  # every open guest WebSocketResponse
+        self.analytics_jobs: dict[str, Any] = {}  # job id -> analytics_api.Job
+
+    def find_deployment(self, deployment_id: str) -> Deployment | None:
+        """The deployment as the org shows it now: the deployment faults change the main one."""
+        deployment = self.deployments.get(deployment_id)
+        if deployment is None or deployment_id != seed.SANDBOX_DEPLOYMENT_ID:
+            return deployment
+        if "deployment-missing" in self.faults:
+            return None
+        if "deployment-inactive" in self.faults:
+            deployment = replace(deployment, status="Inactive")
+        if "origin-denied" in self.faults:
+            deployment = replace(deployment, allowed_domains=[seed.SANDBOX_OTHER_DOMAIN])
+        return deployment
 
     # --- OAuth -------------------------------------------------------------------------------
 

@@ -1,0 +1,104 @@
+"""The diagnosis table and the diagnoses made from rows, waits, late reads and analytics."""
+
+import pytest
+
+from inspector.core.analytics import AnalyticsReadBack, judge_analytics
+from inspector.core.diagnoses import (
+    KNOWN,
+    LEGACY_LOCATION,
+    diagnose_rows,
+    explain,
+    late_attributes,
+    script_failed,
+    wait_notes,
+)
+from inspector.core.diff import diff_attributes
+from inspector.sandbox import FAULTS
+
+# Each sandbox fault and the diagnosis code a run under it shows (tests/integration/
+# test_faults_headless.py proves each one end to end; script-404 is shown by the web view).
+FAULT_DIAGNOSES = {
+    "lowercase-keys": "case-mismatch",
+    "drop-attributes": "attributes-missing",
+    "late-attributes": "attributes-late",
+    "legacy-location": "attributes-legacy-location",
+    "prechat-required": "prechat-required",
+    "deployment-missing": "deployment-exists",
+    "deployment-inactive": "deployment-active",
+    "origin-denied": "origin-allowed",
+    "rate-limit": "rate-limited",
+    "token-expired": "token-refreshed",
+    "server-error": "server-retried",
+    "slow": "slow-org",
+    "malformed-json": "bad-response",
+    "ws-drop": "guest-reconnected",
+    "script-404": "script-failed",
+    "flow-overwrite": "changed-by-flow",
+    "analytics-delay": "analytics-pending",
+    "no-details-permission": "permission-missing",
+}
+
+
+def test_every_fault_has_a_known_diagnosis_with_cause_and_fix():
+    assert set(FAULT_DIAGNOSES) == set(FAULTS)
+    for code in FAULT_DIAGNOSES.values():
+        assert KNOWN[code].cause and KNOWN[code].fix, code
+
+
+def test_every_entry_says_what_kind_it_is():
+    assert {k.kind for k in KNOWN.values()} <= {"error", "fail", "note"}
+
+
+def test_explain_uses_the_table_fix_unless_given_one():
+    assert explain("rate-limited", "m").fix == KNOWN["rate-limited"].fix
+    assert explain("rate-limited", "m", "do this").fix == "do this"
+    assert explain("no-such-code", "m").fix == ""
+
+
+def test_script_failed_names_the_url_and_error():
+    d = script_failed("https://apps.example/genesys.min.js", "HTTP 404")
+    assert d.code == "script-failed"
+    assert "https://apps.example/genesys.min.js" in d.message and "HTTP 404" in d.message
+
+
+def test_late_attributes_gives_the_time_after_the_message():
+    d = late_attributes(["crmCustomerId"], 21.26, 20.0)
+    assert d.code == "attributes-late"
+    assert "21.3 s after the first message" in d.message and "20 s timeout" in d.message
+
+
+def test_wait_notes_sum_rate_limit_waits_and_retries_separately():
+    notes = wait_notes([(1.0, "rate limited"), (2.0, "rate limited"), (0.5, "HTTP 503")])
+    by_code = {n.code: n.message for n in notes}
+    assert "2 time(s)" in by_code["rate-limited"] and "3.0 s" in by_code["rate-limited"]
+    assert "HTTP 503" in by_code["server-retried"] and "0.5 s" in by_code["server-retried"]
+    assert wait_notes([]) == []
+
+
+def test_a_changed_value_shows_old_and_new():
+    sent = {"crmCustomerId": "C-1"}
+    rows = diff_attributes(sent, {"crmCustomerId": "C-1-flow"})
+    [d] = diagnose_rows(rows, sent)
+    assert d.code == "changed-by-flow"
+    assert "'C-1' → 'C-1-flow'" in d.message
+
+
+@pytest.mark.parametrize(
+    ("location", "code"),
+    [("message", "attributes-missing"), (LEGACY_LOCATION, "attributes-legacy-location")],
+)
+def test_all_missing_names_the_location_used(location, code):
+    sent = {"a": "1", "b": "2"}
+    [d] = diagnose_rows(diff_attributes(sent, {}), sent, location=location)
+    assert d.code == code
+
+
+def test_analytics_judgement():
+    sent = {"a": "1"}
+    pending = judge_analytics(AnalyticsReadBack(None, "2026-01-01T00:00:00.000Z"), sent)
+    assert pending.code == "analytics-pending" and "2026-01-01T00:00:00.000Z" in pending.message
+    assert judge_analytics(AnalyticsReadBack({"a": "1"}, None), sent).code == (
+        "analytics-attributes"
+    )
+    missing = judge_analytics(AnalyticsReadBack({"a": "2"}, None), sent)
+    assert missing.code == "analytics-missing" and "a" in missing.message
