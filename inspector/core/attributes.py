@@ -36,7 +36,20 @@ class AttributeProblem:
 
 def custom_data_size(attributes: Mapping[str, str]) -> int:
     """UTF-8 bytes of all keys and values: what Genesys counts against maxCustomDataBytes."""
-    return sum(len(k.encode("utf-8")) + len(v.encode("utf-8")) for k, v in attributes.items())
+    # surrogatepass: text with a lone surrogate (a broken UTF-16 pair) is counted, not a crash;
+    # validate_attributes refuses it separately.
+    return sum(
+        len(k.encode("utf-8", "surrogatepass")) + len(v.encode("utf-8", "surrogatepass"))
+        for k, v in attributes.items()
+    )
+
+
+def _is_unicode_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def case_clashes(keys: Iterable[str]) -> list[tuple[str, ...]]:
@@ -66,6 +79,16 @@ def validate_attributes(
                     key,
                 )
             )
+        if not _is_unicode_text(key) or (isinstance(value, str) and not _is_unicode_text(value)):
+            problems.append(
+                AttributeProblem(
+                    "not-utf8",
+                    f"{key!r}: the name or value is not valid Unicode text (a lone surrogate); "
+                    "it cannot be sent as UTF-8.",
+                    key,
+                )
+            )
+            continue
         if not isinstance(value, str):
             # Guest metadata values are always strings (NOTES 8).
             problems.append(

@@ -139,3 +139,21 @@ def test_window_starts_and_quits_cleanly_on_sigint():
         rest = proc.communicate(timeout=30)[1]
     assert proc.returncode == 0, "".join(seen) + rest  # 139 would be the double-exit segfault
     assert "Traceback" not in rest
+
+
+def test_a_crm_id_that_is_not_unicode_text_is_an_error_not_a_traceback():
+    proc = subprocess.run(
+        [
+            *INSPECTOR,
+            "verify",
+            "--crm-id",
+            b"CRM-\xff".decode("utf-8", "surrogateescape"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["diagnoses"][0]["code"] == "not-utf8"
