@@ -102,7 +102,7 @@ class GuestConnection:
     async def handle_text(self, data: str) -> None:
         try:
             frame = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting deeper than json recurses
             frame = None
         if not isinstance(frame, dict):
             await frames.send(self.ws, frames.string_error(400, frames.TEXT_REQUEST_FAILED))

@@ -74,6 +74,8 @@ def load_scenario_text(text: str, source: str, *, default_name: str = "") -> Sce
     """Parse and validate one scenario; ScenarioError names file, line and field."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise ScenarioError(source, None, "", "nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -84,12 +86,16 @@ def load_scenario_text(text: str, source: str, *, default_name: str = "") -> Sce
     if node is None:
         raise ScenarioError(source, 1, "", "the file is empty")
     lines: dict[NodePath, int] = {}
-    _lines(node, (), lines, source)
     loader = yaml.SafeLoader("")
     try:
+        _lines(node, (), lines, source)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise ScenarioError(source, None, "", f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(
+            source, None, "", "nested too deeply, or an alias refers to itself"
+        ) from None
     finally:
         loader.dispose()
     return scenario_from_data(
