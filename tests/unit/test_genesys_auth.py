@@ -298,3 +298,30 @@ def test_sync_client_is_refused() -> None:
         pytest.raises(TypeError, match="AsyncClient"),
     ):
         c.get("https://api.mypurecloud.com/x")
+
+
+async def test_50_requests_meeting_a_401_at_once_refresh_once_over_sockets() -> None:
+    """The sandbox org forgets its tokens; 50 requests in flight with the old one all get a
+    401 and must share one token request (counted from the org's own request log)."""
+    from inspector.org import sandbox_connection
+    from inspector.sandbox import SandboxOrg
+
+    async with SandboxOrg() as sandbox:
+        org = sandbox_connection(sandbox)
+        try:
+            await org.platform.web_deployment(org.deployment_id)
+            tokens_before = len(sandbox.requests_to("/oauth/token", "POST"))
+            sandbox.revoke_tokens()
+            mark = len(sandbox.request_log)
+            found = await asyncio.gather(
+                *(org.platform.web_deployment(org.deployment_id) for _ in range(50))
+            )
+        finally:
+            await org.aclose()
+        served = sandbox.request_log[mark:]
+    assert tokens_before == 1
+    assert {d.id for d in found} == {org.deployment_id}
+    assert [r.path for r in served].count("/oauth/token") == 1
+    api = [r for r in served if r.path != "/oauth/token"]
+    assert [r.status for r in api].count(401) == 50  # every request met the revoked token
+    assert [r.status for r in api].count(200) == 50  # and went on with the one new token
