@@ -7,6 +7,7 @@ out of it, and nothing else: no tokens, no profile data (the page is a third-par
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -33,14 +34,23 @@ KNOWN_EVENTS = frozenset(
 
 
 class PageBridge(QObject):
-    """Signals: `command(dict)` to the page; `event_received(str, dict)` from it."""
+    """Signal `command(dict)` to the page; events from it go to the `on_event` callback.
+
+    QWebChannel shows the page every signal, slot and property of this object, so it has
+    only `command` and `post` (plus QObject's own `deleteLater`, `destroyed`, `objectName`).
+    Events leave through a plain callback, not a signal the page could listen to.
+    """
 
     # QWebChannel hands JS objects over as QVariantMap; the PySide stubs only know types.
     command = Signal("QVariantMap")  # type: ignore[arg-type]
-    event_received = Signal(str, "QVariantMap")  # type: ignore[arg-type]
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        on_event: Callable[[str, dict[str, Any]], None],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._on_event = on_event
         self._ready = False
         self._queued: list[dict[str, Any]] = []
 
@@ -56,7 +66,7 @@ class PageBridge(QObject):
             for queued in self._queued:
                 self.command.emit(queued)
             self._queued.clear()
-        self.event_received.emit(name, dict(event))
+        self._on_event(name, dict(event))
 
     def send(self, command: dict[str, Any]) -> None:
         """Deliver now if the page's channel is up, else when it reports ready."""

@@ -3,27 +3,46 @@
 A fresh off-the-record profile per run matters: Messenger keeps its guest session in
 localStorage, so a shared profile would silently resume the previous chat instead of starting
 a new one with the new attributes.
+
+The page is a third-party widget running next to our bridge, so it is locked down: it may
+show only the host page's origin and the org's Messenger origin (web_policy.py), opens no
+windows, gets no permission (camera, microphone, location, clipboard, notifications), never
+gets past a certificate error, and has no developer tools unless INSPECTOR_DEVTOOLS=1.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice, Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineScript
+from PySide6.QtWebEngineCore import (
+    QWebEngineCertificateError,
+    QWebEnginePage,
+    QWebEnginePermission,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineSettings,
+)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from inspector.org import HostPageSpec
 from inspector.resources import read_text
 from inspector.ui.bridge import PageBridge
+from inspector.ui.web_policy import NavigationPolicy
 
-__all__ = ["ChatPage", "ChatView", "render_host_page"]
+__all__ = ["DEVTOOLS_ENV", "ChatPage", "ChatView", "devtools_requested", "render_host_page"]
+
+# Set to 1 to get Chromium's developer tools for the chat page (a separate window).
+DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
+# QtWebEngine's own switch for remote developer tools (Qt WebEngine Debugging docs).
+_REMOTE_DEBUGGING_ENV = "QTWEBENGINE_REMOTE_DEBUGGING"
 
 log = logging.getLogger("inspector.web")
 js_log = logging.getLogger("inspector.js")
@@ -62,14 +81,106 @@ def _bridge_script() -> QWebEngineScript:
     return script
 
 
+def devtools_requested() -> bool:
+    """Developer tools stay off unless INSPECTOR_DEVTOOLS=1 asks for them."""
+    return os.environ.get(DEVTOOLS_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Off for the chat page: it is a third-party widget and needs none of these (QWebEngineSettings).
+_SETTINGS_OFF = (
+    QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
+    QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
+    QWebEngineSettings.WebAttribute.JavascriptCanPaste,
+    QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
+    QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+    QWebEngineSettings.WebAttribute.AllowRunningInsecureContent,
+    QWebEngineSettings.WebAttribute.AllowGeolocationOnInsecureOrigins,
+    QWebEngineSettings.WebAttribute.AllowWindowActivationFromJavaScript,
+    QWebEngineSettings.WebAttribute.ScreenCaptureEnabled,
+    QWebEngineSettings.WebAttribute.PluginsEnabled,
+    QWebEngineSettings.WebAttribute.FullScreenSupportEnabled,
+    QWebEngineSettings.WebAttribute.NavigateOnDropEnabled,
+    QWebEngineSettings.WebAttribute.HyperlinkAuditingEnabled,
+)
+
+
 class ChatPage(QWebEnginePage):
-    """Routes the page's console into the `inspector.js` log."""
+    """The chat page, locked down: listed origins only, no windows, permissions or bad certs.
+
+    Signals:
+        console_error(str): a console error, as "source:line: message".
+        refused(str): something the page asked for and did not get (what and why).
+    """
+
+    console_error = Signal(str)
+    refused = Signal(str)
 
     _LEVELS: ClassVar[dict[QWebEnginePage.JavaScriptConsoleMessageLevel, int]] = {
         QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel: logging.DEBUG,
         QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: logging.INFO,
         QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: logging.WARNING,
     }
+
+    def __init__(
+        self,
+        profile: QWebEngineProfile,
+        policy: NavigationPolicy,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(profile, parent)
+        self.policy = policy
+        self.refusals: list[str] = []
+        self._host_page_pending = False
+        settings = self.settings()
+        for attribute in _SETTINGS_OFF:
+            settings.setAttribute(attribute, False)
+        self.permissionRequested.connect(self._deny_permission)
+        self.certificateError.connect(self._reject_certificate)
+
+    def load_host_page(self, html: str, base: QUrl) -> None:
+        """setHtml navigates the main frame to a data: URL once; allow exactly that one."""
+        self._host_page_pending = True
+        self.setHtml(html, base)
+
+    def acceptNavigationRequest(
+        self,
+        url: QUrl | str,
+        type: QWebEnginePage.NavigationType,
+        isMainFrame: bool,
+    ) -> bool:
+        text = url.toString() if isinstance(url, QUrl) else str(url)
+        if isMainFrame and self._host_page_pending and text.startswith("data:"):
+            self._host_page_pending = False
+            return True
+        decision = self.policy.decide(text, main_frame=isMainFrame)
+        if decision.allowed:
+            return True
+        shown = text if len(text) <= 200 else text[:200] + "…"
+        self._refuse(f"navigation to {shown} ({type.name}): {decision.reason}")
+        return False
+
+    # PySide's stub says a page must be returned; Qt documents None (nullptr) as "refused".
+    def createWindow(  # type: ignore[override]
+        self, type: QWebEnginePage.WebWindowType
+    ) -> QWebEnginePage | None:
+        # Returning no page refuses window.open, target=_blank links and the like.
+        self._refuse(f"a new window ({type.name})")
+        return None
+
+    def _deny_permission(self, permission: QWebEnginePermission) -> None:
+        self._refuse(
+            f"permission {permission.permissionType().name} for {permission.origin().toString()}"
+        )
+        permission.deny()
+
+    def _reject_certificate(self, error: QWebEngineCertificateError) -> None:
+        self._refuse(f"certificate of {error.url().toString()}: {error.description()}")
+        error.rejectCertificate()
+
+    def _refuse(self, what: str) -> None:
+        self.refusals.append(what)
+        log.warning("Chat page: refused %s", what)
+        self.refused.emit(what)
 
     def javaScriptConsoleMessage(
         self,
@@ -79,6 +190,8 @@ class ChatPage(QWebEnginePage):
         source: str,
     ) -> None:
         js_log.log(self._LEVELS.get(level, logging.INFO), "%s:%d: %s", source, line, message)
+        if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
+            self.console_error.emit(f"{source}:{line}: {message}")
 
 
 class ChatView(QWidget):
@@ -86,12 +199,17 @@ class ChatView(QWidget):
 
     Signals:
         page_event(str, dict): an event the chat page posted through the bridge.
+        console_error(str): an error in the page's console, as "source:line: message".
+        refused(str): a navigation, window, permission or certificate the page was refused.
     """
 
     page_event = Signal(str, "QVariantMap")  # type: ignore[arg-type]
+    console_error = Signal(str)
+    refused = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, devtools: bool | None = None) -> None:
         super().__init__(parent)
+        self.devtools = devtools_requested() if devtools is None else devtools
         self._placeholder = QLabel(
             "The chat widget appears here when you press Start.\n\n"
             "It is the deployment's Messenger, started with the attributes on the right.",
@@ -101,6 +219,10 @@ class ChatView(QWidget):
         self._placeholder.setStyleSheet("color: #5f6b7a; padding: 24px; font-size: 13px;")
         self._placeholder.setAlignment(self._placeholder.alignment().AlignCenter)
         self.view = QWebEngineView(self)
+        if not self.devtools:
+            # The default menu offers "Inspect", "Open link in new window", "Save page".
+            self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._devtools_view: QWebEngineView | None = None
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self._placeholder)
         self._stack.addWidget(self.view)
@@ -120,9 +242,11 @@ class ChatView(QWidget):
         # "Release of profile requested but WebEnginePage still not deleted").
         profile = QWebEngineProfile(QCoreApplication.instance())
         profile.scripts().insert(_bridge_script())
-        page = ChatPage(profile, self)
-        bridge = PageBridge(page)
-        bridge.event_received.connect(self.page_event)
+        policy = NavigationPolicy.for_host_page(spec.origin, spec.bootstrap_url)
+        page = ChatPage(profile, policy, self)
+        page.console_error.connect(self.console_error)
+        page.refused.connect(self.refused)
+        bridge = PageBridge(self.page_event.emit, page)
         channel = QWebChannel(page)
         channel.registerObject("bridge", bridge)
         page.setWebChannel(channel)
@@ -135,7 +259,22 @@ class ChatView(QWidget):
             base.toString(),
             spec.bootstrap_url,
         )
-        page.setHtml(render_host_page(spec), base)
+        if self.devtools:
+            self._show_devtools(page)
+        elif os.environ.get(_REMOTE_DEBUGGING_ENV):
+            # Chromium serves every page on this port, whatever the settings here say.
+            log.warning(
+                "%s is set: the chat page is open to remote debugging", _REMOTE_DEBUGGING_ENV
+            )
+        page.load_host_page(render_host_page(spec), base)
+
+    def _show_devtools(self, page: ChatPage) -> None:
+        if self._devtools_view is None:
+            self._devtools_view = QWebEngineView()
+            self._devtools_view.setWindowTitle("Inspector chat page: developer tools")
+            self._devtools_view.resize(900, 600)
+        page.setDevToolsPage(self._devtools_view.page())
+        self._devtools_view.show()
 
     def start_chat(self, attributes: Mapping[str, str], first_message: str) -> None:
         if self._bridge is None:
@@ -165,3 +304,7 @@ class ChatView(QWidget):
     def shutdown(self) -> None:
         """Delete the chat's page and profile now: deferred deletes may never run at exit."""
         self._drop_page(now=True)
+        if self._devtools_view is not None:
+            view, self._devtools_view = self._devtools_view, None
+            view.close()
+            shiboken6.delete(view)

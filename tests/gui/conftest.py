@@ -6,6 +6,7 @@ which would call app.exit().
 """
 
 import asyncio
+import os
 from collections.abc import Coroutine
 from typing import Any
 
@@ -16,6 +17,14 @@ from PySide6 import QtWebEngineWidgets  # noqa: F401 (must load before the QAppl
 from inspector.app import sandbox_connection
 from inspector.sandbox import FAULTS, SandboxOrg
 from inspector.tasks import TaskRegistry
+
+# A fake camera and microphone, so getUserMedia asks for permission (which the chat page must
+# deny) instead of failing early for want of a device. Read when QtWebEngine starts, so set it
+# here, before any test creates a web view. (Not --use-fake-ui-for-media-stream: that grants.)
+_FAKE_MEDIA = "--use-fake-device-for-media-stream"
+_flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+if _FAKE_MEDIA not in _flags:
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{_flags} {_FAKE_MEDIA}".strip()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -87,3 +96,81 @@ def window(aio, sandbox, qtbot):
     win.close()
     aio.run(tasks.cancel_all())
     aio.run(org.aclose())
+
+
+class JsRunner:
+    """Evaluate JavaScript in a page and wait for its value (promises are awaited in the page)."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+
+    def __call__(self, page, expression: str, timeout: float = 10.0) -> Any:
+        import json
+
+        results: list[Any] = []
+        # runJavaScript does not await promises: the page stores the settled value, we poll it.
+        page.runJavaScript(
+            "window.__testResult = undefined;"
+            f"Promise.resolve().then(() => ({expression})).then("
+            "v => { window.__testResult = JSON.stringify({ok: v === undefined ? null : v}); },"
+            "e => { window.__testResult = JSON.stringify({error: String(e && e.name || e)}); });"
+        )
+
+        def settled() -> bool:
+            page.runJavaScript("window.__testResult", 0, lambda value: results.append(value))
+            return any(isinstance(r, str) and r.startswith("{") for r in results)
+
+        self.qtbot.waitUntil(settled, timeout=int(timeout * 1000))
+        return json.loads(next(r for r in results if isinstance(r, str) and r.startswith("{")))
+
+
+@pytest.fixture
+def run_js(qtbot):
+    return JsRunner(qtbot)
+
+
+class PageServer:
+    """A tiny aiohttp server on 127.0.0.1 that serves test pages and records every request."""
+
+    def __init__(self, ssl_context=None):
+        self.ssl_context = ssl_context
+        self.hits: list[str] = []
+        self.pages: dict[str, str] = {}
+        self.runner = None
+        self.port = 0
+
+    @property
+    def base(self) -> str:
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        from aiohttp import web
+
+        async def handle(request: web.Request) -> web.Response:
+            self.hits.append(request.path)
+            body = self.pages.get(request.path)
+            if body is None:
+                return web.Response(status=404, text="not found")
+            kind = "text/javascript" if request.path.endswith(".js") else "text/html"
+            return web.Response(text=body, content_type=kind)
+
+        app = web.Application()
+        app.router.add_route("GET", "/{tail:.*}", handle)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0, ssl_context=self.ssl_context)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+@pytest.fixture
+def page_server(aio):
+    server = PageServer()
+    aio.run(server.start())
+    yield server
+    aio.run(server.stop())
