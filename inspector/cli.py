@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from inspector import __version__
@@ -15,6 +16,9 @@ from inspector.commands import sandbox as sandbox_command
 from inspector.commands import verify as verify_command
 
 __all__ = ["build_parser", "main"]
+
+# The same name as inspector.ui.chat_view.DEVTOOLS_ENV; not imported, to keep --help fast.
+DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
 
 COMMANDS = (verify_command, run_command, history_command, sandbox_command, profile_command)
 
@@ -31,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"inspector {__version__}")
     parser.add_argument("--debug", action="store_true", help="log everything to stderr")
     parser.add_argument(
+        "--devtools", action="store_true", help="open developer tools for the chat page"
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="start the sandbox org, run one verification in the window (offscreen without a "
@@ -46,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _gui(args: argparse.Namespace) -> int:
     from inspector.app import prepare_qt_environment, run_gui
 
+    if args.devtools:
+        os.environ[DEVTOOLS_ENV] = "1"  # read by ChatView when it builds each page
     problem = prepare_qt_environment()
     if problem:
         print(f"inspector: {problem}", file=sys.stderr)
