@@ -77,7 +77,11 @@
 
   function checkScript() {
     if (window.__inspectorScriptFailed) {
-      post({ event: "scriptFailed", url: String(window.__inspectorScriptFailed) });
+      var url = String(window.__inspectorScriptFailed);
+      // The host page still says "Loading the chat…": say what happened instead.
+      var status = document.getElementById("inspector-host-status");
+      if (status) { status.textContent = "The chat script did not load from " + url; }
+      post({ event: "scriptFailed", url: url });
     }
   }
 

@@ -22,7 +22,7 @@ def step_lines(window):
     return [line.split("|")[:2] for line in window.progress.step_texts()]
 
 
-def test_script_404_shows_script_failed_with_the_url(qtbot, window, sandbox):
+def test_script_404_shows_script_failed_with_the_url(qtbot, window, sandbox, run_js):
     window.fault_actions["script-404"].setChecked(True)
     result = press_start(qtbot, window)
     url = window.org.host_page.bootstrap_url
@@ -32,6 +32,9 @@ def test_script_404_shows_script_failed_with_the_url(qtbot, window, sandbox):
     assert f"The chat script did not load from {url}" in connect[1]
     assert "<b>script-failed</b>" in window.banner.details.text()
     assert url in window.banner.title.text()
+    # the chat pane says it too, instead of "Loading the chat…"
+    shown = run_js(window.chat.page, "document.getElementById('inspector-host-status').textContent")
+    assert shown == {"ok": f"The chat script did not load from {url}"}
 
 
 def test_origin_denied_is_refused_before_and_by_the_org_when_forced(qtbot, window, sandbox):
