@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(sent_box).addWidget(self.form)
         progress_box = QGroupBox("Progress", self)
         QVBoxLayout(progress_box).addWidget(self.progress)
-        progress_box.setMaximumHeight(170)
+        progress_box.setMaximumHeight(205)  # six steps without a scroll bar
         result_box = QGroupBox("What arrived on the conversation", self)
         result_layout = QVBoxLayout(result_box)
         result_layout.addWidget(self.banner)
