@@ -58,6 +58,7 @@ async def verify_with_profile(
 
 
 async def _run_headless(request: VerificationRequest, org: OrgConnection) -> VerificationResult:
+    request = org.tagged(request)
     return await run_verification(
         request,
         org.guest_launcher(placement=request.attribute_location),

@@ -7,14 +7,15 @@ values and client errors into `StepError` with a message the user can act on.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import httpx
 
-from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError
+from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError, VerificationRequest
 from inspector.core.diagnoses import LEGACY_LOCATION, explain, wait_notes
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
 from inspector.genesys import (
@@ -289,6 +290,12 @@ class OrgConnection:
         self.analytics = AnalyticsAdapter(self.platform)
         # Send a run id with the attributes, for the search fallback (real orgs).
         self.tag_runs = False
+
+    def tagged(self, request: VerificationRequest) -> VerificationRequest:
+        """The request with a unique run id when this org may need the search fallback."""
+        if not self.tag_runs or request.run_id is not None:
+            return request
+        return replace(request, run_id=f"inspector-{uuid.uuid4()}")
 
     @classmethod
     def with_client_credentials(

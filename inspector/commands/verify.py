@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import sys
-import uuid
 from typing import Any
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, add_fault_option
@@ -94,8 +93,6 @@ def run(args: argparse.Namespace) -> int:
         attributes=attributes,
         crm_key=args.crm_key,
         timeout=args.timeout,
-        # A real org may refuse the message-details lookup: tag the run so search finds it.
-        run_id=f"inspector-{uuid.uuid4()}" if real_org else None,
         cleanup=args.cleanup,
         force=args.force,
         late_check=args.late_check,

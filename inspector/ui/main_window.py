@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import uuid
 from typing import Protocol
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -212,9 +211,8 @@ class MainWindow(QMainWindow):
     def start(self, request: VerificationRequest) -> asyncio.Task[VerificationResult | None]:
         """Run one verification in the chat view; the previous run, if any, is cancelled."""
         request = dataclasses.replace(request, cleanup=self.cleanup_action.isChecked())
-        if self.org.tag_runs and request.run_id is None:
-            # Real orgs may refuse the message-details lookup: tag the run for the search.
-            request = dataclasses.replace(request, run_id=f"inspector-{uuid.uuid4()}")
+        # Real orgs may refuse the message-details lookup: tag the run for the search.
+        request = self.org.tagged(request)
         return self.tasks.spawn("verification", self._run(request))
 
     def _on_force_clicked(self) -> None:
