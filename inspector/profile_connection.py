@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from inspector.genesys import ClientCredentialsAuth, GenesysError, RetryWait
+from inspector.genesys import ClientCredentialsAuth, GenesysError
 from inspector.genesys.pkce import AuthorizationCodeAuth, sign_in_with_pkce
 from inspector.org import OrgConnection
 from inspector.store.profiles import AuthKind, DeploymentProfile, OrgProfile
@@ -42,7 +42,6 @@ async def open_profile(
     *,
     deployment_id: str | None = None,
     open_browser: Callable[[str], object] | None = None,
-    on_wait: Callable[[RetryWait], None] | None = None,
 ) -> OrgConnection:
     """A connection for `profile`: its secret from the keychain (or a browser sign-in), and
     the origin to present (the profile's, else the deployment's first allowed domain)."""
@@ -66,7 +65,6 @@ async def open_profile(
         deployment_id=deployment.id,
         origin=deployment.origin or "",
         label=f"{profile.name} ({profile.where})",
-        on_wait=on_wait,
     )
     connection.tag_runs = True
     if not connection.origin:

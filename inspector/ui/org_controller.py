@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 
-from inspector.genesys import GenesysError, RetryWait
+from inspector.genesys import GenesysError
 from inspector.org import OrgConnection, sandbox_connection
 from inspector.profile_connection import ProfileProblem, open_profile
 from inspector.sandbox import (
@@ -138,11 +138,7 @@ class OrgController(QObject):
             self.secrets,
             deployment_id=deployment_id,
             open_browser=lambda url: QDesktopServices.openUrl(QUrl(url)),
-            on_wait=self._on_wait,
         )
-
-    def _on_wait(self, wait: RetryWait) -> None:
-        self.window.show_wait(wait.describe())
 
     def open_profiles(self) -> ProfileDialog:
         if self.dialog is None:
