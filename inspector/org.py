@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -274,13 +274,12 @@ class OrgConnection:
         deployment_id: str,
         origin: str,
         label: str,
-        on_wait: Callable[[RetryWait], None] | None = None,
     ) -> None:
         self.endpoints = endpoints
         self.deployment_id = deployment_id
         self.origin = origin
         self.label = label
-        self.platform = PlatformClient(endpoints, auth, on_wait=on_wait)
+        self.platform = PlatformClient(endpoints, auth)
         self.reader = PlatformAdapter(self.platform)
         self.platform.wait_hooks.append(self.reader.record_wait)
         self.platform.on_response = self.reader.record_response
