@@ -141,6 +141,11 @@ class GuestSession:
         return self._session_info
 
     @property
+    def released(self) -> bool:
+        """True once nothing of this session holds a socket: never opened, or closed."""
+        return self._reader is None and (self._session is None or not self._owns_session)
+
+    @property
     def url(self) -> str:
         return f"{self._endpoints.webmessaging}/v1"
 
@@ -246,28 +251,37 @@ class GuestSession:
         """End the session (``closeSession``), close the socket, stop the reader. Idempotent."""
         ws = self._ws
         info = self._session_info
-        if ws is not None and self._closed is None and info is not None and info.connected:
+        try:
+            if ws is not None and self._closed is None and info is not None and info.connected:
+                try:
+                    await self._request(
+                        "closeSession",
+                        "close",
+                        {"closeAllConnections": True},  # required (NOTES 17)
+                        wait=min(self._timeout, _CLOSE_SESSION_WAIT),
+                    )
+                except GenesysError as exc:
+                    log.debug("closeSession: %s", exc)
+            if ws is not None:
+                await ws.close()
+        finally:
+            # Runs also when the caller is being cancelled: the HTTP session must not leak.
             try:
-                await self._request(
-                    "closeSession",
-                    "close",
-                    {"closeAllConnections": True},  # required (NOTES 17)
-                    wait=min(self._timeout, _CLOSE_SESSION_WAIT),
-                )
-            except GenesysError as exc:
-                log.debug("closeSession: %s", exc)
-        if ws is not None:
-            await ws.close()
+                await self._stop_reader()
+            finally:
+                await self._release_session()
+
+    async def _stop_reader(self) -> None:
         reader, self._reader = self._reader, None
-        if reader is not None:
-            reader.cancel()
-            try:
-                await reader
-            except asyncio.CancelledError:
-                current = asyncio.current_task()
-                if current is not None and current.cancelling():
-                    raise
-        await self._release_session()
+        if reader is None:
+            return
+        reader.cancel()
+        # wait() does not re-raise the reader's own CancelledError, only a cancellation of
+        # the caller; `await reader` plus Task.cancelling() cannot tell the two apart once
+        # the caller has been cancelled before (cancelling() stays > 0 until uncancel()).
+        await asyncio.wait([reader])
+        if not reader.cancelled() and reader.exception() is not None:
+            log.debug("guest reader ended with %r", reader.exception())
 
     async def __aenter__(self) -> GuestSession:
         try:

@@ -4,6 +4,8 @@ The same code path a real org gets: OrgEndpoints for a custom domain, client-cre
 auth, the Platform API client, the guest WebSocket with the deployment's Origin header.
 """
 
+import asyncio
+
 import pytest
 
 from inspector.app import sandbox_connection
@@ -157,3 +159,30 @@ async def test_cleanup_disconnects_the_customer(sandbox, org):
     conversation = await org.platform.message_conversation(result.conversation_id)
     [customer] = [p for p in conversation.raw["participants"] if p["purpose"] == "customer"]
     assert customer["state"] == "disconnected"
+
+
+@pytest.mark.parametrize("ticks", [0, 1, 2, 3, 5, 8, 13])
+async def test_a_caller_cancelled_again_while_closing_still_releases_the_guest(org, ticks):
+    """Shutdown cancels twice: the second cancel lands somewhere inside close()."""
+    guest = GuestSession(org.endpoints, SANDBOX_DEPLOYMENT_ID, origin=SANDBOX_ORIGIN)
+    ready = asyncio.Event()
+
+    async def chat() -> None:
+        try:
+            await guest.connect()
+            await guest.configure()
+            ready.set()
+            await asyncio.sleep(30)
+        finally:
+            await guest.close()
+
+    task = asyncio.create_task(chat())
+    await ready.wait()
+    assert not guest.released
+    task.cancel()
+    for _ in range(ticks):
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert guest.released
