@@ -105,6 +105,7 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     from inspector.crash import CrashLog
     from inspector.log import add_file_handler, install_qt_message_handler
     from inspector.paths import app_paths
+    from inspector.ui.app_icon import app_icon
 
     paths = app_paths().ensure()
     log.info("Logging to %s", add_file_handler(paths.log))
@@ -115,6 +116,7 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     install_qt_message_handler()
     app.setApplicationName("Inspector")
     app.setOrganizationName("Inspector")
+    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

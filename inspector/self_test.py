@@ -111,9 +111,12 @@ def run_self_test(
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (before QApplication)
     from PySide6.QtWidgets import QApplication
 
+    from inspector.ui.app_icon import app_icon
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Inspector")
+    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -164,6 +167,8 @@ async def _self_test_main(report: SelfTestReport, limit: float, faults: frozense
     try:
         window.show()
         report.add(f"Window open with the web view after {_ms(started)} ms")
+        icon_sizes = window.windowIcon().availableSizes()
+        report.add(f"Window icon: {len(icon_sizes)} sizes" if icon_sizes else "Window icon: none")
         task = window.start(SELF_TEST_REQUEST)
         result = await asyncio.wait_for(asyncio.shield(task), limit)
         if result is None:
@@ -173,7 +178,7 @@ async def _self_test_main(report: SelfTestReport, limit: float, faults: frozense
             report.add(line)
         shown = window.banner.isVisible() and window.model.rowCount() == len(result.rows)
         report.add(f"Result shown in the window: {'yes' if shown else 'no'}")
-        report.passed = result.verdict is Verdict.PASS and shown
+        report.passed = result.verdict is Verdict.PASS and shown and bool(icon_sizes)
     except TimeoutError:
         report.add(f"No result within {limit:.0f} s")
     except Exception as exc:  # a broken install must still end in a report, not a traceback

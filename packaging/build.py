@@ -3,7 +3,7 @@
     python packaging/build.py                  icons + bundle + sizes (+ a tar.gz / zip)
     python packaging/build.py --self-test      ... then run the frozen `inspector --self-test`
     python packaging/build.py --self-test-only run the self-test on an existing bundle
-    python packaging/build.py --icons-only     render packaging/icons/inspector.svg only
+    python packaging/build.py --icons-only     render inspector/resources/inspector.svg only
     python packaging/build.py --print-version  the version from the package metadata
 
 The same script runs on Windows, macOS and Linux (release workflow, `./dev bundle`). The
@@ -30,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
 SPEC = PACKAGING / "inspector.spec"
-SVG = PACKAGING / "icons" / "inspector.svg"
 DIST = PACKAGING / "dist"
 WORK = PACKAGING / "build"
 ICONS = WORK / "icons"
@@ -59,23 +58,16 @@ def executable(dist: Path = DIST) -> Path:
 def render_icons(out: Path = ICONS) -> dict[str, Path]:
     """PNG sizes, a multi-size .ico and an .icns from the SVG, drawn by Qt (no extra tools)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QGuiApplication
+
+    from inspector.ui.app_icon import render_icon
 
     _app = QGuiApplication.instance() or QGuiApplication([])
     out.mkdir(parents=True, exist_ok=True)
-    renderer = QSvgRenderer(str(SVG))
-    if not renderer.isValid():
-        raise SystemExit(f"build: {SVG} is not a valid SVG")
 
     def png(size: int) -> bytes:
-        image = QImage(size, size, QImage.Format.Format_ARGB32)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        renderer.render(painter)
-        painter.end()
+        image = render_icon(size)
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
