@@ -134,6 +134,12 @@ KNOWN: dict[str, Known] = {
         "The guest socket was cut during the chat and could not be resumed.",
         "Check the network path to webmessaging (proxies, VPN), then run again.",
     ),
+    "messenger-error": Known(
+        "Messenger, in the chat page, reported an error of its own (its error event); the "
+        "message is Messenger's.",
+        "Read Messenger's message; start Inspector with --devtools to see the page's console "
+        "and network, and check the deployment's Messenger configuration.",
+    ),
     "bad-response": Known(
         "The Platform API answered with a body that is not the JSON it documents "
         "(truncated or not JSON).",

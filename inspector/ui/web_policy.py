@@ -64,6 +64,9 @@ class NavigationPolicy:
 
 
 _PRECHAT = re.compile(r"pre-?chat", re.IGNORECASE)
+# WebSocket close codes for a connection lost rather than refused: 1001 going away,
+# 1006 closed without a close frame (RFC 6455, section 7.4.1).
+_DROPPED = frozenset({"1001", "1006"})
 
 
 def messenger_error_code(code: str, message: str) -> str:
@@ -71,10 +74,13 @@ def messenger_error_code(code: str, message: str) -> str:
 
     Messenger passes on the org's answer: a 403 on the guest connection means the deployment
     or the origin was refused (GENESYS.md, pitfalls); a refusal naming the pre-chat form means
-    the deployment wants its answers. Anything else stays a plain Messenger error.
+    the deployment wants its answers; a socket closed with 1001/1006 was cut on the way.
+    Anything else stays a plain Messenger error.
     """
     if _PRECHAT.search(message):
         return "prechat-required"
     if code.strip() == "403":
         return "guest-refused"
+    if code.strip() in _DROPPED:
+        return "ws-dropped"
     return "messenger-error"

@@ -147,3 +147,19 @@ def test_a_refused_widget_frame_is_named_when_the_chat_times_out(aio, chat, page
     assert error.code == "chat-timeout"
     assert f"The page was refused: navigation to {elsewhere}" in str(error)
     assert launcher.refusals and "/widget" not in page_server.hits
+
+
+def test_a_dropped_chat_socket_is_an_error_with_the_network_fix(qtbot, window, sandbox):
+    window.fault_actions["ws-drop"].setChecked(True)
+    result = press_start(qtbot, window)
+    assert result.verdict.value == "error"
+    assert not result.rows
+    send = step_lines(window)[2]
+    assert send[0].strip() == "✖  Send the first message"
+    assert "1006" in send[1]
+    details = window.banner.details.text()
+    assert "<b>ws-dropped</b>" in details
+    assert "network path to webmessaging" in details
+    # Not lost: without the fault the next run from the same window passes.
+    window.fault_actions["ws-drop"].setChecked(False)
+    assert press_start(qtbot, window).verdict.value == "pass"

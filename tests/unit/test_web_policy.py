@@ -85,7 +85,18 @@ def test_unusable_urls_give_no_origin_to_allow():
         ("404", "Deployment x was not found (HTTP 404)", "messenger-error"),
         ("DeploymentInactive", "Deployment x is not active", "messenger-error"),
         ("", "", "messenger-error"),
+        ("1006", "The messaging connection closed (code 1006)", "ws-dropped"),
+        ("1001", "Going away", "ws-dropped"),
+        ("1000", "Normal closure", "messenger-error"),
     ],
 )
 def test_messenger_error_codes(code, message, expected):
     assert messenger_error_code(code, message) == expected
+
+
+def test_every_code_the_page_can_map_to_has_a_fix():
+    from inspector.core.diagnoses import KNOWN
+
+    samples = [("403", ""), ("400", "prechat"), ("1006", ""), ("500", "boom")]
+    for code, message in samples:
+        assert KNOWN[messenger_error_code(code, message)].fix
