@@ -382,6 +382,7 @@
         e.presence.type === 'Disconnect');
       if (ended && body.direction === 'Outbound') {
         state.started = false;
+        setStatus('ended', 'Conversation ended');
         addNote('The conversation has ended');
         publish('MessagingService.conversationDisconnected', {});
       }

@@ -155,3 +155,12 @@ def test_preflight_failure_is_explained_and_start_can_be_forced(qtbot, aio, sand
         win.close()
         aio.run(tasks.cancel_all())
         aio.run(org.aclose())
+
+
+def test_the_chat_says_the_conversation_ended_after_cleanup(qtbot, window, run_js):
+    press_start(qtbot, window)
+    assert window.progress.step_texts()[-1].startswith("✔  End the test conversation")
+    status = "document.querySelector('#genesys-sandbox-messenger .gsm-status').textContent"
+    qtbot.waitUntil(
+        lambda: run_js(window.chat.page, status) == {"ok": "Conversation ended"}, timeout=5000
+    )
