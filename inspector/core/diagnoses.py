@@ -16,6 +16,7 @@ __all__ = [
     "KNOWN",
     "LEGACY_LOCATION",
     "Diagnosis",
+    "by_importance",
     "diagnose_rows",
     "explain",
     "late_attributes",
@@ -38,6 +39,17 @@ class Diagnosis:
 def explain(code: str, message: str, fix: str | None = None) -> Diagnosis:
     """A diagnosis with the table's fix for its code unless a more specific one is given."""
     return Diagnosis(code, message, fix_for(code) if fix is None else fix)
+
+
+_KIND_ORDER = {"fail": 0, "error": 1, "note": 2}
+
+
+def by_importance(diagnoses: Sequence[Diagnosis]) -> list[Diagnosis]:
+    """What made the run fail first, then what stopped it, then notes; otherwise as found."""
+    return sorted(
+        diagnoses,
+        key=lambda d: _KIND_ORDER.get(KNOWN[d.code].kind if d.code in KNOWN else "error", 1),
+    )
 
 
 def script_failed(url: str, error: str) -> Diagnosis:
@@ -133,11 +145,15 @@ def diagnose_rows(
             )
         )
     for row in rows:
-        if row.status is RowStatus.MISMATCH:
+        # A re-keyed attribute can have its value changed as well: both are findings.
+        recased = row.status is RowStatus.CASE_MISMATCH and row.received != row.sent
+        if row.status is RowStatus.MISMATCH or recased:
+            where = f" (as {row.received_key!r})" if recased else ""
             found.append(
                 Diagnosis(
                     "changed-by-flow",
-                    f"{row.key!r} was changed after it was sent: {row.sent!r} → {row.received!r}.",
+                    f"{row.key!r} was changed after it was sent{where}: "
+                    f"{row.sent!r} → {row.received!r}.",
                     "A flow or agent script overwrites it (Set Participant Data): make it keep "
                     "the sent value, or write its own value under another key.",
                 )

@@ -14,7 +14,13 @@ from typing import Any, TypeVar
 
 from inspector.core.analytics import AnalyticsReader, judge_analytics
 from inspector.core.attributes import validate_attributes
-from inspector.core.diagnoses import Diagnosis, diagnose_rows, explain, late_attributes
+from inspector.core.diagnoses import (
+    Diagnosis,
+    by_importance,
+    diagnose_rows,
+    explain,
+    late_attributes,
+)
 from inspector.core.diff import Row, Verdict, diff_attributes, summarize, verdict_for_rows
 from inspector.core.polling import Poller
 from inspector.core.run_types import (
@@ -331,7 +337,7 @@ class _Run:
             sent=self.request.sent_attributes(),
             rows=rows,
             steps=tuple(self.steps),
-            diagnoses=tuple(diagnoses),
+            diagnoses=tuple(by_importance(diagnoses)),
             message_id=self.message_id,
             conversation_id=self.conversation_id,
             lookup=self.lookup,

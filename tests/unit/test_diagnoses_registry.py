@@ -83,6 +83,19 @@ def test_a_changed_value_shows_old_and_new():
     assert "'C-1' → 'C-1-flow'" in d.message
 
 
+def test_a_recased_key_with_a_changed_value_is_both_findings():
+    sent = {"crmCustomerId": "C-1"}
+    rows = diff_attributes(sent, {"crmCustomerid": "C-1-flow"})
+    case, changed = diagnose_rows(rows, sent)
+    assert case.code == "case-mismatch"
+    assert changed.code == "changed-by-flow"
+    assert "(as 'crmCustomerid'): 'C-1' → 'C-1-flow'" in changed.message
+    # only re-keyed, same value: one finding
+    assert [
+        d.code for d in diagnose_rows(diff_attributes(sent, {"crmcustomerid": "C-1"}), sent)
+    ] == ["case-mismatch"]
+
+
 @pytest.mark.parametrize(
     ("location", "code"),
     [("message", "attributes-missing"), (LEGACY_LOCATION, "attributes-legacy-location")],
@@ -102,3 +115,24 @@ def test_analytics_judgement():
     )
     missing = judge_analytics(AnalyticsReadBack({"a": "2"}, None), sent)
     assert missing.code == "analytics-missing" and "a" in missing.message
+
+
+def test_by_importance_puts_failures_then_errors_then_notes_keeping_their_order():
+    from inspector.core.diagnoses import by_importance
+
+    found = [
+        explain("rate-limited", "n1"),
+        explain("case-mismatch", "f1"),
+        explain("timeout", "e1"),
+        explain("slow-org", "n2"),
+        explain("changed-by-flow", "f2"),
+        explain("no-such-code", "unknown counts as an error"),
+    ]
+    assert [d.message for d in by_importance(found)] == [
+        "f1",
+        "f2",
+        "e1",
+        "unknown counts as an error",
+        "n1",
+        "n2",
+    ]
