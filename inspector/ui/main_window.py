@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from typing import Protocol
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,15 @@ from inspector.ui.web_launcher import WebLauncher
 __all__ = ["MainWindow"]
 
 log = logging.getLogger("inspector.ui")
+
+_WIDTH, _HEIGHT, _TALL_HEIGHT = 1320, 820, 900
+
+
+def _default_size(window: QWidget) -> QSize:
+    """Taller where the screen has room (1080p and up): every box then shows in full."""
+    screen = window.screen()
+    room = screen.availableGeometry().height() if screen is not None else 0
+    return QSize(_WIDTH, _TALL_HEIGHT if room >= _TALL_HEIGHT + 80 else _HEIGHT)
 
 
 class FaultSwitch(Protocol):
@@ -68,7 +77,7 @@ class MainWindow(QMainWindow):
         self.sandbox = sandbox
         self.result: VerificationResult | None = None
         self.setWindowTitle(f"Inspector — {org.label}")
-        self.resize(1320, 820)
+        self.resize(_default_size(self))
 
         self.chat = ChatView(self)
         self.form = RunForm(self)
@@ -104,7 +113,6 @@ class MainWindow(QMainWindow):
         QVBoxLayout(sent_box).addWidget(self.form)
         progress_box = QGroupBox("Progress", self)
         QVBoxLayout(progress_box).addWidget(self.progress)
-        progress_box.setMaximumHeight(205)  # six steps without a scroll bar
         result_box = QGroupBox("What arrived on the conversation", self)
         result_layout = QVBoxLayout(result_box)
         result_layout.addWidget(self.banner)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QSizePolicy, QTreeWidget, QTreeWidgetItem, QWidget
 
 from inspector.core import StepEvent, StepState
+from inspector.core.verification import STEP_LABELS
 
 __all__ = ["ProgressList"]
 
@@ -15,8 +16,11 @@ _COLOUR = {StepState.RUNNING: "#5f6b7a", StepState.DONE: "#1e7d32", StepState.FA
 
 
 class ProgressList(QTreeWidget):
+    """Always tall enough for every step: a run's steps are read together, never scrolled to."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setColumnCount(3)
         self.setHeaderLabels(["Step", "Detail", "ms"])
         self.setRootIsDecorated(False)
@@ -27,6 +31,19 @@ class ProgressList(QTreeWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self._items: dict[str, QTreeWidgetItem] = {}
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height_for(len(STEP_LABELS)))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height_for(len(STEP_LABELS)))
+
+    def _height_for(self, rows: int) -> int:
+        # Before the first run there is no row to measure; a text line plus the item margins
+        # is what QTreeWidget gives a one-line item with the default style.
+        row = self.sizeHintForRow(0) if self.topLevelItemCount() else 0
+        row = max(row, self.fontMetrics().height() + 4)
+        return self.header().sizeHint().height() + rows * row + 2 * self.frameWidth()
 
     def clear_steps(self) -> None:
         self.clear()

@@ -40,7 +40,7 @@ class RunForm(QWidget):
         self.table.setHorizontalHeaderLabels(["Attribute", "Value"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
-        self.table.setMinimumHeight(90)
+        self.table.setMinimumHeight(72)  # the header and two rows
         self.table.setMaximumHeight(150)
         for key, value in DEFAULT_ATTRIBUTES:
             self.add_attribute(key, value)

@@ -40,3 +40,19 @@ def test_panel_comes_back_when_the_marker_cannot_be_written(window, tmp_path):
     panel = attach_welcome_panel(window, paths)
     panel.dismiss_button.click()  # logs a warning, no exception
     assert welcome_needed(paths)
+
+
+def test_with_the_panel_open_a_run_shows_every_step_without_scrolling(qtbot, window, tmp_path):
+    from tests.gui.test_main_window import press_start
+
+    panel = attach_welcome_panel(window, app_paths(tmp_path))
+    assert panel is not None
+    qtbot.waitUntil(panel.isVisible)
+    press_start(qtbot, window)
+    progress = window.progress
+    assert len(progress.step_texts()) == 6
+    assert not progress.verticalScrollBar().isVisible()
+    last = progress.topLevelItem(progress.topLevelItemCount() - 1)
+    assert progress.viewport().rect().contains(progress.visualItemRect(last))
+    assert window.banner.title.text().startswith("PASS")
+    assert window.table.height() > 3 * window.table.rowHeight(0)  # the rows still show
