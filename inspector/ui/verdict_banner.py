@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from inspector.core import Verdict, VerificationResult
 
@@ -19,18 +20,62 @@ _STYLE = {
 _WORD = {Verdict.PASS: "PASS", Verdict.FAIL: "FAIL", Verdict.ERROR: "ERROR"}
 
 
+class DiagnosesView(QTextBrowser):
+    """The diagnoses: as tall as their text where there is room, scrolled where there is not.
+
+    A word-wrapped QLabel here was cut off once a run had several diagnoses, because a
+    layout short of room gives a label less than its height for the width.
+    """
+
+    _MIN_LINES = 4
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._html = ""
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setOpenLinks(False)
+        self.viewport().setAutoFillBackground(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.document().documentLayout().documentSizeChanged.connect(self.updateGeometry)
+
+    def setText(self, text: str) -> None:  # QLabel's name, which callers use
+        self._html = text
+        self.setHtml(text)
+        # The first (most important) finding in view, once the layout has given the height.
+        QTimer.singleShot(0, self._scroll_to_top)
+
+    def _scroll_to_top(self) -> None:
+        self.verticalScrollBar().setValue(0)
+
+    def text(self) -> str:
+        """The HTML as set (toHtml() gives Qt's rewrite of it)."""
+        return self._html
+
+    def clear(self) -> None:
+        self._html = ""
+        super().clear()
+
+    def sizeHint(self) -> QSize:
+        height = int(self.document().size().height()) + 2 * self.frameWidth() + 2
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        lines = self.fontMetrics().lineSpacing() * self._MIN_LINES
+        return QSize(super().minimumSizeHint().width(), min(self.sizeHint().height(), lines))
+
+
 class VerdictBanner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(self)
         self.title.setWordWrap(True)
-        self.details = QLabel(self)
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(self.details.textFormat().RichText)
+        self.details = DiagnosesView(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(self.details)
+        layout.addWidget(self.details, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.show_idle("Press Start to send the attributes and read them back.")
 
     def _paint(self, verdict: Verdict | None) -> None:

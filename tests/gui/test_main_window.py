@@ -164,3 +164,24 @@ def test_the_chat_says_the_conversation_ended_after_cleanup(qtbot, window, run_j
     qtbot.waitUntil(
         lambda: run_js(window.chat.page, status) == {"ok": "Conversation ended"}, timeout=5000
     )
+
+
+def test_many_diagnoses_can_all_be_read_failures_first(qtbot, window, sandbox, tmp_path):
+    from inspector.paths import app_paths
+    from inspector.ui.welcome_panel import attach_welcome_panel
+
+    attach_welcome_panel(window, app_paths(tmp_path))  # the tightest the window gets
+    for fault in ("rate-limit", "lowercase-keys", "flow-overwrite"):
+        window.fault_actions[fault].setChecked(True)
+    press_start(qtbot, window)
+    details = window.banner.details
+    text = details.toPlainText()
+    codes = [c for c in ("case-mismatch", "changed-by-flow", "rate-limited") if c in text]
+    assert codes == ["case-mismatch", "changed-by-flow", "rate-limited"]  # failures first
+    assert "'CRM-12345-XYZ' → 'CRM-12345-XYZ-flow'" in text
+    qtbot.waitUntil(lambda: details.verticalScrollBar().value() == 0)
+    # the findings are above the table, never drawn over it, and at least a few lines tall
+    bottom = details.mapTo(window, details.rect().bottomLeft()).y()
+    assert bottom < window.table.mapTo(window, window.table.rect().topLeft()).y()
+    assert details.height() >= 2 * details.fontMetrics().lineSpacing()
+    assert window.table.height() > 2 * window.table.rowHeight(0)
