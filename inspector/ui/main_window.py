@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.org_status)
         self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
         self.fault_actions: dict[str, QAction] = {}
+        self._ticking_faults = False
         if self.sandbox is None:
             faults_menu.setEnabled(False)
             return
@@ -206,8 +207,22 @@ class MainWindow(QMainWindow):
             self.fault_actions[name] = action
         faults_menu.setToolTipsVisible(True)
 
+    def set_faults(self, names: frozenset[str]) -> None:
+        """Switch the sandbox's faults (a scenario's, say) and tick the same ones in the menu."""
+        if self.sandbox is None:
+            return
+        self.sandbox.set_faults(names)
+        self._ticking_faults = True
+        try:
+            for name, action in self.fault_actions.items():
+                action.setChecked(name in names)
+        finally:
+            self._ticking_faults = False
+
     def _on_fault_toggled(self, _checked: bool) -> None:
         assert self.sandbox is not None
+        if self._ticking_faults:
+            return
         chosen = frozenset(n for n, a in self.fault_actions.items() if a.isChecked())
         self.sandbox.set_faults(chosen)
         shown = ", ".join(sorted(chosen)) or "none"

@@ -267,17 +267,15 @@ class ScenarioSidebar(QWidget):
             raise
 
     async def _run_one(self, scenario: Scenario) -> ScenarioRun:
-        switch = self.main_window.sandbox
-        before = switch.faults if switch is not None else frozenset()
-        if switch is not None:
-            switch.set_faults(scenario.faults)
+        window = self.main_window
+        before = window.sandbox.faults if window.sandbox is not None else frozenset()
+        window.set_faults(scenario.faults)
         try:
             if scenario.launcher == "messenger":
                 return await self._run_in_web_view(scenario)
-            return await run_scenario(scenario, self.main_window.org, self.limiter)
+            return await run_scenario(scenario, window.org, self.limiter)
         finally:
-            if switch is not None:
-                switch.set_faults(before)
+            window.set_faults(before)
 
     async def _run_in_web_view(self, scenario: Scenario) -> ScenarioRun:
         from datetime import UTC, datetime

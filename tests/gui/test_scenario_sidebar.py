@@ -65,8 +65,14 @@ def test_failing_scenario_shows_its_rows_in_the_window(qtbot, aio, window, panel
     aio.run(sidebar.open_folder(EXAMPLES))
     item = shown(sidebar)["Deliberately failing (flow re-keys the CRM id)"]
     sidebar.list.setCurrentItem(item)
+    fault = window.fault_actions["lowercase-keys"]
+    ticked_while_running = []
+    fault.changed.connect(lambda: ticked_while_running.append(fault.isChecked()))
     qtbot.mouseClick(sidebar.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: item.data(VERDICT_ROLE) == "fail", timeout=60_000)
+    # the menu showed the scenario's fault while it ran, and shows the user's choice after
+    assert ticked_while_running == [True, False]
+    assert not fault.isChecked() and window.sandbox.faults == frozenset()
     model = window.model
     rows = [
         tuple(model.data(model.index(r, c)) for c in range(model.columnCount()))
