@@ -96,6 +96,10 @@ class ScenarioSidebar(QWidget):
         )
         self.folder_label.setWordWrap(True)
         self.list = QListWidget(self)
+        # Long names end in "…" (the tooltip has the whole name and the verdict) rather than
+        # hiding the verdict colours behind a horizontal scroll bar.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
@@ -137,7 +141,7 @@ class ScenarioSidebar(QWidget):
             item = QListWidgetItem(verdict_icon(""), scenario.name)
             item.setData(SCENARIO_ROLE, scenario)
             item.setData(VERDICT_ROLE, "")
-            item.setToolTip(scenario.description or scenario.source)
+            item.setToolTip(f"{scenario.name}\n{scenario.description or scenario.source}")
             self.list.addItem(item)
         for problem in suite.errors:
             item = QListWidgetItem(verdict_icon("invalid"), Path(problem.file).name)
@@ -302,7 +306,7 @@ class ScenarioSidebar(QWidget):
         if item is not None:
             item.setData(VERDICT_ROLE, verdict)
             item.setIcon(verdict_icon(verdict))
-            item.setToolTip(f"{verdict.upper()}: {outcome.summary}")
+            item.setToolTip(f"{verdict.upper()}: {outcome.summary}\n{outcome.scenario.name}")
         if outcome.scenario.launcher != "messenger":
             self.showing_own_result = True
             try:

@@ -35,6 +35,9 @@ def test_open_examples_run_all_and_icons_match_the_runner(qtbot, aio, window, pa
     names = [s.name for s in load_suite([EXAMPLES]).scenarios]
     assert list(items) == names
     assert all(item.data(VERDICT_ROLE) == "" for item in items.values())
+    # long names are elided in the list, never pushed behind a horizontal scroll bar
+    assert not sidebar.list.horizontalScrollBar().isVisible()
+    assert all(item.toolTip().startswith(name + "\n") for name, item in items.items())
     task = sidebar.run_all()
     assert not sidebar.run_all_button.isEnabled() and sidebar.cancel_button.isEnabled()
     qtbot.waitUntil(task.done, timeout=180_000)
@@ -47,6 +50,7 @@ def test_open_examples_run_all_and_icons_match_the_runner(qtbot, aio, window, pa
     for name, item in items.items():
         assert item.icon().cacheKey() == verdict_icon(expected[name]).cacheKey()
         assert item.toolTip().startswith(expected[name].upper())
+        assert item.toolTip().endswith("\n" + name)
     assert sidebar.progress.value() == sidebar.progress.maximum() == len(names)
     assert sidebar.run_all_button.isEnabled()
     # the last result is in the side-by-side view
