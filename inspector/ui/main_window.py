@@ -268,15 +268,18 @@ class MainWindow(QMainWindow):
         self.show_result(result)
         return result
 
-    def show_result(self, result: VerificationResult) -> None:
+    def show_result(self, result: VerificationResult, *, scenario: str | None = None) -> None:
+        """Show a run's result; `scenario` names where it came from when not from the form."""
         self.result = result
         self.model.set_rows(result.rows)
         self.table.resizeRowsToContents()
         self.banner.show_result(result)
         self.raw_button.setEnabled(result.raw is not None)
         self.force_button.setVisible(result.preflight_refused)
+        origin = [f"Scenario “{scenario}”"] if scenario else []
         if result.conversation_id:
-            self.conversation_label.setText(f"Conversation {result.conversation_id}")
+            origin.append(f"Conversation {result.conversation_id}")
+        self.conversation_label.setText(" · ".join(origin))
         self.result_shown.emit(result)
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:

@@ -310,7 +310,7 @@ class ScenarioSidebar(QWidget):
         if outcome.scenario.launcher != "messenger":
             self.showing_own_result = True
             try:
-                self.main_window.show_result(outcome.result)
+                self.main_window.show_result(outcome.result, scenario=outcome.scenario.name)
             finally:
                 self.showing_own_result = False
         self.main_window.statusBar().showMessage(

@@ -144,3 +144,26 @@ def test_menu_actions_are_added(window, panel):
     titles = [a.text() for a in window.menuBar().actions()]
     assert "&Scenarios" in titles
     assert {"open", "save", "run", "run_all", "cancel", "history"} <= set(panel.actions)
+
+
+def test_the_result_pane_names_the_scenario_and_never_a_previous_conversation(
+    qtbot, aio, window, panel
+):
+    sidebar = panel.sidebar
+    aio.run(sidebar.open_folder(EXAMPLES))
+    items = shown(sidebar)
+
+    def run(name):
+        sidebar.list.setCurrentItem(items[name])
+        qtbot.mouseClick(sidebar.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: items[name].data(VERDICT_ROLE) != "running", timeout=60_000)
+        qtbot.waitUntil(lambda: items[name].data(VERDICT_ROLE) in {"pass", "fail", "error"})
+
+    run("Plain CRM id")
+    first = window.result.conversation_id
+    assert first and window.conversation_label.text() == (
+        f"Scenario “Plain CRM id” · Conversation {first}"
+    )
+    run("Oversize attributes refused")  # refused before any chat: no conversation
+    assert window.result.conversation_id is None
+    assert window.conversation_label.text() == "Scenario “Oversize attributes refused”"
