@@ -16,11 +16,11 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from inspector.core.expectations import ScenarioOutcome
 
@@ -162,15 +162,22 @@ class HistoryStore:
             self._db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=10.0
             )
+        except (OSError, sqlite3.Error) as exc:
+            self._open_failed(exc)
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
-        except OSError as exc:
-            raise HistoryError(f"Cannot open the run history at {self.path}: {exc}") from exc
-        except sqlite3.Error as exc:
-            if _known(exc):
-                raise HistoryError(f"Cannot open the run history at {self.path}: {exc}") from exc
+        except BaseException as exc:
+            self._db.close()  # a newer schema or a broken file: do not keep the file open
+            if isinstance(exc, OSError | sqlite3.Error):
+                self._open_failed(exc)
             raise
+
+    def _open_failed(self, exc: OSError | sqlite3.Error) -> NoReturn:
+        if isinstance(exc, OSError) or _known(exc):
+            raise HistoryError(f"Cannot open the run history at {self.path}: {exc}") from exc
+        raise exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -194,7 +201,8 @@ class HistoryStore:
             return
         if version > 0:
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
-            with sqlite3.connect(backup) as target:
+            # sqlite3's context manager commits but does not close: closing() does.
+            with closing(sqlite3.connect(backup)) as target:
                 self._db.backup(target)
             log.info("History schema %d backed up to %s before migrating", version, backup)
         for step in range(version, SCHEMA_VERSION):

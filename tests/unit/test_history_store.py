@@ -2,8 +2,10 @@
 
 import csv
 import json
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -115,8 +117,9 @@ def test_migration_from_version_1_keeps_rows_and_backs_up(tmp_path):
     store = HistoryStore(path)
     assert store.schema_version == SCHEMA_VERSION
     assert [r.scenario for r in store.runs()] == ["old"]
-    store.close()
     backup = tmp_path / "history.sqlite3.v1.bak"
+    assert open_files_under(tmp_path) == {path}  # the backup's connection is closed
+    store.close()
     assert backup.exists()
     old = sqlite3.connect(backup)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -130,6 +133,20 @@ def test_a_newer_database_is_refused(tmp_path):
     db.close()
     with pytest.raises(HistoryError, match="newer Inspector"):
         HistoryStore(path)
+    assert open_files_under(tmp_path) == set()  # refused, and not kept open
+
+
+def open_files_under(folder):
+    """Files of this process under `folder` (Linux /proc), to see a connection left open."""
+    found = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = Path(os.readlink(fd))
+        except OSError:
+            continue
+        if target.is_relative_to(folder) and target.suffix in {".sqlite3", ".bak"}:
+            found.add(target)
+    return found
 
 
 def test_a_folder_in_the_way_is_a_clear_error(tmp_path):
