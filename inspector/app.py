@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
+from contextlib import AsyncExitStack
 
 from inspector.core import VerificationRequest, VerificationResult, run_verification
 from inspector.crash import PreviousCrash
@@ -175,8 +176,10 @@ async def _gui_main(
         await closed.wait()
     finally:
         wake.stop()
-        await tasks.cancel_all()
-        await window.org.aclose()
-        await sandbox.stop()
-        window.deleteLater()
+        # Each step runs even when one before it raises (last pushed, first run).
+        async with AsyncExitStack() as shutdown:
+            shutdown.callback(window.deleteLater)
+            shutdown.push_async_callback(sandbox.stop)
+            shutdown.push_async_callback(lambda: window.org.aclose())  # the org shown at the end
+            shutdown.push_async_callback(tasks.cancel_all)
     return 0

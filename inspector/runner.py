@@ -174,12 +174,15 @@ class ScenarioLauncher:
 
     async def close(self) -> None:
         # Let the reply wait finish (it is bounded by `within`) before the session closes.
-        if self._watch is not None:
-            try:
-                self.bot_reply = await self._watch
-            finally:
-                self._watch = None
-        await self.inner.close()
+        try:
+            if self._watch is not None:
+                try:
+                    self.bot_reply = await self._watch
+                finally:
+                    self._watch = None
+        finally:
+            # Also when the run is cancelled during the wait: the session must not leak.
+            await self.inner.close()
 
 
 def _ms(started: float) -> float:
@@ -375,5 +378,12 @@ async def run_suite(
                 org = str(exc)
             limiter = RateLimiter(requests_per_minute)
             work += [one(index_of[id(s)], s, org, limiter) for s in members]
-        await asyncio.gather(*work)
+        # A TaskGroup cancels and awaits the other scenarios when one raises, before the
+        # exit stack closes the orgs they run on.
+        try:
+            async with asyncio.TaskGroup() as group:
+                for job in work:
+                    group.create_task(job)
+        except ExceptionGroup as group:
+            raise group.exceptions[0] from None  # the first failure as itself, not wrapped
     return SuiteResult([runs[i] for i in range(total)])

@@ -18,12 +18,16 @@ import platform
 import sys
 import time
 from collections.abc import Iterable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from inspector import __version__
 from inspector.core import Verdict, VerificationRequest, VerificationResult
 from inspector.paths import app_paths
+
+if TYPE_CHECKING:
+    from inspector.ui.main_window import MainWindow
 
 __all__ = ["REPORT_FILE_NAME", "SELF_TEST_REQUEST", "SelfTestReport", "run_self_test"]
 
@@ -162,8 +166,21 @@ async def _self_test_main(report: SelfTestReport, limit: float, faults: frozense
     tasks = TaskRegistry()
     sandbox = SandboxOrg(faults=faults)
     await sandbox.start()
-    org = sandbox_connection(sandbox)
-    window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
+    # Each step of the shutdown runs even when an earlier one raises (last pushed, first run).
+    async with AsyncExitStack() as shutdown:
+        shutdown.push_async_callback(sandbox.stop)
+        org = sandbox_connection(sandbox)
+        shutdown.push_async_callback(org.aclose)
+        window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
+        shutdown.callback(window.deleteLater)
+        shutdown.push_async_callback(tasks.cancel_all)
+        shutdown.callback(window.close)
+        await _run_in_window(report, window, limit, started)
+
+
+async def _run_in_window(
+    report: SelfTestReport, window: MainWindow, limit: float, started: float
+) -> None:
     try:
         window.show()
         report.add(f"Window open with the web view after {_ms(started)} ms")
@@ -186,11 +203,6 @@ async def _self_test_main(report: SelfTestReport, limit: float, faults: frozense
         report.add(f"The verification raised {type(exc).__name__}: {exc}")
     finally:
         report.add(f"Total {_ms(started)} ms")
-        window.close()
-        await tasks.cancel_all()
-        await org.aclose()
-        await sandbox.stop()
-        window.deleteLater()
 
 
 def _ms(since: float) -> str:

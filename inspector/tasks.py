@@ -19,12 +19,16 @@ log = logging.getLogger("inspector.app")
 class TaskRegistry:
     def __init__(self) -> None:
         self._tasks: dict[str, asyncio.Task[Any]] = {}
+        # Replaced tasks, cancelled but maybe still in their cleanup (closing a chat).
+        self._winding_down: set[asyncio.Task[Any]] = set()
 
     def spawn(self, name: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start `coro` as the task `name`, cancelling a previous task of that name."""
         previous = self._tasks.get(name)
         if previous is not None and not previous.done():
             previous.cancel()
+            self._winding_down.add(previous)
+            previous.add_done_callback(self._winding_down.discard)
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks[name] = task
         task.add_done_callback(self._finished)
@@ -41,9 +45,17 @@ class TaskRegistry:
         elif (exc := task.exception()) is not None:
             log.error("Task %s failed", task.get_name(), exc_info=exc)
 
-    async def cancel_all(self, grace: float = 5.0) -> None:
-        tasks = [t for t in self._tasks.values() if not t.done()]
+    async def cancel_all(self, grace: float = 10.0) -> None:
+        """Cancel every task and wait for their cleanup, replaced ones included."""
+        tasks = [t for t in [*self._tasks.values(), *self._winding_down] if not t.done()]
         for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.wait(tasks, timeout=grace)
+            # A second cancel would cut short the cleanup the first one started.
+            if not task.cancelling():
+                task.cancel()
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=grace)
+        for task in pending:
+            log.warning(
+                "Task %s still running %.0f s after it was cancelled", task.get_name(), grace
+            )

@@ -125,10 +125,13 @@ class SandboxOrg:
         runner, self._runner = self._runner, None
         if runner is None:
             return
-        await self._flow.close()
-        for ws in list(self._state.sockets):
-            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"sandbox org stopping")
-        await runner.cleanup()
+        try:
+            await self._flow.close()
+            for ws in list(self._state.sockets):
+                await ws.close(code=WSCloseCode.GOING_AWAY, message=b"sandbox org stopping")
+        finally:
+            # Even when stopping is cancelled half-way: the port must not stay open.
+            await runner.cleanup()
         log.info("sandbox org on port %s stopped", self._port)
 
     async def __aenter__(self) -> Self:
