@@ -45,9 +45,17 @@ class TaskRegistry:
         elif (exc := task.exception()) is not None:
             log.error("Task %s failed", task.get_name(), exc_info=exc)
 
+    async def cancel(self, *names: str, grace: float = 10.0) -> None:
+        """Cancel the tasks of these names and wait until their cleanup is done."""
+        await self._cancel_and_wait([t for n in names if (t := self._tasks.get(n))], grace)
+
     async def cancel_all(self, grace: float = 10.0) -> None:
         """Cancel every task and wait for their cleanup, replaced ones included."""
-        tasks = [t for t in [*self._tasks.values(), *self._winding_down] if not t.done()]
+        await self._cancel_and_wait([*self._tasks.values(), *self._winding_down], grace)
+
+    async def _cancel_and_wait(self, candidates: list[asyncio.Task[Any]], grace: float) -> None:
+        current = asyncio.current_task()
+        tasks = [t for t in candidates if not t.done() and t is not current]
         for task in tasks:
             # A second cancel would cut short the cleanup the first one started.
             if not task.cancelling():

@@ -111,9 +111,8 @@ class OrgController(QObject):
 
     async def switch(self, name: str, deployment_id: str | None) -> bool:
         """Point the window at `name`; on failure say why and keep the current org."""
-        running = self.window.tasks.get("verification")
-        if running is not None:
-            running.cancel()
+        # Runs on the current org end before it closes, not under it.
+        await self.window.tasks.cancel("verification", "scenarios")
         try:
             connection = await self._connect(name, deployment_id)
         except (ProfileProblem, ProfileError, GenesysError, SecretStoreError) as exc:

@@ -143,3 +143,19 @@ def test_switching_to_an_inactive_sandbox_deployment_fails_preflight(qtbot, wind
     assert window.force_button.isVisible()
     [step] = window.progress.step_texts()
     assert step.startswith("✖  Check the deployment | 4 of 5 checks passed")
+
+
+def test_switching_org_mid_run_ends_the_run_before_the_old_org_closes(qtbot, aio, window, orgs):
+    from inspector.sandbox import SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID
+
+    window.fault_actions["slow"].setChecked(True)  # keeps the run busy on the org
+    old = window.org
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    run = window.tasks.get("verification")
+    assert run is not None
+    qtbot.waitUntil(lambda: len(window.progress.step_texts()) >= 2, timeout=RUN_TIMEOUT_MS)
+    assert aio.run(orgs.switch("sandbox", SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID), 30)
+    # the run was over before switch() closed the org it ran on
+    assert run.done() and (run.cancelled() or run.result() is None)
+    assert window.org is not old and window.org.deployment_id == SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID
+    assert window.banner.title.text().startswith("Now on ")
