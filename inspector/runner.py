@@ -11,12 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol
 
 from inspector.core import (
     PlatformReader,
@@ -33,9 +32,10 @@ from inspector.core.expectations import (
     error_outcome,
     evaluate,
 )
-from inspector.core.scenario import DEFAULT_PROFILE, Scenario
+from inspector.core.scenario import Scenario
 from inspector.genesys import GenesysError
 from inspector.org import GuestLauncher, OrgConnection
+from inspector.org_providers import OrgProvider, ProfileUnavailable, SandboxProvider
 
 __all__ = [
     "DEFAULT_REQUESTS_PER_MINUTE",
@@ -204,38 +204,6 @@ class ScenarioRun:
         return (self.finished_at - self.started_at).total_seconds()
 
 
-class ProfileUnavailable(Exception):
-    """The scenario names an org the runner cannot reach."""
-
-
-class OrgProvider(Protocol):
-    """Gives one connected org per (profile, sandbox faults) group, for the group's lifetime."""
-
-    def org(
-        self, profile: str, faults: frozenset[str]
-    ) -> AbstractAsyncContextManager[OrgConnection]: ...
-
-
-class SandboxProvider:
-    """Embedded sandbox orgs: one per fault set, since faults belong to an org."""
-
-    @asynccontextmanager
-    async def org(self, profile: str, faults: frozenset[str]) -> AsyncIterator[OrgConnection]:
-        if profile != DEFAULT_PROFILE:
-            raise ProfileUnavailable(
-                f"profile {profile!r}: org profiles are not available yet; only 'sandbox' runs"
-            )
-        from inspector.app import sandbox_connection
-        from inspector.sandbox import SandboxOrg
-
-        async with SandboxOrg(faults=faults) as sandbox:
-            connection = sandbox_connection(sandbox)
-            try:
-                yield connection
-            finally:
-                await connection.aclose()
-
-
 async def run_scenario(
     scenario: Scenario,
     org: OrgConnection,
@@ -261,7 +229,8 @@ async def run_scenario(
     try:
         async with asyncio.timeout(limit):
             result = await run_verification(
-                scenario.request(),
+                # Real orgs may refuse the message-details lookup: tag the run for the search.
+                org.tagged(scenario.request()),
                 launcher,
                 reader,
                 preflight=_limited_preflight(org, limiter, deployment),

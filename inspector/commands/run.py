@@ -1,8 +1,9 @@
 """`inspector run PATH...`: a suite of scenario files, headless, with reports for CI.
 
 Exit 0 when every scenario passed, 1 when some failed, 2 when something could not run (an
-invalid file, an unreachable org, an `error` verdict). Progress goes to stderr: a bar on a
-terminal, one line per scenario otherwise (CI logs); the summary goes to stdout.
+invalid file, an unreachable org, an `error` verdict, a report that could not be written).
+Progress goes to stderr: a bar on a terminal, one line per scenario otherwise (CI logs); the
+summary goes to stdout.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ def register(commands: Any) -> None:
         description="Run scenario files (a folder is a suite) through the guest API.",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
-    parser.add_argument("--profile", help="run every scenario against this org profile")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="run every scenario against this org profile (see `inspector profile`); "
+        "default: each scenario's own, the built-in sandbox org unless it names one",
+    )
     parser.add_argument(
         "--concurrency", type=_positive, default=4, metavar="N", help="scenarios at once (4)"
     )
@@ -107,17 +113,23 @@ def exit_code(verdicts: list[str], invalid: int) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from inspector.core.scenario import DEFAULT_PROFILE
+    from inspector.org_providers import StoredProfileProvider
     from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite
     from inspector.scenarios import load_suite
     from inspector.store.history import HistoryError, HistoryStore, RunRecord
+    from inspector.store.profiles import ProfileError, ProfileStore
 
-    if args.profile is not None and args.profile != DEFAULT_PROFILE:
-        print(
-            f"inspector run: profile {args.profile!r}: org profiles are not available yet; "
-            "only 'sandbox' runs",
-            file=sys.stderr,
-        )
+    unwritable = _unwritable_reports(args)
+    for reason in unwritable:
+        print(f"inspector run: cannot write the report {reason}", file=sys.stderr)
+    if unwritable:
         return EXIT_ERROR
+    if args.profile is not None and args.profile != DEFAULT_PROFILE:
+        try:
+            ProfileStore().get(args.profile)  # a typo fails here, not once per scenario
+        except ProfileError as exc:
+            print(f"inspector run: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     suite = load_suite(args.paths)
     for problem in suite.errors:
         print(f"inspector run: {problem}", file=sys.stderr)
@@ -158,12 +170,13 @@ def run(args: argparse.Namespace) -> int:
                 requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
                 on_progress=printer,
                 record=record,
+                provider=StoredProfileProvider(),
             )
         )
     finally:
         if history is not None:
             history.close()
-    _write_reports(args, result.runs, suite.errors)
+    reports_written = _write_reports(args, result.runs, suite.errors)
     verdicts = [r.outcome.verdict.value for r in result.runs]
     counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("pass", "fail", "error"))
     invalid = f", {len(suite.errors)} invalid file(s)" if suite.errors else ""
@@ -171,12 +184,32 @@ def run(args: argparse.Namespace) -> int:
         outcome = scenario_run.outcome
         print(f"{outcome.verdict.value.upper():5}  {outcome.scenario.name}: {outcome.summary}")
     print(f"{len(result.runs)} scenarios: {counts}{invalid}")
+    if not reports_written:
+        return EXIT_ERROR
     return exit_code(verdicts, len(suite.errors))
 
 
-def _write_reports(args: argparse.Namespace, runs: list[Any], errors: list[Any]) -> None:
+def _report_paths(args: argparse.Namespace) -> list[Path]:
+    return [p for p in (args.junit, args.json, args.html) if p is not None]
+
+
+def _unwritable_reports(args: argparse.Namespace) -> list[str]:
+    """Checked before the suite runs: a CI job must not learn after it that no report came."""
+    problems = []
+    for path in _report_paths(args):
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            problems.append(f"{path} is a folder")
+        elif not folder.is_dir():
+            problems.append(f"{path}: folder {folder} does not exist")
+    return problems
+
+
+def _write_reports(args: argparse.Namespace, runs: list[Any], errors: list[Any]) -> bool:
+    """Writes every report asked for; False when one could not be written."""
     from inspector.reports import write_html, write_json, write_junit
 
+    written = True
     for path, writer in (
         (args.junit, write_junit),
         (args.json, write_json),
@@ -188,3 +221,5 @@ def _write_reports(args: argparse.Namespace, runs: list[Any], errors: list[Any])
             writer(path, runs, errors)
         except OSError as exc:
             print(f"inspector run: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            written = False
+    return written

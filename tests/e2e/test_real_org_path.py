@@ -94,3 +94,41 @@ def test_unknown_profile_is_a_clear_error(env):
     proc = inspector(env, "verify", "--profile", "Nope", "--crm-id", "CRM-9")
     assert proc.returncode == 2
     assert "Nope" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_suite_runs_against_a_profile_with_the_run_id_tag(env, sandbox_process, tmp_path):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    add_profile(env, sandbox_process["baseUrl"])
+    report = tmp_path / "out.json"
+    proc = inspector(
+        env,
+        "run",
+        str(examples / "01-plain-crm-id.yaml"),
+        str(examples / "08-deliberately-failing.yaml"),  # asks for a sandbox fault
+        "--profile",
+        "LocalOrg",
+        "--json",
+        str(report),
+    )
+    assert proc.returncode == 2, proc.stderr  # the faulted scenario cannot run on a real org
+    body = json.loads(report.read_text(encoding="utf-8"))
+    by_name = {s["scenario"]: s for s in body["scenarios"]}
+    plain = by_name["Plain CRM id"]
+    assert plain["verdict"] == "pass"
+    rows = {r["key"]: r["status"] for r in plain["rows"]}
+    assert rows["inspectorRunId"] == "match" and rows["crmCustomerId"] == "match"
+    faulted = by_name["Deliberately failing (flow re-keys the CRM id)"]
+    assert faulted["verdict"] == "error"
+    assert "apply to the sandbox org only" in faulted["summary"]
+
+
+def test_a_scenario_naming_an_unknown_profile_is_an_error_and_the_rest_runs(env, tmp_path):
+    (tmp_path / "a.yaml").write_text("name: elsewhere\nprofile: NoSuchOrg\ncrmId: C-1\n")
+    (tmp_path / "b.yaml").write_text("name: here\ncrmId: C-2\n")
+    proc = inspector(env, "run", str(tmp_path))
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "ERROR  elsewhere: profile 'NoSuchOrg': no profile named 'NoSuchOrg'" in lines[0]
+    assert lines[1].startswith("PASS   here:")

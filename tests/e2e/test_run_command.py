@@ -100,8 +100,7 @@ def test_an_unavailable_profile_is_one_line_and_exit_2(tmp_path):
     proc = run(tmp_path / "home", EXAMPLES, "--profile", "production")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        "inspector run: profile 'production': org profiles are not available yet; "
-        "only 'sandbox' runs"
+        "inspector run: no profile named 'production' (known: none)"
     ]
 
 
@@ -177,3 +176,11 @@ def test_history_command_lists_and_exports(tmp_path):
     data = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))
     assert sorted(d["scenario"] for d in data) == ["one", "two"]
     assert history("--since", "yesterday").returncode == 2
+
+
+def test_a_report_that_cannot_be_written_stops_before_the_suite(tmp_path):
+    missing = tmp_path / "no-such-folder" / "out.xml"
+    proc = run(tmp_path / "home", EXAMPLES / "01-plain-crm-id.yaml", "--junit", missing)
+    assert proc.returncode == 2
+    assert f"cannot write the report {missing}: folder" in proc.stderr
+    assert "scenarios:" not in proc.stdout  # nothing ran

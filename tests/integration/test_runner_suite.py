@@ -82,7 +82,7 @@ async def test_another_profile_is_an_error_and_the_rest_still_runs():
     result = await run_suite([other, here])
     first, second = result.runs
     assert first.outcome.verdict is Verdict.ERROR
-    assert "profiles are not available yet" in first.outcome.summary
+    assert "only the sandbox org runs here" in first.outcome.summary
     assert second.outcome.verdict is Verdict.PASS
 
 
