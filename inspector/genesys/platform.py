@@ -262,14 +262,14 @@ class PlatformClient:
         """End the customer's side of a test chat, so it does not sit in a queue.
 
         ``PATCH /api/v2/conversations/messages/{id}/participants/{pid}`` with
-        ``{"state": "disconnected"}`` (GENESYS.md, Cleanup). Not retried on 5xx: a PATCH may
-        have been applied before the gateway failed.
+        ``{"state": "disconnected"}`` (GENESYS.md, Cleanup). Retried on 5xx like a GET: it
+        sets a state, so one applied before the gateway failed is harmless to repeat.
         """
         path = (
             f"/api/v2/conversations/messages/{_segment(conversation_id)}"
             f"/participants/{_segment(participant_id)}"
         )
-        await self._send("PATCH", path, json={"state": "disconnected"})
+        await self._send("PATCH", path, json={"state": "disconnected"}, idempotent=True)
 
     async def _get_json(self, url: str, *, authenticated: bool = True) -> tuple[Any, str]:
         """GET and decode JSON; returns the body and its ``source`` label."""
@@ -292,6 +292,7 @@ class PlatformClient:
         *,
         authenticated: bool = True,
         json: Any = None,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send a request, retried as the retry policy says; failures are ``GenesysError``s."""
         path = self._client.build_request(method, url).url.path
@@ -300,7 +301,12 @@ class PlatformClient:
             return await self._send_once(method, url, authenticated=authenticated, json=json)
 
         return await call_with_retries(
-            attempt, method=method, path=path, policy=self.retry, on_wait=self._waiting
+            attempt,
+            method=method,
+            path=path,
+            policy=self.retry,
+            on_wait=self._waiting,
+            idempotent=idempotent,
         )
 
     def _waiting(self, wait: RetryWait) -> None:

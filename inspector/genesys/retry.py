@@ -124,11 +124,12 @@ class _Decider:
         method: str,
         path: str,
         on_wait: Callable[[RetryWait], None] | None,
+        idempotent: bool | None = None,
     ) -> None:
         self.policy = policy
         self.method = method
         self.path = path
-        self.idempotent = method.upper() in IDEMPOTENT_METHODS
+        self.idempotent = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
         self.on_wait = on_wait
         self.rate_limited = 0
         self.failures = 0
@@ -192,12 +193,14 @@ async def call_with_retries(
     path: str,
     policy: RetryPolicy,
     on_wait: Callable[[RetryWait], None] | None = None,
+    idempotent: bool | None = None,
 ) -> httpx.Response:
     """Run ``send`` until it succeeds, the rules say stop, or it fails in a way not retried.
 
-    ``send`` raises ``GenesysError``s; the last one propagates unchanged.
+    ``send`` raises ``GenesysError``s; the last one propagates unchanged. ``idempotent``
+    overrides what the method says (a PATCH that sets a state is safe to repeat).
     """
-    decider = _Decider(policy, method, path, on_wait)
+    decider = _Decider(policy, method, path, on_wait, idempotent)
     retrying = AsyncRetrying(
         retry=decider.retry,
         wait=decider.wait,

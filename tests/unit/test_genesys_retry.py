@@ -86,17 +86,17 @@ async def test_a_post_is_never_retried_on_a_gateway_error():
     assert len(script.requests) == 1 and waits == []
 
 
-async def test_a_patch_is_never_retried_on_a_gateway_error():
-    script = Script((503, {}))
-    platform, _waits = client(script)
+async def test_the_disconnect_patch_sets_a_state_so_a_gateway_error_is_retried():
+    script = Script((503, {}), (503, {}))
+    platform, waits = client(script)
     async with platform:
-        with pytest.raises(ApiError):
-            await platform.disconnect_customer("conv-1", "part-1")
-    assert [r.method for r in script.requests] == ["PATCH"]
-    assert (
-        script.requests[0].url.path == "/api/v2/conversations/messages/conv-1/participants/part-1"
-    )
-    assert script.requests[0].content == b'{"state":"disconnected"}'
+        await platform.disconnect_customer("conv-1", "part-1")
+    assert [r.method for r in script.requests] == ["PATCH"] * 3
+    assert {r.url.path for r in script.requests} == {
+        "/api/v2/conversations/messages/conv-1/participants/part-1"
+    }
+    assert {r.content for r in script.requests} == {b'{"state":"disconnected"}'}
+    assert [w.reason for w in waits] == ["HTTP 503"] * 2
 
 
 async def test_connect_errors_are_retried_for_gets_but_not_posts():
