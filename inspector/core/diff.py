@@ -10,7 +10,38 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Row", "RowStatus", "Verdict", "diff_attributes", "summarize", "verdict_for_rows"]
+__all__ = [
+    "Row",
+    "RowStatus",
+    "Verdict",
+    "diff_attributes",
+    "summarize",
+    "verdict_for_rows",
+    "visible",
+]
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """``text`` with hidden characters escaped: a pasted newline, a zero-width or no-break space.
+
+    So a value that only looks right shows in a table why it does not match.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if ch.isprintable():
+        return ch
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class RowStatus(StrEnum):
@@ -39,13 +70,22 @@ class Row:
     source: str | None = None
 
     @property
+    def key_text(self) -> str:
+        return visible(self.key)
+
+    @property
+    def sent_text(self) -> str:
+        """Sent value as a user reads it (hidden characters escaped); a dash for none."""
+        return "—" if self.sent is None else visible(self.sent)
+
+    @property
     def received_text(self) -> str:
         """Received value as a user reads it, naming the other spelling when the case differs."""
         if self.received is None:
             return "—"
         if self.received_key is not None and self.received_key != self.key:
-            return f"{self.received_key} = {self.received}"
-        return self.received
+            return f"{visible(self.received_key)} = {visible(self.received)}"
+        return visible(self.received)
 
     @property
     def failed(self) -> bool:

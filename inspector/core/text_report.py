@@ -13,8 +13,7 @@ def format_result(result: VerificationResult) -> str:
         lines.append(f"Conversation: {result.conversation_id}")
     if result.rows:
         table = [("KEY", "SENT", "RECEIVED", "STATUS")] + [
-            (r.key, "—" if r.sent is None else r.sent, r.received_text, r.status.value)
-            for r in result.rows
+            (r.key_text, r.sent_text, r.received_text, r.status.value) for r in result.rows
         ]
         widths = [max(len(row[i]) for row in table) for i in range(4)]
         lines.append("")

@@ -103,11 +103,13 @@ def _section(index: int, run: ScenarioRun) -> str:
         )
         for checked in outcome.rows:
             row = checked.row
+            sent = None if row.sent is None else row.sent_text
             received = None if row.received is None else row.received_text
             note = f'<div class="muted">{escape(checked.note)}</div>' if checked.note else ""
             parts.append(
-                f'<tr class="{_ROW_CLASS[checked.status]}"><td class="key">{escape(row.key)}</td>'
-                f'<td class="val">{_cell(row.sent)}</td><td class="val">{_cell(received)}</td>'
+                f'<tr class="{_ROW_CLASS[checked.status]}">'
+                f'<td class="key">{escape(row.key_text)}</td>'
+                f'<td class="val">{_cell(sent)}</td><td class="val">{_cell(received)}</td>'
                 f"<td>{escape(_SYMBOL[checked.status])}{note}</td></tr>"
             )
         parts.append("</tbody></table>")

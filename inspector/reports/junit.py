@@ -34,8 +34,10 @@ def _details(run: ScenarioRun) -> str:
         lines.append(f"Conversation: {outcome.result.conversation_id}")
     for checked in outcome.rows:
         row = checked.row
-        sent = "—" if row.sent is None else row.sent
-        lines.append(f"  {row.key}: sent {sent} | received {row.received_text} | {checked.status}")
+        lines.append(
+            f"  {row.key_text}: sent {row.sent_text} | received {row.received_text}"
+            f" | {checked.status}"
+        )
     lines += [f"  expectation: {f}" for f in outcome.failures]
     lines += [f"  [{d.code}] {d.message}" for d in outcome.result.diagnoses]
     steps = " · ".join(f"{s.name} {s.ms:.0f} ms" for s in outcome.result.steps)

@@ -51,9 +51,9 @@ class ResultsModel(ListTableModel[Row]):
     def cell(self, row: Row, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_KEY:
-                return row.key
+                return row.key_text
             if column == COL_SENT:
-                return "—" if row.sent is None else row.sent
+                return row.sent_text
             if column == COL_RECEIVED:
                 return row.received_text
             return _SYMBOL[row.status]

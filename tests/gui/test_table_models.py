@@ -23,6 +23,13 @@ def test_results_model_contract_and_colours(qtmodeltester):
     assert background.color().name() == "#fbe3e3"
 
 
+def test_results_show_a_pasted_newline_rather_than_hide_it():
+    model = ResultsModel()
+    model.set_rows(diff_attributes({"crmCustomerId": "C-1\n"}, {"crmCustomerId": "C-1"}))
+    shown = [model.data(model.index(0, c)) for c in range(4)]
+    assert shown == ["crmCustomerId", "C-1\\n", "C-1", "✖ mismatch"]
+
+
 def test_history_model_contract(qtmodeltester):
     model = HistoryModel()
     record = RunRecord(

@@ -1,9 +1,11 @@
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from inspector.core import Row, RowStatus, Verdict, diff_attributes, summarize, verdict_for_rows
+from inspector.core.diff import visible
 
 
 def statuses(rows: tuple[Row, ...]) -> dict[str, str]:
@@ -80,3 +82,29 @@ def test_every_sent_key_has_one_row_and_pass_means_exact(sent, received):
     shown = [r.received_key for r in rows if r.received_key is not None]
     assert len(shown) == len(set(shown))
     assert set(shown) == set(received)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("CRM-1", "CRM-1"),
+        ("CRM-1\n", "CRM-1\\n"),
+        ("\tCRM-1\r", "\\tCRM-1\\r"),
+        ("CRM\u200b-1", "CRM\\u200b-1"),  # zero-width space
+        ("CRM\u00a01", "CRM\\xa01"),  # no-break space
+        ("ünïcödé 名前 😀", "ünïcödé 名前 😀"),  # printable stays as it is
+        ("a\x00b", "a\\x00b"),
+    ],
+)
+def test_visible_escapes_only_hidden_characters(text, shown):
+    assert visible(text) == shown
+
+
+def test_rows_show_a_pasted_newline_in_sent_received_and_key():
+    sent = {"crmCustomerId": "C-1\n", "note\t": "x"}
+    rows = {r.key: r for r in diff_attributes(sent, {"crmCustomerId": "C-1", "note\t": "x"})}
+    crm = rows["crmCustomerId"]
+    assert crm.status is RowStatus.MISMATCH
+    assert (crm.sent_text, crm.received_text) == ("C-1\\n", "C-1")
+    assert rows["note\t"].key_text == "note\\t"
+    assert crm.sent == "C-1\n"  # the value itself is untouched
