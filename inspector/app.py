@@ -28,11 +28,18 @@ log = logging.getLogger("inspector.init")
 
 
 async def verify_headless(
-    request: VerificationRequest, *, faults: Iterable[str] = ()
+    request: VerificationRequest,
+    *,
+    faults: Iterable[str] = (),
+    deployment_id: str | None = None,
 ) -> VerificationResult:
-    """One verification through the guest API against a fresh embedded sandbox org."""
+    """One verification through the guest API against a fresh embedded sandbox org.
+
+    `deployment_id` picks another of the sandbox's deployments (its inactive one, the one for
+    another domain) or an unknown id, so the pre-flight checks can be seen refusing a start.
+    """
     async with SandboxOrg(faults=faults) as sandbox:
-        org = sandbox_connection(sandbox)
+        org = sandbox_connection(sandbox, deployment_id)
         try:
             return await _run_headless(request, org)
         finally:

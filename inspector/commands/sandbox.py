@@ -11,10 +11,24 @@ from inspector.commands import EXIT_ERROR, add_fault_option
 
 __all__ = ["register"]
 
+MAX_PORT = 65535
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"must be 0 (a free port) to {MAX_PORT}, got {value}")
+    return value
+
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("sandbox", help="serve the sandbox org until Ctrl-C")
-    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument(
+        "--port", type=_port, default=0, metavar="N", help="port, 0-65535 (default 0: a free one)"
+    )
     add_fault_option(parser, "sandbox_faults")
     parser.add_argument("--json", action="store_true", help="print the connection as JSON")
     parser.set_defaults(handler=run)

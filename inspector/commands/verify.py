@@ -1,16 +1,32 @@
-"""`inspector verify`: one verification through the guest API, as a table or JSON."""
+"""`inspector verify`: one verification through the guest API, as a table or JSON.
+
+Each run is recorded in the run history (as `(verify) <crm id>`, origin `cli`) unless
+`--no-history`; a history that cannot be written costs one line on stderr, never the verdict.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import math
 import sys
-from typing import Any
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, add_fault_option
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from inspector.core import VerificationRequest, VerificationResult
+
+__all__ = ["MIN_TIMEOUT", "register", "run"]
+
+# The timeout covers the deployment check, the chat connection, the conversation lookup and the
+# read; the platform applies the attributes about a second after the first message (the sandbox
+# after 0.3 s), so a shorter wait reads too early and reports them missing.
+MIN_TIMEOUT = 1.0
 
 
 def _attribute(text: str) -> tuple[str, str]:
@@ -18,6 +34,41 @@ def _attribute(text: str) -> tuple[str, str]:
     if not sep or not key:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
     return key, value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds, got {text!r}")
+    return value
+
+
+def _timeout(text: str) -> float:
+    value = _seconds(text)
+    if value < MIN_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_TIMEOUT:g} second, got {text}: it covers the deployment "
+            "check, the chat connection, the lookup and the read, and the platform applies the "
+            "attributes about a second after the first message, so a shorter wait would "
+            "report them missing"
+        )
+    return value
+
+
+def _late_check(text: str) -> float:
+    value = _seconds(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (off) or more seconds, got {text}")
+    return value
+
+
+def _deployment(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a deployment id, got an empty value")
+    return text.strip()
 
 
 def register(commands: Any) -> None:
@@ -38,7 +89,11 @@ def register(commands: Any) -> None:
         help="a stored org profile (see `inspector profile`); default: the built-in sandbox org",
     )
     parser.add_argument(
-        "--deployment", metavar="ID", help="deployment id (default: the profile's first one)"
+        "--deployment",
+        type=_deployment,
+        metavar="ID",
+        help="deployment id (default: the profile's first one; on the sandbox org its active "
+        "deployment, and the others it seeds can be named to see the pre-flight checks)",
     )
     parser.add_argument(
         "--no-cleanup",
@@ -51,10 +106,11 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--late-check",
-        type=float,
+        type=_late_check,
         default=0.0,
         metavar="SECONDS",
-        help="after the timeout, keep reading this long to tell late attributes from missing ones",
+        help="after the timeout, keep reading this long to tell late attributes from missing "
+        "ones (0, the default, turns it off)",
     )
     parser.add_argument(
         "--legacy-location",
@@ -67,9 +123,52 @@ def register(commands: Any) -> None:
         help="also check the analytics conversation details job (slow; data arrives late)",
     )
     add_fault_option(parser, "verify_faults")
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds (default 20)")
+    parser.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=20.0,
+        metavar="SECONDS",
+        help=f"seconds for the whole run, at least {MIN_TIMEOUT:g} (default 20)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--no-history", action="store_true", help="do not record the run in the history"
+    )
     parser.set_defaults(handler=run)
+
+
+def _usage_error(args: argparse.Namespace, message: str) -> int:
+    """A problem found before anything ran; with --json, stdout still gets one JSON object."""
+    print(f"inspector verify: {message}", file=sys.stderr)
+    if args.json:
+        body = {
+            "verdict": "error",
+            "summary": message,
+            "error": message,
+            "usage": True,
+            "conversationId": None,
+            "rows": [],
+            "steps": [],
+            "diagnoses": [],
+        }
+        print(json.dumps(body, ensure_ascii=False))
+    return EXIT_ERROR
+
+
+def _key_problems(crm_key: str, attributes: Sequence[tuple[str, str]]) -> list[str]:
+    """Attribute names given twice, each named, so the user knows which --attr to drop."""
+    counts = Counter(key for key, _ in attributes)
+    problems = []
+    if crm_key in counts:
+        problems.append(
+            f"--attr {crm_key} is the CRM id's attribute name (--crm-key {crm_key}): give its "
+            "value with --crm-id, or choose another --crm-key"
+        )
+    repeated = [key for key, count in counts.items() if count > 1 and key != crm_key]
+    if repeated:
+        names = ", ".join(repeated)
+        problems.append(f"attribute name(s) given more than once with --attr: {names}")
+    return problems
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,18 +178,16 @@ def run(args: argparse.Namespace) -> int:
     from inspector.profile_connection import ProfileProblem
     from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError
 
-    attributes = dict(args.attr)
-    if len(attributes) != len(args.attr) or args.crm_key in attributes:
-        print("inspector verify: each attribute name may be given once", file=sys.stderr)
-        return EXIT_ERROR
+    problems = _key_problems(args.crm_key, args.attr)
+    if problems:
+        return _usage_error(args, "; ".join(problems))
     faults = args.sandbox_fault + args.verify_faults
     real_org = args.profile not in (None, SANDBOX_PROFILE_NAME)
     if real_org and faults:
-        print("inspector verify: --sandbox-fault works with the sandbox org only", file=sys.stderr)
-        return EXIT_ERROR
+        return _usage_error(args, "--sandbox-fault works with the sandbox org only")
     request = VerificationRequest(
         crm_id=args.crm_id,
-        attributes=attributes,
+        attributes=dict(args.attr),
         crm_key=args.crm_key,
         timeout=args.timeout,
         cleanup=args.cleanup,
@@ -99,16 +196,72 @@ def run(args: argparse.Namespace) -> int:
         attribute_location="legacy" if args.legacy_location else "message",
         analytics_check=args.analytics,
     )
+    started_at = datetime.now(UTC)
     try:
         if real_org:
             result = asyncio.run(verify_with_profile(request, args.profile, args.deployment))
         else:
-            result = asyncio.run(verify_headless(request, faults=faults))
+            result = asyncio.run(
+                verify_headless(request, faults=faults, deployment_id=args.deployment)
+            )
     except (ProfileProblem, ProfileError) as exc:
-        print(f"inspector verify: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _usage_error(args, str(exc))
+    finished_at = datetime.now(UTC)
     if args.json:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False))
     else:
         print(format_result(result))
+    if not args.no_history:
+        profile = args.profile if real_org else SANDBOX_PROFILE_NAME
+        _record(args, request, result, profile, faults, (started_at, finished_at))
     return {Verdict.PASS: EXIT_PASS, Verdict.FAIL: EXIT_FAIL}.get(result.verdict, EXIT_ERROR)
+
+
+def _record(
+    args: argparse.Namespace,
+    request: VerificationRequest,
+    result: VerificationResult,
+    profile: str,
+    faults: list[str],
+    times: tuple[datetime, datetime],
+) -> None:
+    """Keep the run in the history, as the window keeps a form run; never changes the verdict."""
+    from inspector.core.expectations import evaluate
+    from inspector.core.scenario import Scenario
+    from inspector.store.history import HistoryError, HistoryStore, RunRecord
+
+    scenario = Scenario(
+        name=f"(verify) {request.crm_id}",
+        crm_id=request.crm_id,
+        crm_key=request.crm_key,
+        # What was sent, the run id a real org adds included, so every sent row is checked.
+        attributes={k: v for k, v in result.sent.items() if k != request.crm_key},
+        profile=profile,
+        deployment=args.deployment,
+        faults=frozenset(faults),
+        timeout=request.timeout,
+    )
+    record = RunRecord.from_outcome(
+        evaluate(scenario, result), started_at=times[0], finished_at=times[1], origin="cli"
+    )
+    # SQLite refuses text that is not UTF-8 (a CRM id given as undecodable bytes): keep the run
+    # with those characters escaped rather than lose it.
+    record = RunRecord(**_storable(record.to_json_dict()))
+    try:
+        history = HistoryStore()
+        try:
+            history.record(record)
+        finally:
+            history.close()
+    except HistoryError as exc:
+        print(f"inspector verify: {exc} (the run is not in the history)", file=sys.stderr)
+
+
+def _storable(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, Mapping):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value

@@ -1,0 +1,146 @@
+"""`inspector verify` and `inspector sandbox` input as a user types it: refused early and clearly,
+honoured when valid (a named sandbox deployment), and every run kept in the history."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from inspector.sandbox import (
+    SANDBOX_DEPLOYMENT_ID,
+    SANDBOX_INACTIVE_DEPLOYMENT_ID,
+    SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
+)
+
+INSPECTOR = [sys.executable, "-m", "inspector"]
+
+
+def inspector(env, *args, timeout=90):
+    return subprocess.run(
+        [*INSPECTOR, *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
+
+
+def verify(env, *args):
+    return inspector(env, "verify", "--crm-id", "CRM-1", *args)
+
+
+def history(env, tmp_path):
+    """Every recorded run, newest first, through `inspector history --export json`."""
+    out = tmp_path / "runs.json"
+    proc = inspector(env, "history", "--export", "json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--timeout", "0", "must be at least 1 second"),
+        ("--timeout", "-1", "must be at least 1 second"),
+        ("--timeout", "0.1", "report them missing"),
+        ("--timeout", "nan", "finite"),
+        ("--late-check", "-1", "must be 0 (off) or more"),
+    ],
+)
+def test_timeouts_that_cannot_work_are_usage_errors(env, option, value, says):
+    proc = verify(env, option, value, "--json")
+    assert proc.returncode == 2
+    assert f"argument {option}: " in proc.stderr and says in proc.stderr
+    assert proc.stdout == ""  # refused before anything ran: no misleading "missing" verdict
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-1"])
+def test_sandbox_port_out_of_range_is_a_usage_error(env, port):
+    proc = inspector(env, "sandbox", "--port", port, timeout=30)
+    assert proc.returncode == 2
+    assert "argument --port: must be 0 (a free port) to 65535" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("deployment", "exit_code", "code"),
+    [
+        (SANDBOX_INACTIVE_DEPLOYMENT_ID, 2, "deployment-active"),
+        (SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, 2, "origin-allowed"),
+        ("0000-not-a-deployment", 2, "deployment-exists"),
+        (SANDBOX_DEPLOYMENT_ID, 0, None),
+    ],
+)
+def test_sandbox_checks_the_named_deployment(env, deployment, exit_code, code):
+    proc = verify(env, "--deployment", deployment, "--json")
+    assert proc.returncode == exit_code, proc.stderr
+    body = json.loads(proc.stdout)
+    if code is None:
+        assert body["verdict"] == "pass"
+        return
+    assert body["verdict"] == "error"
+    assert body["summary"].startswith("Not started:")
+    assert code in [d["code"] for d in body["diagnoses"]]
+    assert [s["name"] for s in body["steps"]] == ["preflight"]
+
+
+def test_repeated_attribute_names_are_named(env):
+    proc = verify(env, "--attr", "a=1", "--attr", "b=2", "--attr", "a=3")
+    assert proc.returncode == 2
+    assert "given more than once with --attr: a" in proc.stderr
+    assert ": a, b" not in proc.stderr
+
+
+def test_attribute_clashing_with_the_crm_key_names_both_options(env):
+    proc = verify(env, "--crm-key", "customer", "--attr", "customer=X")
+    assert proc.returncode == 2
+    assert "--attr customer is the CRM id's attribute name (--crm-key customer)" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--attr", "crmCustomerId=X"),
+        ("--profile", "NoSuchOrg"),
+        ("--profile", "NoSuchOrg", "--sandbox-fault", "slow"),
+    ],
+)
+def test_usage_problems_with_json_still_print_json(env, args):
+    proc = verify(env, *args, "--json")
+    assert proc.returncode == 2
+    body = json.loads(proc.stdout)
+    assert body["verdict"] == "error" and body["usage"] is True
+    assert body["error"] and body["error"] in proc.stderr  # the same text stays on stderr
+    assert body["rows"] == [] and body["diagnoses"] == []
+
+
+def test_each_verify_run_is_in_the_history(env, tmp_path):
+    assert verify(env, "--attr", "source=web").returncode == 0
+    failed = verify(env, "--sandbox-fault", "lowercase-keys", "--json")
+    assert failed.returncode == 1
+    assert verify(env, "--attr", "notes=" + "x" * 2100).returncode == 2  # too large to send
+    runs = history(env, tmp_path)
+    assert [r["verdict"] for r in runs] == ["error", "fail", "pass"]
+    assert {r["scenario"] for r in runs} == {"(verify) CRM-1"}
+    assert {r["origin"] for r in runs} == {"cli"} and {r["profile"] for r in runs} == {"sandbox"}
+    passed = runs[2]
+    assert passed["sent"] == {"crmCustomerId": "CRM-1", "source": "web"}
+    assert {r["key"]: r["status"] for r in passed["rows"]} == {
+        "crmCustomerId": "match",
+        "source": "match",
+    }
+    assert runs[1]["conversation_id"] == json.loads(failed.stdout)["conversationId"]
+    assert "too-large" in [d["code"] for d in runs[0]["diagnoses"]]
+
+
+def test_no_history_keeps_the_run_out(env, tmp_path):
+    assert verify(env, "--no-history").returncode == 0
+    assert history(env, tmp_path) == []
+
+
+def test_a_history_that_cannot_be_written_keeps_the_verdict(env, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "data").write_text("not a folder")  # the history's folder cannot be created
+    proc = verify(env, "--sandbox-fault", "lowercase-keys", "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["verdict"] == "fail"
+    assert proc.stderr.count("\n") == 1 and "not in the history" in proc.stderr
