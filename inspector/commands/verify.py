@@ -17,16 +17,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, add_fault_option
+from inspector.core.run_types import MIN_TIMEOUT
 
 if TYPE_CHECKING:
     from inspector.core import VerificationRequest, VerificationResult
 
 __all__ = ["MIN_TIMEOUT", "register", "run"]
-
-# The timeout covers the deployment check, the chat connection, the conversation lookup and the
-# read; the platform applies the attributes about a second after the first message (the sandbox
-# after 0.3 s), so a shorter wait reads too early and reports them missing.
-MIN_TIMEOUT = 1.0
 
 
 def _attribute(text: str) -> tuple[str, str]:

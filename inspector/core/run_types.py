@@ -12,6 +12,7 @@ from inspector.core.diagnoses import Diagnosis
 from inspector.core.diff import Row, Verdict
 
 __all__ = [
+    "MIN_TIMEOUT",
     "RUN_ID_KEY",
     "Launcher",
     "NoteSource",
@@ -32,6 +33,11 @@ __all__ = [
 # The run-id attribute: a unique tag sent with the other attributes, so the conversation can be
 # found by search when the message-details lookup is not allowed or not ready (GENESYS.md).
 RUN_ID_KEY = "inspectorRunId"
+
+# The timeout covers the deployment check, the chat connection, the conversation lookup and the
+# read; the platform applies the attributes about a second after the first message (the sandbox
+# after 0.3 s), so a shorter wait reads too early and reports them missing.
+MIN_TIMEOUT = 1.0
 
 
 class StepError(Exception):

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from inspector.core.attributes import DEFAULT_CRM_KEY
+from inspector.core.run_types import MIN_TIMEOUT
 from inspector.core.scenario import (
     BOT_REPLY_FIELDS,
     DEFAULT_FIRST_MESSAGE,
@@ -114,6 +115,16 @@ class _Reader:
             raise self.fail(path, "must be a positive number of seconds")
         return float(value)
 
+    def timeout(self, value: Any) -> float:
+        seconds = self.number(value, ("timeout",))
+        if seconds < MIN_TIMEOUT:
+            raise self.fail(
+                ("timeout",),
+                f"must be at least {MIN_TIMEOUT:g} second: the attributes reach the "
+                "conversation about a second after the first message",
+            )
+        return seconds
+
     def texts(self, value: Any, path: Path) -> tuple[str, ...]:
         if not isinstance(value, list):
             raise self.fail(path, f"expected a list, got {_kind(value)}")
@@ -181,7 +192,7 @@ class _Reader:
             pre_chat=pre_chat,
             messages=messages,
             faults=faults,
-            timeout=self.number(top.get("timeout", DEFAULT_TIMEOUT), ("timeout",)),
+            timeout=self.timeout(top.get("timeout", DEFAULT_TIMEOUT)),
             source=self.source,
         )
         expect = self.expect(top.get("expect"), scenario.sent_attributes())
