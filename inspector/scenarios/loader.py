@@ -31,6 +31,9 @@ __all__ = [
 log = logging.getLogger("inspector.scenarios")
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+_NO_SCENARIO_FILES = "no scenario files here ({})".format(
+    " or ".join(f"*{suffix}" for suffix in SCENARIO_SUFFIXES)
+)
 
 NodePath = tuple[str | int, ...]
 
@@ -127,7 +130,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[ScenarioError]]:
                 p for p in path.iterdir() if p.is_file() and p.suffix in SCENARIO_SUFFIXES
             )
             if not found:
-                errors.append(ScenarioError(str(path), None, "", "no *.yaml scenario files here"))
+                errors.append(ScenarioError(str(path), None, "", _NO_SCENARIO_FILES))
             files.extend(found)
         elif path.is_file():
             files.append(path)

@@ -163,3 +163,15 @@ def test_dump_then_load_gives_the_same_scenario(path, tmp_path):
     again = load_scenario_text(dump_scenario(original), "x.yaml")
     assert again == original
     assert isinstance(again, Scenario)
+
+
+def test_an_empty_folder_names_both_suffixes_it_looks_for(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a scenario")
+    [error] = load_suite([tmp_path]).errors
+    assert error.message == "no scenario files here (*.yaml or *.yml)"
+
+
+def test_a_yml_file_in_a_folder_is_loaded(tmp_path):
+    (tmp_path / "only.yml").write_text("name: only\ncrmId: C-1\n")
+    suite = load_suite([tmp_path])
+    assert suite.errors == [] and [s.name for s in suite.scenarios] == ["only"]
