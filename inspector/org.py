@@ -120,11 +120,13 @@ class PlatformAdapter:
         notes = wait_notes(self._waits)
         refreshes = self._refreshes()
         if refreshes > self._refreshes_seen:
+            fetched = refreshes - self._refreshes_seen
+            times = "once" if fetched == 1 else f"{fetched} times"
             notes.append(
                 explain(
                     "token-refreshed",
                     f"The access token was refused mid-run (401): a new one was fetched "
-                    f"{refreshes - self._refreshes_seen} time(s) and the run went on.",
+                    f"{times} and the run went on.",
                 )
             )
         if self._slowest >= self.slow_after:

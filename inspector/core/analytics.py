@@ -42,7 +42,9 @@ def judge_analytics(found: AnalyticsReadBack, sent: Mapping[str, str]) -> Diagno
     if not wrong:
         return explain(
             "analytics-attributes",
-            f"Analytics shows all {len(sent)} attributes on the customer participant.",
+            "Analytics shows "
+            + ("the attribute" if len(sent) == 1 else f"all {len(sent)} attributes")
+            + " on the customer participant.",
         )
     return explain(
         "analytics-missing",

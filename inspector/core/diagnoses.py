@@ -57,13 +57,18 @@ def script_failed(url: str, error: str) -> Diagnosis:
     return explain("script-failed", f"The Messenger script did not load from {url}: {error}.", None)
 
 
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
 def late_attributes(keys: Sequence[str], after_message: float, timeout: float) -> Diagnosis:
     """The attributes were missing at the timeout but arrived later (the late check saw them)."""
+    they, them = ("it was", "it") if len(keys) == 1 else ("they were", "them")
     return explain(
         "attributes-late",
         f"{', '.join(keys)} arrived {after_message:.1f} s after the first message, after the "
-        f"{timeout:g} s timeout: they were set after the first message or the flow writes "
-        "them late.",
+        f"{timeout:g} s timeout: {they} set after the first message or the flow writes "
+        f"{them} late.",
     )
 
 
@@ -75,7 +80,7 @@ def wait_notes(waits: Sequence[tuple[float, str]]) -> list[Diagnosis]:
         found.append(
             explain(
                 "rate-limited",
-                f"Rate limited {len(limited)} time(s) (429): waited {sum(limited):.1f} s in all, "
+                f"Rate limited {_times(len(limited))} (429): waited {sum(limited):.1f} s in all, "
                 "as Retry-After asked.",
             )
         )
@@ -85,7 +90,7 @@ def wait_notes(waits: Sequence[tuple[float, str]]) -> list[Diagnosis]:
         found.append(
             explain(
                 "server-retried",
-                f"Retried {len(others)} time(s) ({reasons}): waited "
+                f"Retried {_times(len(others))} ({reasons}): waited "
                 f"{sum(s for s, _ in others):.1f} s in all.",
             )
         )
@@ -114,34 +119,44 @@ def diagnose_rows(
         )
     missing = [r for r in rows if r.status is RowStatus.MISSING]
     sent_count = sum(1 for r in rows if r.sent is not None)
+    one = sent_count == 1
     if missing and len(missing) == sent_count and location == LEGACY_LOCATION:
+        none_arrived = (
+            "The attribute did not arrive: it was"
+            if one
+            else f"None of the {sent_count} attributes arrived: they were"
+        )
         found.append(
             Diagnosis(
                 "attributes-legacy-location",
-                f"None of the {sent_count} attributes arrived: they were sent in the "
-                "deprecated top-level channel.metadata.customAttributes, beside the message; "
-                "this org reads only message.channel.metadata.customAttributes.",
+                f"{none_arrived} sent in the deprecated top-level "
+                "channel.metadata.customAttributes, beside the message; this org reads only "
+                "message.channel.metadata.customAttributes.",
                 KNOWN["attributes-legacy-location"].fix,
             )
         )
     elif missing and len(missing) == sent_count:
         size = custom_data_size(sent)
+        them, these = ("it", "it takes") if one else ("them", "these take")
         found.append(
             Diagnosis(
                 "attributes-missing",
-                f"None of the {sent_count} sent attributes reached the customer participant.",
-                "Set them with Database.set before the first message, in "
-                "message.channel.metadata.customAttributes, and keep them under "
-                f"{max_bytes} bytes (these take {size}).",
+                "The sent attribute did not reach the customer participant."
+                if one
+                else f"None of the {sent_count} sent attributes reached the customer participant.",
+                f"Set {them} with Database.set before the first message, in "
+                f"message.channel.metadata.customAttributes, and keep {them} under "
+                f"{max_bytes} bytes ({these} {size}).",
             )
         )
     elif missing:
+        keys, them = ("this key", "it") if len(missing) == 1 else ("these keys", "them")
         found.append(
             Diagnosis(
                 "some-attributes-missing",
                 "Not on the conversation: " + ", ".join(r.key for r in missing) + ".",
-                "Check that the website sets these keys before the first message and that "
-                "no flow removes them.",
+                f"Check that the website sets {keys} before the first message and that "
+                f"no flow removes {them}.",
             )
         )
     for row in rows:

@@ -231,6 +231,7 @@ def _describe_failure(checked: CheckedRow) -> str:
 def _summary(checked: list[CheckedRow], failures: list[str], base: str) -> str:
     if not failures:
         changed = sum(1 for c in checked if c.status is CheckStatus.CHANGED_BY_FLOW)
-        return base + (f"; {changed} key(s) set by the flow as expected" if changed else "")
+        keys = "1 key" if changed == 1 else f"{changed} keys"
+        return base + (f"; {keys} set by the flow as expected" if changed else "")
     noun = "expectation" if len(failures) == 1 else "expectations"
     return f"{len(failures)} {noun} not met: {failures[0]}"

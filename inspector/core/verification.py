@@ -54,6 +54,12 @@ STEP_LABELS = {
     "cleanup": "End the test conversation",
 }
 
+
+def _count(count: int, noun: str) -> str:
+    """``1 attribute``, ``2 attributes``: details are read as sentences."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 # Codes after which the run-id search is worth trying instead of failing the lookup.
 _FALLBACK_CODES = frozenset({"permission-missing", "timeout", "not-found"})
 
@@ -105,7 +111,7 @@ async def run_verification(
         readback = await run.step(
             "read",
             poller.read_until_present(platform, conversation_id, sent),
-            detail=lambda r: f"{len(r.attributes)} attributes on the participant",
+            detail=lambda r: f"{_count(len(r.attributes), 'attribute')} on the participant",
         )
     except _Refused as refused:
         return run.refusal(refused.failed)
@@ -266,7 +272,8 @@ class _Run:
         """Refuse on a failed check (the step shows as failed); a forced run keeps them as notes."""
         findings = await check(sent)
         failed = [explain(f.code, f.message) for f in findings if not f.ok]
-        self.preflight_detail = f"{len(findings) - len(failed)} of {len(findings)} checks passed"
+        passed = len(findings) - len(failed)
+        self.preflight_detail = f"{passed} of {_count(len(findings), 'check')} passed"
         if failed and self.request.force:
             self.preflight_detail += "; started anyway"
             self.notes += failed
@@ -276,7 +283,7 @@ class _Run:
     def refusal(self, failed: list[Diagnosis]) -> VerificationResult:
         summary = f"Not started: {failed[0].message}"
         if len(failed) > 1:
-            summary += f" (and {len(failed) - 1} more pre-flight problems)"
+            summary += f" (and {_count(len(failed) - 1, 'more pre-flight problem')})"
         return self.result(Verdict.ERROR, summary, diagnoses=failed, preflight_refused=True)
 
     async def resolve(self, platform: PlatformReader, poller: Poller, message_id: str) -> str:

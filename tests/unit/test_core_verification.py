@@ -304,3 +304,35 @@ async def test_cleanup_can_be_switched_off():
     result, _ = await run(reader, request=request)
     assert reader.ended == []
     assert "cleanup" not in [s.name for s in result.steps]
+
+
+def step_detail(result, name):
+    return next(s for s in result.steps if s.name == name).detail
+
+
+async def test_step_details_count_one_in_the_singular():
+    reader = Reader({"crmCustomerId": "C-1"}, appear_after=0)
+    check = preflight_with(Finding("deployment-active", True, "Active"))
+    result, _ = await run(reader, request=VerificationRequest(crm_id="C-1"), preflight=check)
+    assert step_detail(result, "read") == "1 attribute on the participant"
+    assert step_detail(result, "preflight") == "1 of 1 check passed"
+
+
+async def test_step_details_count_more_in_the_plural():
+    reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
+    check = preflight_with(
+        Finding("deployment-active", True, "Active"), Finding("origin-allowed", True, "ok")
+    )
+    result, _ = await run(reader, preflight=check)
+    assert step_detail(result, "read") == "2 attributes on the participant"
+    assert step_detail(result, "preflight") == "2 of 2 checks passed"
+
+
+@pytest.mark.parametrize(
+    ("problems", "more"),
+    [(2, " (and 1 more pre-flight problem)"), (3, " (and 2 more pre-flight problems)")],
+)
+async def test_a_refusal_counts_the_other_problems(problems, more):
+    findings = [Finding(f"check-{i}", False, f"problem {i}") for i in range(problems)]
+    result, _ = await run(Reader({}), preflight=preflight_with(*findings))
+    assert result.summary == "Not started: problem 0" + more

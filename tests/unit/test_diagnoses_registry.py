@@ -70,7 +70,7 @@ def test_late_attributes_gives_the_time_after_the_message():
 def test_wait_notes_sum_rate_limit_waits_and_retries_separately():
     notes = wait_notes([(1.0, "rate limited"), (2.0, "rate limited"), (0.5, "HTTP 503")])
     by_code = {n.code: n.message for n in notes}
-    assert "2 time(s)" in by_code["rate-limited"] and "3.0 s" in by_code["rate-limited"]
+    assert by_code["rate-limited"].startswith("Rate limited 2 times (429): waited 3.0 s in all")
     assert "HTTP 503" in by_code["server-retried"] and "0.5 s" in by_code["server-retried"]
     assert wait_notes([]) == []
 
@@ -136,3 +136,51 @@ def test_by_importance_puts_failures_then_errors_then_notes_keeping_their_order(
         "n1",
         "n2",
     ]
+
+
+def test_one_retry_or_rate_limit_is_once():
+    notes = wait_notes([(1.0, "rate limited"), (0.5, "HTTP 503")])
+    by_code = {n.code: n.message for n in notes}
+    assert by_code["rate-limited"].startswith("Rate limited once (429):")
+    assert by_code["server-retried"].startswith("Retried once (HTTP 503):")
+
+
+def test_one_missing_attribute_is_named_in_the_singular():
+    sent = {"crmCustomerId": "C-1"}
+    [d] = diagnose_rows(diff_attributes(sent, {}), sent)
+    assert d.code == "attributes-missing"
+    assert d.message == "The sent attribute did not reach the customer participant."
+    assert d.fix.startswith("Set it with Database.set") and "(it takes 16)" in d.fix
+
+
+def test_several_missing_attributes_are_counted_in_the_plural():
+    sent = {"crmCustomerId": "C-1", "source": "web"}
+    [d] = diagnose_rows(diff_attributes(sent, {}), sent)
+    assert d.message == "None of the 2 sent attributes reached the customer participant."
+    assert d.fix.startswith("Set them with Database.set") and "(these take 25)" in d.fix
+
+
+def test_one_attribute_in_the_legacy_location_is_singular():
+    sent = {"crmCustomerId": "C-1"}
+    rows = diff_attributes(sent, {})
+    [d] = diagnose_rows(rows, sent, location=LEGACY_LOCATION)
+    assert d.message.startswith("The attribute did not arrive: it was sent in the deprecated")
+    two = {"crmCustomerId": "C-1", "source": "web"}
+    [d] = diagnose_rows(diff_attributes(two, {}), two, location=LEGACY_LOCATION)
+    assert d.message.startswith("None of the 2 attributes arrived: they were sent in the")
+
+
+def test_one_missing_key_among_others_is_this_key():
+    sent = {"crmCustomerId": "C-1", "source": "web"}
+    [d] = diagnose_rows(diff_attributes(sent, {"crmCustomerId": "C-1"}), sent)
+    assert d.code == "some-attributes-missing" and "sets this key before" in d.fix
+    sent = {**sent, "page": "p"}
+    [d] = diagnose_rows(diff_attributes(sent, {"crmCustomerId": "C-1"}), sent)
+    assert "sets these keys before" in d.fix
+
+
+def test_one_late_key_is_it_several_are_they():
+    one = late_attributes(["crmCustomerId"], 21.26, 20.0).message
+    assert one.endswith("it was set after the first message or the flow writes it late.")
+    two = late_attributes(["crmCustomerId", "source"], 21.26, 20.0).message
+    assert two.endswith("they were set after the first message or the flow writes them late.")
