@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shlex
 from collections.abc import Callable
 
 from inspector.genesys import ClientCredentialsAuth, GenesysError
 from inspector.genesys.pkce import AuthorizationCodeAuth, sign_in_with_pkce
 from inspector.org import OrgConnection
 from inspector.store.profiles import AuthKind, DeploymentProfile, OrgProfile
-from inspector.store.secrets import SecretKind, SecretStore
+from inspector.store.secrets import NO_KEYCHAIN_HELP, SecretKind, SecretStore
 
 __all__ = ["ProfileProblem", "open_profile"]
 
@@ -49,10 +50,16 @@ async def open_profile(
     endpoints = profile.endpoints
     if profile.auth is AuthKind.CLIENT_CREDENTIALS:
         secret = await secrets.aget(profile.name, SecretKind.CLIENT_SECRET)
+        if not secret and not secrets.persistent:
+            raise ProfileProblem(
+                f"No client secret for {profile.name!r}: there is no keychain to keep it in. "
+                + NO_KEYCHAIN_HELP
+            )
         if not secret:
+            name = shlex.quote(profile.name)
             raise ProfileProblem(
                 f"No client secret for {profile.name!r} in the keychain. Add it again: "
-                f"`inspector profile add {profile.name} ... --secret-stdin`."
+                f"`inspector profile add {name} ... --secret-stdin`."
             )
         auth: ClientCredentialsAuth | AuthorizationCodeAuth = ClientCredentialsAuth(
             endpoints.token_url, profile.client_id, secret

@@ -2,7 +2,10 @@
 
 A client secret is read from standard input (`--secret-stdin`) or from an environment
 variable named by `--secret-env`, never from an argument (arguments show in `ps` and shell
-history). It goes to the OS keychain; without one it lives only as long as this command.
+history). It goes to the OS keychain; without one `add` saves nothing (a secret kept in memory
+would die with this command, and every later command would ask for it again). The built-in
+`sandbox` profile is listed and can be tested (against an embedded sandbox org), never stored
+or removed.
 """
 
 from __future__ import annotations
@@ -12,15 +15,36 @@ import asyncio
 import json
 import os
 import sys
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
 
 if TYPE_CHECKING:
-    from inspector.store.profiles import DeploymentProfile, OrgProfile
-    from inspector.store.secrets import SecretStore
+    from inspector.store.profiles import DeploymentProfile, OrgProfile, ProfileStore
+    from inspector.store.secrets import NoKeychainError, SecretStore
 
 __all__ = ["register"]
+
+_UUID_LENGTH = 36  # 8-4-4-4-12 hex digits, as Genesys Cloud shows deployment ids
+
+
+def _deployment_id(text: str) -> str:
+    """A deployment id as Genesys Cloud writes it (a UUID, lower case); a clear error if not.
+
+    A name or a pasted URL would otherwise be accepted here and fail later as "not found".
+    """
+    value = text.strip()
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or len(value) != _UUID_LENGTH:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a deployment id: expected a UUID such as "
+            "7c3f9a52-0e1b-4d8a-9c64-5b2e8f1a3d70 (Admin > Message > Messenger Deployments)"
+        )
+    return str(parsed)
 
 
 def _deployment_spec(text: str) -> DeploymentProfile:
@@ -30,6 +54,7 @@ def _deployment_spec(text: str) -> DeploymentProfile:
     deployment_id, *options = [part.strip() for part in text.split(",")]
     if not deployment_id:
         raise argparse.ArgumentTypeError(f"expected ID[,name=NAME][,origin=URL], got {text!r}")
+    deployment_id = _deployment_id(deployment_id)
     values: dict[str, str] = {}
     for option in options:
         key, sep, value = option.partition("=")
@@ -87,9 +112,13 @@ def register(commands: Any) -> None:
     remove.add_argument("name")
     remove.set_defaults(handler=run_remove)
 
-    test = actions.add_parser("test", help="get a token, then read the deployment")
+    test = actions.add_parser(
+        "test", help="get a token, then read the deployment (`sandbox`: the built-in org)"
+    )
     test.add_argument("name")
-    test.add_argument("--deployment", metavar="ID", help="deployment id (default: the first)")
+    test.add_argument(
+        "--deployment", metavar="ID", type=_deployment_id, help="deployment id (default: the first)"
+    )
     test.add_argument("--origin", help="origin to check (default: the profile's)")
     test.add_argument("--json", action="store_true", help="print one JSON object")
     _add_secret_options(test)
@@ -116,19 +145,23 @@ def _read_secret(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _secrets() -> SecretStore:
+def _secrets(*, allow_session_only: bool = True) -> SecretStore:
+    """The keychain. Without one, SecretStore logs its warning (once): nothing more to print."""
     from inspector.store.secrets import SecretStore
 
-    store = SecretStore()
-    if store.warning:
-        print(f"inspector profile: {store.warning}", file=sys.stderr)
-    return store
+    return SecretStore(allow_session_only=allow_session_only)
+
+
+def _is_sandbox(name: str) -> bool:
+    from inspector.store.profiles import SANDBOX_PROFILE_NAME
+
+    return name.strip().casefold() == SANDBOX_PROFILE_NAME
 
 
 def run_add(args: argparse.Namespace) -> int:
     from inspector.genesys.pkce import loopback_redirect_uri
     from inspector.store.profiles import OrgProfile, ProfileError, ProfileStore
-    from inspector.store.secrets import SecretKind, SecretStoreError
+    from inspector.store.secrets import NoKeychainError, SecretKind, SecretStoreError
 
     redirect_uri = args.redirect_uri
     if args.redirect_port is not None and redirect_uri is None:
@@ -151,13 +184,56 @@ def run_add(args: argparse.Namespace) -> int:
     if args.auth == "pkce" and secret is not None:
         return _fail("a PKCE profile has no client secret")
     try:
-        ProfileStore().add(profile, replace_existing=args.replace)
-        if secret is not None:
-            _secrets().set(profile.name, SecretKind.CLIENT_SECRET, secret)
-    except (ProfileError, SecretStoreError) as exc:
+        # Before the profile file is touched: without a keychain the secret cannot outlive
+        # this command, and a profile without its secret only leads to "add it again".
+        secrets = _secrets(allow_session_only=False) if secret is not None else None
+    except NoKeychainError as exc:
+        return _fail(_not_kept(exc))
+    profiles = ProfileStore()
+    try:
+        before = _read_bytes(profiles)
+        profiles.add(profile, replace_existing=args.replace)
+    except (ProfileError, OSError) as exc:
         return _fail(str(exc))
+    if secrets is not None and secret is not None:
+        try:
+            secrets.set(profile.name, SecretKind.CLIENT_SECRET, secret)
+        except NoKeychainError as exc:  # the keychain went away after the check above
+            _restore(profiles, before)
+            return _fail(_not_kept(exc))
+        except SecretStoreError as exc:
+            _restore(profiles, before)
+            return _fail(f"{exc}; nothing was saved")
     print(f"Saved profile {profile.name!r} ({profile.where}, {profile.auth}).")
     return EXIT_PASS
+
+
+def _not_kept(exc: NoKeychainError) -> str:
+    return (
+        f"{exc}: the client secret would be lost when this command ends, so nothing was "
+        f"saved. {exc.help}"
+    )
+
+
+def _read_bytes(profiles: ProfileStore) -> bytes | None:
+    """The profiles file as it is (None: there is none), to put back if the secret fails."""
+    try:
+        return profiles.path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _restore(profiles: ProfileStore, before: bytes | None) -> None:
+    """Put the profiles file back as it was before this command, so nothing is half-saved."""
+    from inspector.store.profiles import write_atomically
+
+    try:
+        if before is None:
+            profiles.path.unlink(missing_ok=True)
+        else:
+            write_atomically(profiles.path, before.decode("utf-8"))
+    except OSError as exc:
+        print(f"inspector profile: could not restore {profiles.path}: {exc}", file=sys.stderr)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -173,22 +249,32 @@ def run_list(args: argparse.Namespace) -> int:
         return EXIT_PASS
     print(f"{SANDBOX_PROFILE_NAME}  (built-in sandbox org, no credentials needed)")
     for profile in profiles:
-        print(f"{profile.name}  {profile.where}  {profile.auth}  client {profile.client_id}")
+        print(f"{profile.name}  {profile.where}  {profile.auth}  client id: {profile.client_id}")
         for deployment in profile.deployments:
+            name = f"  name: {deployment.name}" if deployment.name else ""
             origin = deployment.origin or "first allowed domain"
-            print(f"    deployment {deployment.id}  {deployment.name}  origin {origin}")
+            print(f"    deployment {deployment.id}{name}  origin: {origin}")
     return EXIT_PASS
 
 
 def run_remove(args: argparse.Namespace) -> int:
     from inspector.store.profiles import ProfileError, ProfileStore
-    from inspector.store.secrets import SecretStoreError
+    from inspector.store.secrets import NoKeychainError, SecretStoreError
 
+    if _is_sandbox(args.name):
+        return _fail("the built-in sandbox org cannot be removed (it is not stored)")
     try:
         profile = ProfileStore().remove(args.name)
-        _secrets().delete_profile(profile.name)
-    except (ProfileError, SecretStoreError) as exc:
+    except ProfileError as exc:
         return _fail(str(exc))
+    try:
+        # Without a keychain no secret of it can exist: nothing to delete, nothing to warn of.
+        _secrets(allow_session_only=False).delete_profile(profile.name)
+    except NoKeychainError:
+        print(f"Removed profile {profile.name!r}.")
+        return EXIT_PASS
+    except SecretStoreError as exc:
+        return _fail(f"removed profile {profile.name!r}, but not its keychain entries: {exc}")
     print(f"Removed profile {profile.name!r} and its keychain entries.")
     return EXIT_PASS
 
@@ -196,6 +282,14 @@ def run_remove(args: argparse.Namespace) -> int:
 def run_test(args: argparse.Namespace) -> int:
     from inspector.store.profiles import ProfileError, ProfileStore
 
+    if _is_sandbox(args.name):
+        if args.secret_stdin or args.secret_env:
+            return _fail("the built-in sandbox org needs no client secret")
+        try:
+            checks = asyncio.run(_test_sandbox(args.deployment, args.origin))
+        except (OSError, ValueError) as exc:
+            return _fail(f"the sandbox org did not start: {exc}")
+        return _report(args, "sandbox", checks)
     try:
         profile = ProfileStore().get(args.name)
         secret = _read_secret(args)
@@ -206,13 +300,36 @@ def run_test(args: argparse.Namespace) -> int:
         checks = asyncio.run(_test(profile, secret, deployment_id, args.origin))
     except ValueError as exc:
         return _fail(str(exc))
+    return _report(args, profile.name, checks)
+
+
+def _report(args: argparse.Namespace, name: str, checks: list[dict[str, Any]]) -> int:
     ok = all(check["ok"] for check in checks)
     if args.json:
-        print(json.dumps({"profile": profile.name, "ok": ok, "checks": checks}))
+        print(json.dumps({"profile": name, "ok": ok, "checks": checks}))
     else:
         for check in checks:
             print(f"{'ok  ' if check['ok'] else 'FAIL'}  {check['code']:<18} {check['message']}")
     return EXIT_PASS if ok else EXIT_FAIL
+
+
+async def _test_sandbox(deployment_id: str | None, origin: str | None) -> list[dict[str, Any]]:
+    """The built-in profile's checks against an embedded sandbox org, as `verify` runs it.
+
+    Its client secret is the sandbox's own constant: the keychain is never asked.
+    """
+    from inspector.sandbox import SandboxOrg
+    from inspector.store.profiles import sandbox_profile
+
+    async with SandboxOrg() as sandbox:
+        info = sandbox.info
+        profile = sandbox_profile(
+            info.base_url,
+            client_id=info.client_id,
+            deployment_id=info.deployment_id,
+            origin=info.origin,
+        )
+        return await _test(profile, info.client_secret, deployment_id or info.deployment_id, origin)
 
 
 async def _test(
@@ -236,10 +353,10 @@ async def _test(
     from inspector.store.secrets import SecretKind
 
     endpoints = profile.endpoints
-    store = _secrets()
     auth: httpx.Auth
     if profile.auth is AuthKind.CLIENT_CREDENTIALS:
-        secret = secret or await store.aget(profile.name, SecretKind.CLIENT_SECRET)
+        if not secret:
+            secret = await _secrets().aget(profile.name, SecretKind.CLIENT_SECRET)
         if not secret:
             raise ValueError(
                 f"no client secret for {profile.name!r} in the keychain: "
@@ -248,6 +365,7 @@ async def _test(
         auth = ClientCredentialsAuth(endpoints.token_url, profile.client_id, secret)
     else:
         assert profile.redirect_uri is not None
+        store = _secrets()
         refresh = await store.aget(profile.name, SecretKind.REFRESH_TOKEN)
         tokens = None
         if refresh is None:

@@ -2,7 +2,9 @@
 
 Where no keychain exists (``NoKeyringError``, keyring's ``fail`` or ``null`` backend, or a
 plain-text backend), secrets are kept in this process's memory only and ``warning`` says so
-for the window to show: nothing is ever written to a file by us. Keychain calls block (D-Bus,
+for the window to show: nothing is ever written to a file by us. A caller for whom a secret
+that dies with the process is useless (``inspector profile add`` ends at once) asks for
+``allow_session_only=False`` and gets ``NoKeychainError`` instead. Keychain calls block (D-Bus,
 macOS Keychain prompts), so code on the event loop uses the ``a*`` wrappers, which run them
 in a thread (DESIGN.md: keyring goes through ``asyncio.to_thread``).
 """
@@ -19,8 +21,10 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 __all__ = [
+    "NO_KEYCHAIN_HELP",
     "NO_KEYCHAIN_WARNING",
     "SERVICE",
+    "NoKeychainError",
     "SecretKind",
     "SecretStore",
     "SecretStoreError",
@@ -30,6 +34,13 @@ log = logging.getLogger("inspector.secrets")
 
 SERVICE = "inspector"
 NO_KEYCHAIN_WARNING = "No keychain: secrets are kept for this session only."
+NO_KEYCHAIN_HELP = (
+    "Inspector keeps secrets only in an OS keychain, through the Python keyring library: on "
+    "Linux, run a Secret Service keychain (GNOME Keyring or KWallet) in a session with D-Bus; "
+    "the macOS Keychain and Windows Credential Manager need nothing. Or choose another keyring "
+    "backend with the PYTHON_KEYRING_BACKEND variable or keyring's keyringrc.cfg "
+    "(https://pypi.org/project/keyring/)."
+)
 
 
 class SecretKind(StrEnum):
@@ -39,6 +50,18 @@ class SecretKind(StrEnum):
 
 class SecretStoreError(Exception):
     """The keychain exists but refused (locked, denied); the message says what to do."""
+
+
+class NoKeychainError(SecretStoreError):
+    """No keychain, and the caller would rather fail than keep a secret for this process.
+
+    ``help`` says what to install or configure, for the caller to show after its own words.
+    """
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.help = NO_KEYCHAIN_HELP
+        super().__init__(f"no keychain found (keyring backend {backend})")
 
 
 def _is_unusable(backend: KeyringBackend) -> bool:
@@ -55,12 +78,20 @@ class SecretStore:
     """Secrets per profile, one keychain entry each: service ``inspector``, user
     ``<profile>:<kind>``. Thread-safe; the values never appear in logs or ``repr``."""
 
-    def __init__(self, *, service: str = SERVICE, backend: KeyringBackend | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        service: str = SERVICE,
+        backend: KeyringBackend | None = None,
+        allow_session_only: bool = True,
+    ) -> None:
+        """Raises ``NoKeychainError`` without a keychain when ``allow_session_only`` is False."""
         self.service = service
         self._backend = backend or keyring.get_keyring()
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
         self._warned = False
+        self._allow_session_only = allow_session_only
         self._persistent = not _is_unusable(self._backend)
         if not self._persistent:
             self._fall_back(f"the keyring backend is {self.backend_name}")
@@ -84,6 +115,8 @@ class SecretStore:
         return None if self._persistent else NO_KEYCHAIN_WARNING
 
     def _fall_back(self, why: str) -> None:
+        if not self._allow_session_only:
+            raise NoKeychainError(self.backend_name)  # and never keep a secret in memory
         if not self._warned:
             log.warning("%s (%s)", NO_KEYCHAIN_WARNING, why)
         self._warned = True

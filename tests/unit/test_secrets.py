@@ -133,3 +133,32 @@ def test_secret_never_reaches_the_profile_file_or_the_logs(
             assert SENTINEL not in path.read_text(errors="replace"), path
     assert SENTINEL not in caplog.text
     assert memory_keyring.entries[("inspector", "Acme:client-secret")] == SENTINEL
+
+
+def test_a_store_that_must_outlive_the_process_refuses_without_a_keychain(caplog):
+    from inspector.store.secrets import NO_KEYCHAIN_HELP, NoKeychainError
+
+    with pytest.raises(NoKeychainError) as caught:
+        SecretStore(backend=fail.Keyring(), allow_session_only=False)
+    assert str(caught.value) == "no keychain found (keyring backend keyring.backends.fail.Keyring)"
+    assert caught.value.help == NO_KEYCHAIN_HELP and "PYTHON_KEYRING_BACKEND" in NO_KEYCHAIN_HELP
+    assert NO_KEYCHAIN_WARNING not in caplog.text  # nothing is kept, so no "session only"
+
+
+def test_a_store_that_must_outlive_the_process_never_keeps_a_secret_in_memory():
+    from inspector.store.secrets import NoKeychainError
+
+    store = SecretStore(backend=VanishingKeyring(), allow_session_only=False)
+    for _ in range(2):
+        with pytest.raises(NoKeychainError):
+            store.set("P", SecretKind.CLIENT_SECRET, SENTINEL)
+    with pytest.raises(NoKeychainError):
+        store.get("P", SecretKind.CLIENT_SECRET)
+    assert store.persistent
+
+
+def test_the_session_only_warning_is_logged_once_per_store(caplog):
+    store = SecretStore(backend=VanishingKeyring())
+    store.set("P", SecretKind.CLIENT_SECRET, SENTINEL)
+    store.get("P", SecretKind.CLIENT_SECRET)
+    assert caplog.text.count(NO_KEYCHAIN_WARNING) == 1
