@@ -39,7 +39,7 @@ from inspector.core.run_types import (
     VerificationResult,
 )
 
-__all__ = ["STEP_LABELS", "run_verification"]
+__all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "run_verification"]
 
 log = logging.getLogger("inspector.core")
 
@@ -51,8 +51,11 @@ STEP_LABELS = {
     "send": "Send the first message",
     "resolve": "Find the conversation",
     "read": "Read the customer's attributes",
+    "late": "Read again after the timeout",
     "cleanup": "End the test conversation",
 }
+# Steps that run only when asked for (`verify --late-check`), not in every run.
+OPTIONAL_STEPS = frozenset({"late"})
 
 
 def _count(count: int, noun: str) -> str:
@@ -228,13 +231,25 @@ class _Run:
             return None
         log.info("%d attribute(s) missing at the timeout; reading on", len(missing))
         poller = Poller(self.clock() + self.request.late_check, self.clock, sleep, 0.25, 2.0)
+
+        def arrived_in(readback: ReadBack) -> list[str]:
+            now_have = {k.casefold() for k in readback.attributes}
+            return [k for k in missing if k.casefold() in now_have]
+
         try:
-            later = await poller.read_until_present(platform, conversation_id, sent)
+            # A step of its own, so the extra wait shows where the run's time went.
+            later = await self.step(
+                "late",
+                poller.read_until_present(platform, conversation_id, sent),
+                detail=lambda r: (
+                    f"{len(arrived_in(r))} of {_count(len(missing), 'missing key')} "
+                    "arrived later; the verdict keeps the read at the timeout"
+                ),
+            )
         except StepError as exc:
             log.info("Late check stopped: %s", exc.message)
             return None
-        now_have = {k.casefold() for k in later.attributes}
-        arrived = [k for k in missing if k.casefold() in now_have]
+        arrived = arrived_in(later)
         if not arrived:
             return None
         after = self.clock() - (self.sent_at if self.sent_at is not None else self.clock())

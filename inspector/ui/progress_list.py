@@ -7,7 +7,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QSizePolicy, QTreeWidget, QTreeWidgetItem, QWidget
 
 from inspector.core import StepEvent, StepState
-from inspector.core.verification import STEP_LABELS
+from inspector.core.verification import OPTIONAL_STEPS, STEP_LABELS
+
+# Every step of a usual run shows without scrolling; an optional one may scroll.
+_ROWS = len(STEP_LABELS) - len(OPTIONAL_STEPS)
 
 __all__ = ["ProgressList"]
 
@@ -33,10 +36,10 @@ class ProgressList(QTreeWidget):
         self._items: dict[str, QTreeWidgetItem] = {}
 
     def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self._height_for(len(STEP_LABELS)))
+        return QSize(super().sizeHint().width(), self._height_for(_ROWS))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), self._height_for(len(STEP_LABELS)))
+        return QSize(super().minimumSizeHint().width(), self._height_for(_ROWS))
 
     def _height_for(self, rows: int) -> int:
         # Before the first run there is no row to measure; a text line plus the item margins

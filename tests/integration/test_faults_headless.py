@@ -76,12 +76,17 @@ async def test_late_attributes_says_when_they_arrived():
     d = only(result, "attributes-late")
     assert "crmCustomerId" in d.message and "s after the first message" in d.message
     assert "attributes-missing" not in codes(result)
+    # the extra reading is a step of its own, so its time shows
+    late = next(s for s in result.steps if s.name == "late")
+    assert late.ok and late.ms > 0
+    assert late.detail.startswith("2 of 2 missing keys arrived later")
 
 
 async def test_late_check_off_leaves_attributes_missing():
     result = await verify(["late-attributes"], request(timeout=0.8), late_attributes_delay=1.5)
     assert result.verdict is Verdict.FAIL
     assert "attributes-missing" in codes(result)
+    assert "late" not in [s.name for s in result.steps]
 
 
 async def test_legacy_location_is_diagnosed_when_the_org_ignores_it():
