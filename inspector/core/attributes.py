@@ -15,6 +15,7 @@ __all__ = [
     "AttributeProblem",
     "case_clashes",
     "custom_data_size",
+    "hidden_characters",
     "validate_attributes",
 ]
 
@@ -50,6 +51,19 @@ def _is_unicode_text(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def hidden_characters(attributes: Mapping[str, str]) -> list[str]:
+    """Keys or values with spaces at an end or characters that do not show (a pasted newline).
+
+    They are sent and compared exactly, so the run can pass while a flow or a CRM lookup that
+    expects the trimmed text finds nothing; worth saying, not refusing.
+    """
+    return [
+        key
+        for key, value in attributes.items()
+        if any(text != text.strip() or not text.isprintable() for text in (key, value))
+    ]
 
 
 def case_clashes(keys: Iterable[str]) -> list[tuple[str, ...]]:

@@ -134,6 +134,12 @@ KNOWN: dict[str, Known] = {
         "The guest socket was cut during the chat and could not be resumed.",
         "Check the network path to webmessaging (proxies, VPN), then run again.",
     ),
+    "hidden-characters": Known(
+        "A key or value has spaces at an end or characters that do not show (a newline, a "
+        "no-break or zero-width space), often from copying an id out of another tool.",
+        "Trim the value on the website before Database.set, or make the flow trim it.",
+        "note",
+    ),
     "messenger-error": Known(
         "Messenger, in the chat page, reported an error of its own (its error event); the "
         "message is Messenger's.",

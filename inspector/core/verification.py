@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from inspector.core.analytics import AnalyticsReader, judge_analytics
-from inspector.core.attributes import validate_attributes
+from inspector.core.attributes import hidden_characters, validate_attributes
 from inspector.core.diagnoses import (
     Diagnosis,
     by_importance,
@@ -21,7 +21,14 @@ from inspector.core.diagnoses import (
     explain,
     late_attributes,
 )
-from inspector.core.diff import Row, Verdict, diff_attributes, summarize, verdict_for_rows
+from inspector.core.diff import (
+    Row,
+    Verdict,
+    diff_attributes,
+    summarize,
+    verdict_for_rows,
+    visible,
+)
 from inspector.core.polling import Poller
 from inspector.core.run_types import (
     Launcher,
@@ -92,6 +99,16 @@ async def run_verification(
             Verdict.ERROR,
             "The attributes were not sent: " + problems[0].message,
             diagnoses=[explain(p.code, p.message) for p in problems],
+        )
+    if hidden := hidden_characters(sent):
+        shown = ", ".join(f"{visible(k)} = '{visible(sent[k])}'" for k in hidden)
+        run.notes.append(
+            explain(
+                "hidden-characters",
+                f"Sent with spaces at an end or characters that do not show: {shown}. They "
+                "arrive exactly as sent; a flow or CRM lookup expecting the trimmed text will "
+                "not match.",
+            )
         )
     poller = Poller(clock() + request.timeout, clock, sleep, poll_initial, poll_max)
     try:

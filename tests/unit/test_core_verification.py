@@ -336,3 +336,20 @@ async def test_a_refusal_counts_the_other_problems(problems, more):
     findings = [Finding(f"check-{i}", False, f"problem {i}") for i in range(problems)]
     result, _ = await run(Reader({}), preflight=preflight_with(*findings))
     assert result.summary == "Not started: problem 0" + more
+
+
+async def test_a_pasted_newline_passes_as_sent_with_a_note_that_shows_it():
+    request = VerificationRequest(crm_id="CRM-1\n", attributes={"source": " web"})
+    reader = Reader({"crmCustomerId": "CRM-1\n", "source": " web"}, appear_after=0)
+    result, _ = await run(reader, request=request)
+    assert result.verdict is Verdict.PASS  # it did arrive exactly as sent
+    [note] = [d for d in result.diagnoses if d.code == "hidden-characters"]
+    assert "crmCustomerId = 'CRM-1\\n'" in note.message
+    assert "source = ' web'" in note.message
+    assert note.fix.startswith("Trim the value")
+
+
+async def test_plain_values_get_no_hidden_characters_note():
+    reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
+    result, _ = await run(reader)
+    assert "hidden-characters" not in [d.code for d in result.diagnoses]
