@@ -357,7 +357,7 @@ class ProfileStore:
         for profile in profiles:
             if profile.name.casefold() == name.casefold():
                 return profile
-        known = ", ".join(p.name for p in profiles) or "none"
+        known = ", ".join([SANDBOX_PROFILE_NAME + " (built-in)", *(p.name for p in profiles)])
         raise ProfileError(f"no profile named {name!r} (known: {known})")
 
     def add(self, profile: OrgProfile, *, replace_existing: bool = False) -> None:

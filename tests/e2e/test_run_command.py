@@ -100,7 +100,7 @@ def test_an_unavailable_profile_is_one_line_and_exit_2(tmp_path):
     proc = run(tmp_path / "home", EXAMPLES, "--profile", "production")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        "inspector run: no profile named 'production' (known: none)"
+        "inspector run: no profile named 'production' (known: sandbox (built-in))"
     ]
 
 
