@@ -339,6 +339,7 @@ async def _test(
 
     import httpx
 
+    from inspector.core.diagnosis_codes import fix_for
     from inspector.core.preflight import (
         CHECK_EXISTS,
         CHECK_KEY_CASE,
@@ -409,5 +410,6 @@ async def _test(
         for check in run_preflight(facts, chosen or "https://example.invalid", {}):
             if check.code in (CHECK_EXISTS, CHECK_SIZE, CHECK_KEY_CASE):
                 continue  # the deployment step said it exists; no attributes to check here
-            checks.append({"code": check.code, "ok": check.ok, "message": check.message})
+            fix = "" if check.ok else f" {fix_for(check.code)}"
+            checks.append({"code": check.code, "ok": check.ok, "message": check.message + fix})
     return checks

@@ -72,7 +72,7 @@ KNOWN: dict[str, Known] = {
     ),
     "deployment-active": Known(
         "The deployment is not Active: Messenger does not start a chat on it.",
-        "Publish or activate it in Admin > Messenger Deployments.",
+        "Publish or activate it in Admin > Message > Messenger Deployments.",
     ),
     "origin-allowed": Known(
         "The page's origin is not in the deployment's allowed domains.",

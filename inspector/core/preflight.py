@@ -47,7 +47,10 @@ class DeploymentFacts:
 
 @dataclass(frozen=True)
 class PreflightCheck:
-    """One check's outcome; ``message`` is a full sentence for the user, pass or fail."""
+    """One check's outcome; ``message`` is a full sentence for the user, pass or fail.
+
+    It says what was found; what to change comes from the diagnosis table (one place).
+    """
 
     code: str
     ok: bool
@@ -104,7 +107,7 @@ def run_preflight(
             PreflightCheck(
                 CHECK_EXISTS,
                 False,
-                "The deployment was not found in this org: check the deployment id and the region.",
+                "The deployment was not found in this org.",
             )
         )
     else:
@@ -128,8 +131,7 @@ def _active_check(deployment: DeploymentFacts) -> PreflightCheck:
     return PreflightCheck(
         CHECK_ACTIVE,
         False,
-        f"The deployment's status is {status}, not Active: Messenger will not start a chat "
-        "on it. Publish or activate it in Admin > Messenger Deployments.",
+        f"The deployment's status is {status}, not Active: Messenger will not start a chat on it.",
     )
 
 
@@ -150,7 +152,7 @@ def _origin_check(deployment: DeploymentFacts, origin: str) -> PreflightCheck:
         CHECK_ORIGIN,
         False,
         f"The origin's host {host} is not in the deployment's allowed domains ({domains}): "
-        "the org refuses the chat. Present an allowed origin or add the domain.",
+        "the org refuses the chat.",
     )
 
 

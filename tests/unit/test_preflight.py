@@ -108,3 +108,26 @@ def test_keys_differing_only_by_case_fail_naming_both():
     [check] = failed(run_preflight(ACTIVE, "https://shop.example.com", attributes))
     assert check.code == CHECK_KEY_CASE
     assert "crmCustomerId" in check.message and "crmcustomerid" in check.message
+
+
+def test_a_failed_check_says_what_was_found_and_leaves_the_fix_to_the_table():
+    from inspector.core.diagnosis_codes import fix_for
+
+    inactive = DeploymentFacts("dep-1", "Inactive", False, ("shop.example.com",))
+    checks = [
+        *run_preflight(None, "https://shop.example.com", {}),
+        *run_preflight(inactive, "https://elsewhere.example", {}),
+    ]
+    found = {c.code: c.message for c in checks if not c.ok}
+    assert found == {
+        "deployment-exists": "The deployment was not found in this org.",
+        "deployment-active": (
+            "The deployment's status is Inactive, not Active: Messenger will not start a chat "
+            "on it."
+        ),
+        "origin-allowed": (
+            "The origin's host elsewhere.example is not in the deployment's allowed domains "
+            "(shop.example.com): the org refuses the chat."
+        ),
+    }
+    assert all(fix_for(code) for code in found)  # the fix is shown once, from the table
