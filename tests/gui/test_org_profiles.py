@@ -6,31 +6,14 @@ details lookup → read → diff → cleanup.
 """
 
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 
 from inspector.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_DEPLOYMENT_ID
 from inspector.store.profiles import ProfileStore
 from inspector.store.secrets import SecretStore
+from tests.memory_keyring import MemoryKeyring
 
 RUN_TIMEOUT_MS = 40_000
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self):
-        super().__init__()
-        self.items = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.items.pop((service, username), None)
 
 
 @pytest.fixture
@@ -73,7 +56,7 @@ def test_a_saved_profile_keeps_its_secret_in_the_keychain_only(qtbot, orgs, sand
     assert aio.run(dialog.save())
     stored = (tmp_path / "profiles.json").read_text()
     assert "Local org" in stored and SANDBOX_CLIENT_SECRET not in stored
-    assert SANDBOX_CLIENT_SECRET in orgs.keyring.items.values()
+    assert SANDBOX_CLIENT_SECRET in orgs.keyring.entries.values()
     assert dialog.secret.text() == ""
     # the bar lists the new profile after the save
     qtbot.waitUntil(lambda: orgs.bar.orgs.findData("Local org") > 0)

@@ -9,39 +9,17 @@ import io
 import keyring
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 
 from inspector.cli import build_parser
 from inspector.store.profiles import HOME_ENV, PROFILES_FILE, config_dir
+from tests.memory_keyring import LockedKeyring, MemoryKeyring
 
 
-class StoringKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self):
-        super().__init__()
-        self.entries = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.entries.pop((service, username), None)
-
-
-class VanishingKeyring(StoringKeyring):
+class VanishingKeyring(MemoryKeyring):
     """Looks usable, then has no backend when asked to store."""
 
     def set_password(self, service, username, password):
         raise keyring.errors.NoKeyringError("no backend")
-
-
-class LockedKeyring(StoringKeyring):
-    def set_password(self, service, username, password):
-        raise keyring.errors.KeyringLocked("the keychain is locked")
 
 
 @pytest.fixture
@@ -81,7 +59,7 @@ def test_a_secret_that_cannot_be_stored_leaves_no_new_profile(
 def test_a_secret_that_cannot_be_stored_leaves_the_replaced_profile_as_it_was(
     home, use_keyring, monkeypatch, capsys, failing
 ):
-    working = StoringKeyring()
+    working = MemoryKeyring()
     use_keyring(working)
     assert profile(monkeypatch, *ADD, stdin="first\n") == 0
     path = config_dir() / PROFILES_FILE

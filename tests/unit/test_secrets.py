@@ -5,39 +5,13 @@ import logging
 import keyring
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from inspector.store.profiles import HOME_ENV, OrgProfile, ProfileStore
 from inspector.store.secrets import NO_KEYCHAIN_WARNING, SecretKind, SecretStore
+from tests.memory_keyring import LockedKeyring, MemoryKeyring
 
 SENTINEL = "sentinel-secret-9f8e7d6c5b4a"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain that lives in a dict, for tests."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self):
-        super().__init__()
-        self.entries = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        if (service, username) not in self.entries:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.entries[(service, username)]
-
-
-class LockedKeyring(MemoryKeyring):
-    def set_password(self, service, username, password):
-        raise keyring.errors.KeyringLocked("the keychain is locked")
 
 
 class VanishingKeyring(MemoryKeyring):
