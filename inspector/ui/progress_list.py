@@ -34,6 +34,11 @@ class ProgressList(QTreeWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self._items: dict[str, QTreeWidgetItem] = {}
+        # Measured on a probe row rather than guessed, so the list is exactly as tall as the
+        # steps need and leaves the rest of the column to the results.
+        QTreeWidgetItem(self, ["✔  Step", "detail", "0"])
+        self._row_height = self.sizeHintForRow(0)
+        self.clear()
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self._height_for(_ROWS))
@@ -42,10 +47,7 @@ class ProgressList(QTreeWidget):
         return QSize(super().minimumSizeHint().width(), self._height_for(_ROWS))
 
     def _height_for(self, rows: int) -> int:
-        # Before the first run there is no row to measure; a text line plus the item margins
-        # is what QTreeWidget gives a one-line item with the default style.
-        row = self.sizeHintForRow(0) if self.topLevelItemCount() else 0
-        row = max(row, self.fontMetrics().height() + 4)
+        row = self.sizeHintForRow(0) if self.topLevelItemCount() else self._row_height
         return self.header().sizeHint().height() + rows * row + 2 * self.frameWidth()
 
     def clear_steps(self) -> None:
