@@ -12,7 +12,7 @@ import json
 import math
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -240,9 +240,6 @@ def _record(
     record = RunRecord.from_outcome(
         evaluate(scenario, result), started_at=times[0], finished_at=times[1], origin="cli"
     )
-    # SQLite refuses text that is not UTF-8 (a CRM id given as undecodable bytes): keep the run
-    # with those characters escaped rather than lose it.
-    record = RunRecord(**_storable(record.to_json_dict()))
     try:
         history = HistoryStore()
         try:
@@ -251,13 +248,3 @@ def _record(
             history.close()
     except HistoryError as exc:
         print(f"inspector verify: {exc} (the run is not in the history)", file=sys.stderr)
-
-
-def _storable(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, Mapping):
-        return {_storable(k): _storable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_storable(item) for item in value]
-    return value

@@ -151,6 +151,16 @@ def _known(exc: sqlite3.Error) -> bool:
     return any(name.startswith(code) for code in _KNOWN_ERRORS)
 
 
+def _storable(value: Any) -> Any:
+    """Text SQLite accepts, so a run is not lost to a UnicodeEncodeError.
+
+    A lone surrogate (a CRM id or a file name given as undecodable bytes) is kept escaped.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 class HistoryStore:
     """The history database. One connection shared by worker threads behind a lock."""
 
@@ -223,7 +233,9 @@ class HistoryStore:
         values = []
         for name in _COLUMNS:
             value = getattr(record, name)
-            values.append(json.dumps(value, ensure_ascii=False) if name in _JSON_COLUMNS else value)
+            if name in _JSON_COLUMNS:
+                value = json.dumps(value, ensure_ascii=False)
+            values.append(_storable(value))
         sql = f"INSERT INTO runs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
         try:
             with self._transaction() as db:

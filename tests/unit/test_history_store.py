@@ -1,6 +1,7 @@
 """Run history: survives reopening, filters, migrations with a backup, export and compare."""
 
 import csv
+import dataclasses
 import json
 import os
 import sqlite3
@@ -187,3 +188,15 @@ async def test_async_access_goes_through_a_thread(store):
     await store.record_async(record("a"))
     runs = await store.runs_async(scenario="a")
     assert len(runs) == 1
+
+
+def test_text_that_is_not_utf8_is_kept_escaped_not_lost(store):
+    # A CRM id or file name given as undecodable bytes reaches Python as lone surrogates.
+    entry = dataclasses.replace(
+        record(received={"crmCustomerId": "C-\udcff"}), scenario_file="/tmp/s\udcff.yaml"
+    )
+    store.record(entry)
+    [kept] = store.runs()
+    assert kept.scenario_file == "/tmp/s\\udcff.yaml"
+    # JSON columns read the escape back: the value round-trips exactly
+    assert kept.received["crmCustomerId"] == "C-\udcff"
