@@ -46,8 +46,9 @@ class TaskRegistry:
             log.error("Task %s failed", task.get_name(), exc_info=exc)
 
     async def cancel(self, *names: str, grace: float = 10.0) -> None:
-        """Cancel the tasks of these names and wait until their cleanup is done."""
-        await self._cancel_and_wait([t for n in names if (t := self._tasks.get(n))], grace)
+        """Cancel the tasks of these names, replaced ones too, and wait for their cleanup."""
+        tasks = [*self._tasks.values(), *self._winding_down]
+        await self._cancel_and_wait([t for t in tasks if t.get_name() in names], grace)
 
     async def cancel_all(self, grace: float = 10.0) -> None:
         """Cancel every task and wait for their cleanup, replaced ones included."""

@@ -106,3 +106,25 @@ async def test_cancel_all_waits_for_the_cleanup_of_a_replaced_task() -> None:
     await registry.cancel_all()
     assert first.done()
     assert sorted(cleaned) == ["first", "second"]
+
+
+async def test_cancel_by_name_waits_for_a_replaced_task_of_that_name_too() -> None:
+    cleaned: list[str] = []
+
+    async def job(name: str, cleanup: float) -> None:
+        try:
+            await asyncio.sleep(100)
+        finally:
+            await asyncio.sleep(cleanup)
+            cleaned.append(name)
+
+    registry = TaskRegistry()
+    first = registry.spawn("verification", job("first", 0.3))
+    await asyncio.sleep(0)
+    registry.spawn("verification", job("second", 0.0))
+    other = registry.spawn("history", job("other", 0.0))
+    await asyncio.sleep(0)
+    await registry.cancel("verification")
+    assert first.done() and sorted(cleaned) == ["first", "second"]
+    assert not other.done()  # another name is left alone
+    await registry.cancel_all()
