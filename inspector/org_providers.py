@@ -11,12 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
-from inspector.core.scenario import DEFAULT_PROFILE
 from inspector.genesys import GenesysError
 from inspector.org import OrgConnection, sandbox_connection
 from inspector.profile_connection import ProfileProblem, open_profile
 from inspector.sandbox import SandboxOrg
-from inspector.store.profiles import ProfileError, ProfileStore
+from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
 from inspector.store.secrets import SecretStore, SecretStoreError
 
 __all__ = ["OrgProvider", "ProfileUnavailable", "SandboxProvider", "StoredProfileProvider"]
@@ -39,7 +38,7 @@ class SandboxProvider:
 
     @asynccontextmanager
     async def org(self, profile: str, faults: frozenset[str]) -> AsyncIterator[OrgConnection]:
-        if profile != DEFAULT_PROFILE:
+        if not is_sandbox_name(profile):
             raise ProfileUnavailable(f"profile {profile!r}: only the sandbox org runs here")
         async with SandboxOrg(faults=faults) as sandbox:
             connection = sandbox_connection(sandbox)
@@ -61,7 +60,7 @@ class StoredProfileProvider:
 
     @asynccontextmanager
     async def org(self, profile: str, faults: frozenset[str]) -> AsyncIterator[OrgConnection]:
-        if profile == DEFAULT_PROFILE:
+        if is_sandbox_name(profile):
             async with self._sandbox.org(profile, faults) as sandbox:
                 yield sandbox
             return

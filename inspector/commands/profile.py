@@ -152,12 +152,6 @@ def _secrets(*, allow_session_only: bool = True) -> SecretStore:
     return SecretStore(allow_session_only=allow_session_only)
 
 
-def _is_sandbox(name: str) -> bool:
-    from inspector.store.profiles import SANDBOX_PROFILE_NAME
-
-    return name.strip().casefold() == SANDBOX_PROFILE_NAME
-
-
 def run_add(args: argparse.Namespace) -> int:
     from inspector.genesys.pkce import loopback_redirect_uri
     from inspector.store.profiles import OrgProfile, ProfileError, ProfileStore
@@ -258,10 +252,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from inspector.store.profiles import ProfileError, ProfileStore
+    from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
     from inspector.store.secrets import NoKeychainError, SecretStoreError
 
-    if _is_sandbox(args.name):
+    if is_sandbox_name(args.name):
         return _fail("the built-in sandbox org cannot be removed (it is not stored)")
     try:
         profile = ProfileStore().remove(args.name)
@@ -280,9 +274,9 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from inspector.store.profiles import ProfileError, ProfileStore
+    from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
 
-    if _is_sandbox(args.name):
+    if is_sandbox_name(args.name):
         if args.secret_stdin or args.secret_env:
             return _fail("the built-in sandbox org needs no client secret")
         try:

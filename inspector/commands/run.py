@@ -112,19 +112,18 @@ def exit_code(verdicts: list[str], invalid: int) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inspector.core.scenario import DEFAULT_PROFILE
     from inspector.org_providers import StoredProfileProvider
     from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite
     from inspector.scenarios import load_suite
     from inspector.store.history import HistoryError, HistoryStore, RunRecord
-    from inspector.store.profiles import ProfileError, ProfileStore
+    from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
 
     unwritable = _unwritable_reports(args)
     for reason in unwritable:
         print(f"inspector run: cannot write the report {reason}", file=sys.stderr)
     if unwritable:
         return EXIT_ERROR
-    if args.profile is not None and args.profile != DEFAULT_PROFILE:
+    if args.profile is not None and not is_sandbox_name(args.profile):
         try:
             ProfileStore().get(args.profile)  # a typo fails here, not once per scenario
         except ProfileError as exc:

@@ -172,13 +172,13 @@ def run(args: argparse.Namespace) -> int:
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result
     from inspector.profile_connection import ProfileProblem
-    from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError
+    from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError, is_sandbox_name
 
     problems = _key_problems(args.crm_key, args.attr)
     if problems:
         return _usage_error(args, "; ".join(problems))
     faults = args.sandbox_fault + args.verify_faults
-    real_org = args.profile not in (None, SANDBOX_PROFILE_NAME)
+    real_org = args.profile is not None and not is_sandbox_name(args.profile)
     if real_org and faults:
         return _usage_error(args, "--sandbox-fault works with the sandbox org only")
     request = VerificationRequest(

@@ -44,6 +44,7 @@ __all__ = [
     "ProfileError",
     "ProfileStore",
     "config_dir",
+    "is_sandbox_name",
     "sandbox_profile",
     "write_atomically",
 ]
@@ -54,6 +55,11 @@ SCHEMA_VERSION = 1
 PROFILES_FILE = "profiles.json"
 #: The embedded sandbox org: always there, never stored, needs no keychain entry.
 SANDBOX_PROFILE_NAME = "sandbox"
+
+
+def is_sandbox_name(name: str) -> bool:
+    """Whether `name` means the built-in sandbox org, however it is cased or padded."""
+    return name.strip().casefold() == SANDBOX_PROFILE_NAME
 
 
 def config_dir() -> Path:
@@ -238,7 +244,7 @@ def _parse_profile(data: Any, where: str) -> OrgProfile:
     name = _text(data, "name", where)
     client_id = _text(data, "clientId", where)
     assert name is not None and client_id is not None
-    if name.casefold() == SANDBOX_PROFILE_NAME:
+    if is_sandbox_name(name):
         raise ProfileError(f"{where}.name: {name!r} is reserved for the built-in sandbox org")
     try:
         kind = OrgKind(str(data.get("kind")))

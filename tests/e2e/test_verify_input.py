@@ -144,3 +144,10 @@ def test_a_history_that_cannot_be_written_keeps_the_verdict(env, tmp_path):
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["verdict"] == "fail"
     assert proc.stderr.count("\n") == 1 and "not in the history" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["Sandbox", " sandbox "])
+def test_the_sandbox_name_is_the_built_in_org_however_it_is_written(env, name):
+    proc = verify(env, "--profile", name, "--json", "--no-history")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "pass"
