@@ -133,21 +133,18 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _usage_error(args: argparse.Namespace, message: str) -> int:
-    """A problem found before anything ran; with --json, stdout still gets one JSON object."""
+def _not_run(args: argparse.Namespace, message: str, *, usage: bool = True) -> int:
+    """A problem found before anything ran; with --json, stdout still gets one JSON object.
+
+    `usage` tells a script the options were wrong, not the org (a profile that cannot be
+    reached is not a usage problem).
+    """
+    from inspector.core import Verdict, VerificationResult
+
     print(f"inspector verify: {message}", file=sys.stderr)
     if args.json:
-        body = {
-            "verdict": "error",
-            "summary": message,
-            "error": message,
-            "usage": True,
-            "conversationId": None,
-            "rows": [],
-            "steps": [],
-            "diagnoses": [],
-        }
-        print(json.dumps(body, ensure_ascii=False))
+        result = VerificationResult(Verdict.ERROR, message, {}, error=message)
+        print(json.dumps({**result.to_json_dict(), "usage": usage}, ensure_ascii=False))
     return EXIT_ERROR
 
 
@@ -176,11 +173,11 @@ def run(args: argparse.Namespace) -> int:
 
     problems = _key_problems(args.crm_key, args.attr)
     if problems:
-        return _usage_error(args, "; ".join(problems))
+        return _not_run(args, "; ".join(problems))
     faults = args.sandbox_fault + args.verify_faults
     real_org = args.profile is not None and not is_sandbox_name(args.profile)
     if real_org and faults:
-        return _usage_error(args, "--sandbox-fault works with the sandbox org only")
+        return _not_run(args, "--sandbox-fault works with the sandbox org only")
     request = VerificationRequest(
         crm_id=args.crm_id,
         attributes=dict(args.attr),
@@ -200,8 +197,10 @@ def run(args: argparse.Namespace) -> int:
             result = asyncio.run(
                 verify_headless(request, faults=faults, deployment_id=args.deployment)
             )
-    except (ProfileProblem, ProfileError) as exc:
-        return _usage_error(args, str(exc))
+    except ProfileError as exc:  # no such profile, or a broken profiles file
+        return _not_run(args, str(exc))
+    except ProfileProblem as exc:  # the profile is fine, the org or the keychain is not
+        return _not_run(args, str(exc), usage=False)
     finished_at = datetime.now(UTC)
     if args.json:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False))

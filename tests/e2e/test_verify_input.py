@@ -110,6 +110,7 @@ def test_usage_problems_with_json_still_print_json(env, args):
     assert body["verdict"] == "error" and body["usage"] is True
     assert body["error"] and body["error"] in proc.stderr  # the same text stays on stderr
     assert body["rows"] == [] and body["diagnoses"] == []
+    assert {"messageId", "conversationId", "steps", "summary"} <= set(body)  # the --json shape
 
 
 def test_each_verify_run_is_in_the_history(env, tmp_path):
