@@ -18,6 +18,7 @@ import httpx
 from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError, VerificationRequest
 from inspector.core.diagnoses import LEGACY_LOCATION, explain, wait_notes
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
+from inspector.core.wording import times
 from inspector.genesys import (
     ApiError,
     ClientCredentialsAuth,
@@ -120,13 +121,12 @@ class PlatformAdapter:
         notes = wait_notes(self._waits)
         refreshes = self._refreshes()
         if refreshes > self._refreshes_seen:
-            fetched = refreshes - self._refreshes_seen
-            times = "once" if fetched == 1 else f"{fetched} times"
+            fetched = times(refreshes - self._refreshes_seen)
             notes.append(
                 explain(
                     "token-refreshed",
                     f"The access token was refused mid-run (401): a new one was fetched "
-                    f"{times} and the run went on.",
+                    f"{fetched} and the run went on.",
                 )
             )
         if self._slowest >= self.slow_after:

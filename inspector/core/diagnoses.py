@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from inspector.core.attributes import MAX_CUSTOM_DATA_BYTES, custom_data_size
 from inspector.core.diagnosis_codes import KNOWN, fix_for
 from inspector.core.diff import Row, RowStatus
+from inspector.core.wording import times
 
 __all__ = [
     "KNOWN",
@@ -57,10 +58,6 @@ def script_failed(url: str, error: str) -> Diagnosis:
     return explain("script-failed", f"The Messenger script did not load from {url}: {error}.", None)
 
 
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
-
-
 def late_attributes(keys: Sequence[str], after_message: float, timeout: float) -> Diagnosis:
     """The attributes were missing at the timeout but arrived later (the late check saw them)."""
     they, them = ("it was", "it") if len(keys) == 1 else ("they were", "them")
@@ -80,7 +77,7 @@ def wait_notes(waits: Sequence[tuple[float, str]]) -> list[Diagnosis]:
         found.append(
             explain(
                 "rate-limited",
-                f"Rate limited {_times(len(limited))} (429): waited {sum(limited):.1f} s in all, "
+                f"Rate limited {times(len(limited))} (429): waited {sum(limited):.1f} s in all, "
                 "as Retry-After asked.",
             )
         )
@@ -90,7 +87,7 @@ def wait_notes(waits: Sequence[tuple[float, str]]) -> list[Diagnosis]:
         found.append(
             explain(
                 "server-retried",
-                f"Retried {_times(len(others))} ({reasons}): waited "
+                f"Retried {times(len(others))} ({reasons}): waited "
                 f"{sum(s for s, _ in others):.1f} s in all.",
             )
         )

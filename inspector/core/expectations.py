@@ -16,6 +16,7 @@ from inspector.core.diagnoses import Diagnosis
 from inspector.core.diff import Row, RowStatus, Verdict
 from inspector.core.run_types import VerificationResult
 from inspector.core.scenario import Scenario
+from inspector.core.wording import counted
 
 __all__ = [
     "BotReplyObservation",
@@ -231,7 +232,7 @@ def _describe_failure(checked: CheckedRow) -> str:
 def _summary(checked: list[CheckedRow], failures: list[str], base: str) -> str:
     if not failures:
         changed = sum(1 for c in checked if c.status is CheckStatus.CHANGED_BY_FLOW)
-        keys = "1 key" if changed == 1 else f"{changed} keys"
-        return base + (f"; {keys} set by the flow as expected" if changed else "")
-    noun = "expectation" if len(failures) == 1 else "expectations"
-    return f"{len(failures)} {noun} not met: {failures[0]}"
+        return base + (
+            f"; {counted(changed, 'key')} set by the flow as expected" if changed else ""
+        )
+    return f"{counted(len(failures), 'expectation')} not met: {failures[0]}"

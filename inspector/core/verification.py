@@ -45,6 +45,7 @@ from inspector.core.run_types import (
     VerificationRequest,
     VerificationResult,
 )
+from inspector.core.wording import counted
 
 __all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "run_verification"]
 
@@ -63,11 +64,6 @@ STEP_LABELS = {
 }
 # Steps that run only when asked for (`verify --late-check`), not in every run.
 OPTIONAL_STEPS = frozenset({"late"})
-
-
-def _count(count: int, noun: str) -> str:
-    """``1 attribute``, ``2 attributes``: details are read as sentences."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # Codes after which the run-id search is worth trying instead of failing the lookup.
@@ -131,7 +127,7 @@ async def run_verification(
         readback = await run.step(
             "read",
             poller.read_until_present(platform, conversation_id, sent),
-            detail=lambda r: f"{_count(len(r.attributes), 'attribute')} on the participant",
+            detail=lambda r: f"{counted(len(r.attributes), 'attribute')} on the participant",
         )
     except _Refused as refused:
         return run.refusal(refused.failed)
@@ -259,7 +255,7 @@ class _Run:
                 "late",
                 poller.read_until_present(platform, conversation_id, sent),
                 detail=lambda r: (
-                    f"{len(arrived_in(r))} of {_count(len(missing), 'missing key')} "
+                    f"{len(arrived_in(r))} of {counted(len(missing), 'missing key')} "
                     "arrived later; the verdict keeps the read at the timeout"
                 ),
             )
@@ -305,7 +301,7 @@ class _Run:
         findings = await check(sent)
         failed = [explain(f.code, f.message) for f in findings if not f.ok]
         passed = len(findings) - len(failed)
-        self.preflight_detail = f"{passed} of {_count(len(findings), 'check')} passed"
+        self.preflight_detail = f"{passed} of {counted(len(findings), 'check')} passed"
         if failed and self.request.force:
             self.preflight_detail += "; started anyway"
             self.notes += failed
@@ -315,7 +311,7 @@ class _Run:
     def refusal(self, failed: list[Diagnosis]) -> VerificationResult:
         summary = f"Not started: {failed[0].message}"
         if len(failed) > 1:
-            summary += f" (and {_count(len(failed) - 1, 'more pre-flight problem')})"
+            summary += f" (and {counted(len(failed) - 1, 'more pre-flight problem')})"
         return self.result(Verdict.ERROR, summary, diagnoses=failed, preflight_refused=True)
 
     async def resolve(self, platform: PlatformReader, poller: Poller, message_id: str) -> str:
