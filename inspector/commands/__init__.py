@@ -8,8 +8,9 @@ inside the handlers so `inspector --help` is fast.
 from __future__ import annotations
 
 import argparse
+import uuid
 
-__all__ = ["EXIT_ERROR", "EXIT_FAIL", "EXIT_PASS", "add_fault_option"]
+__all__ = ["EXIT_ERROR", "EXIT_FAIL", "EXIT_PASS", "add_fault_option", "deployment_id_arg"]
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -28,3 +29,24 @@ def add_fault_option(parser: argparse.ArgumentParser, dest: str = "sandbox_fault
         metavar="NAME",
         help="make the sandbox org misbehave this way (repeatable): " + ", ".join(names),
     )
+
+
+_UUID_LENGTH = 36  # 8-4-4-4-12 hex digits, as Genesys Cloud shows deployment ids
+
+
+def deployment_id_arg(text: str) -> str:
+    """A deployment id as Genesys Cloud writes it (a UUID, lower case); a clear error if not.
+
+    A name or a pasted URL would otherwise be accepted here and fail later as "not found".
+    """
+    value = text.strip()
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or len(value) != _UUID_LENGTH:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a deployment id: expected a UUID such as "
+            "7c3f9a52-0e1b-4d8a-9c64-5b2e8f1a3d70 (Admin > Message > Messenger Deployments)"
+        )
+    return str(parsed)

@@ -15,36 +15,15 @@ import asyncio
 import json
 import os
 import sys
-import uuid
 from typing import TYPE_CHECKING, Any
 
-from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
+from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, deployment_id_arg
 
 if TYPE_CHECKING:
     from inspector.store.profiles import DeploymentProfile, OrgProfile, ProfileStore
     from inspector.store.secrets import NoKeychainError, SecretStore
 
 __all__ = ["register"]
-
-_UUID_LENGTH = 36  # 8-4-4-4-12 hex digits, as Genesys Cloud shows deployment ids
-
-
-def _deployment_id(text: str) -> str:
-    """A deployment id as Genesys Cloud writes it (a UUID, lower case); a clear error if not.
-
-    A name or a pasted URL would otherwise be accepted here and fail later as "not found".
-    """
-    value = text.strip()
-    try:
-        parsed = uuid.UUID(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or len(value) != _UUID_LENGTH:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a deployment id: expected a UUID such as "
-            "7c3f9a52-0e1b-4d8a-9c64-5b2e8f1a3d70 (Admin > Message > Messenger Deployments)"
-        )
-    return str(parsed)
 
 
 def _deployment_spec(text: str) -> DeploymentProfile:
@@ -54,7 +33,7 @@ def _deployment_spec(text: str) -> DeploymentProfile:
     deployment_id, *options = [part.strip() for part in text.split(",")]
     if not deployment_id:
         raise argparse.ArgumentTypeError(f"expected ID[,name=NAME][,origin=URL], got {text!r}")
-    deployment_id = _deployment_id(deployment_id)
+    deployment_id = deployment_id_arg(deployment_id)
     values: dict[str, str] = {}
     for option in options:
         key, sep, value = option.partition("=")
@@ -117,7 +96,10 @@ def register(commands: Any) -> None:
     )
     test.add_argument("name")
     test.add_argument(
-        "--deployment", metavar="ID", type=_deployment_id, help="deployment id (default: the first)"
+        "--deployment",
+        metavar="ID",
+        type=deployment_id_arg,
+        help="deployment id (default: the first)",
     )
     test.add_argument("--origin", help="origin to check (default: the profile's)")
     test.add_argument("--json", action="store_true", help="print one JSON object")

@@ -196,7 +196,7 @@ def _unwritable_reports(args: argparse.Namespace) -> list[str]:
     """Checked before the suite runs: a CI job must not learn after it that no report came."""
     problems = []
     for path in _report_paths(args):
-        folder = path.parent if str(path.parent) else Path(".")
+        folder = path.parent  # "." for a bare file name
         if path.is_dir():
             problems.append(f"{path} is a folder")
         elif not folder.is_dir():

@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, add_fault_option
+from inspector.commands import (
+    EXIT_ERROR,
+    EXIT_FAIL,
+    EXIT_PASS,
+    add_fault_option,
+    deployment_id_arg,
+)
 from inspector.core.run_types import MIN_TIMEOUT
 
 if TYPE_CHECKING:
@@ -61,12 +67,6 @@ def _late_check(text: str) -> float:
     return value
 
 
-def _deployment(text: str) -> str:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a deployment id, got an empty value")
-    return text.strip()
-
-
 def register(commands: Any) -> None:
     parser = commands.add_parser("verify", help="one verification through the guest API")
     parser.add_argument("--crm-id", required=True, help="the CRM id to send")
@@ -86,7 +86,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--deployment",
-        type=_deployment,
+        type=deployment_id_arg,
         metavar="ID",
         help="deployment id (default: the profile's first one; on the sandbox org its active "
         "deployment, and the others it seeds can be named to see the pre-flight checks)",

@@ -65,7 +65,7 @@ def test_sandbox_port_out_of_range_is_a_usage_error(env, port):
     [
         (SANDBOX_INACTIVE_DEPLOYMENT_ID, 2, "deployment-active"),
         (SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, 2, "origin-allowed"),
-        ("0000-not-a-deployment", 2, "deployment-exists"),
+        ("00000000-0000-4000-8000-000000000000", 2, "deployment-exists"),
         (SANDBOX_DEPLOYMENT_ID, 0, None),
     ],
 )
@@ -152,3 +152,10 @@ def test_the_sandbox_name_is_the_built_in_org_however_it_is_written(env, name):
     proc = verify(env, "--profile", name, "--json", "--no-history")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "pass"
+
+
+def test_a_deployment_that_is_not_an_id_is_a_usage_error(env):
+    proc = verify(env, "--deployment", "Shop deployment")
+    assert proc.returncode == 2
+    assert "'Shop deployment' is not a deployment id: expected a UUID" in proc.stderr
+    assert proc.stdout == ""
