@@ -18,6 +18,7 @@ import httpx
 from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError, VerificationRequest
 from inspector.core.diagnoses import LEGACY_LOCATION, explain, wait_notes
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
+from inspector.core.scenario import DEFAULT_PROFILE
 from inspector.core.wording import times
 from inspector.genesys import (
     ApiError,
@@ -276,11 +277,14 @@ class OrgConnection:
         deployment_id: str,
         origin: str,
         label: str,
+        profile: str = DEFAULT_PROFILE,
     ) -> None:
         self.endpoints = endpoints
         self.deployment_id = deployment_id
         self.origin = origin
         self.label = label
+        # The stored profile's name, as runs are recorded under it ("sandbox" for the sandbox).
+        self.profile = profile
         self.platform = PlatformClient(endpoints, auth)
         self.reader = PlatformAdapter(self.platform)
         self.platform.wait_hooks.append(self.reader.record_wait)

@@ -72,6 +72,7 @@ async def open_profile(
         deployment_id=deployment.id,
         origin=deployment.origin or "",
         label=f"{profile.name} ({profile.where})",
+        profile=profile.name,
     )
     connection.tag_runs = True
     if not connection.origin:

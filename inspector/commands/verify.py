@@ -221,23 +221,19 @@ def _record(
     times: tuple[datetime, datetime],
 ) -> None:
     """Keep the run in the history, as the window keeps a form run; never changes the verdict."""
-    from inspector.core.expectations import evaluate
-    from inspector.core.scenario import Scenario
+    from inspector.core.expectations import unsaved_outcome
     from inspector.store.history import HistoryError, HistoryStore, RunRecord
 
-    scenario = Scenario(
-        name=f"(verify) {request.crm_id}",
-        crm_id=request.crm_id,
-        crm_key=request.crm_key,
-        # What was sent, the run id a real org adds included, so every sent row is checked.
-        attributes={k: v for k, v in result.sent.items() if k != request.crm_key},
+    outcome = unsaved_outcome(
+        f"(verify) {request.crm_id}",
+        request,
+        result,
         profile=profile,
         deployment=args.deployment,
-        faults=frozenset(faults),
-        timeout=request.timeout,
+        faults=faults,
     )
     record = RunRecord.from_outcome(
-        evaluate(scenario, result), started_at=times[0], finished_at=times[1], origin="cli"
+        outcome, started_at=times[0], finished_at=times[1], origin="cli"
     )
     try:
         history = HistoryStore()

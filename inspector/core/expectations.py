@@ -8,14 +8,15 @@ the strict rule: pass only when they arrived with the identical key and value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from inspector.core.diagnoses import Diagnosis
 from inspector.core.diff import Row, RowStatus, Verdict
-from inspector.core.run_types import VerificationResult
-from inspector.core.scenario import Scenario
+from inspector.core.run_types import VerificationRequest, VerificationResult
+from inspector.core.scenario import DEFAULT_PROFILE, Scenario
 from inspector.core.wording import counted
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ScenarioOutcome",
     "error_outcome",
     "evaluate",
+    "unsaved_outcome",
 ]
 
 
@@ -159,6 +161,32 @@ def _check_row(scenario: Scenario, row: Row, arrive: set[str]) -> CheckedRow:
         # A sent key outside arrive and flowMayChange cannot pass validation; stay strict.
         return CheckedRow(row, status, row.failed)
     return CheckedRow(row, status, False)
+
+
+def unsaved_outcome(
+    name: str,
+    request: VerificationRequest,
+    result: VerificationResult,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    deployment: str | None = None,
+    faults: Iterable[str] = (),
+) -> ScenarioOutcome:
+    """A run from the form or `verify`, judged as a scenario expecting what was sent.
+
+    What was sent includes the run id a real org adds, so every sent row is checked.
+    """
+    scenario = Scenario(
+        name=name,
+        crm_id=request.crm_id,
+        crm_key=request.crm_key,
+        attributes={k: v for k, v in result.sent.items() if k != request.crm_key},
+        profile=profile,
+        deployment=deployment,
+        faults=frozenset(faults),
+        timeout=request.timeout,
+    )
+    return evaluate(scenario, result)
 
 
 def evaluate(

@@ -268,6 +268,11 @@ class MainWindow(QMainWindow):
         self.show_result(result)
         return result
 
+    @property
+    def last_request(self) -> VerificationRequest | None:
+        """The request of the last run started in the window, as sent (run id included)."""
+        return self._last_request
+
     def show_result(self, result: VerificationResult, *, scenario: str | None = None) -> None:
         """Show a run's result; `scenario` names where it came from when not from the form."""
         self.result = result

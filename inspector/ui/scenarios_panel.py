@@ -17,8 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBox
 
 from inspector.core import VerificationResult
-from inspector.core.expectations import evaluate
-from inspector.core.scenario import Scenario
+from inspector.core.expectations import unsaved_outcome
 from inspector.runner import ScenarioRun
 from inspector.store.history import HistoryError, HistoryStore, RunRecord
 from inspector.ui.history_view import HistoryView
@@ -92,13 +91,14 @@ def attach_scenarios(
         # Form runs: the sidebar records its own runs (with their expectations).
         if sidebar.showing_own_result:
             return
+        request = window.last_request
+        if request is None:
+            return
         now = datetime.now(UTC)
-        scenario = Scenario(
-            name="(form) " + str(result.sent.get(window.form.crm_key.text(), "")),
-            crm_id=window.form.crm_id.text(),
-            attributes=dict(result.sent),
+        outcome = unsaved_outcome(
+            f"(form) {request.crm_id}", request, result, profile=window.org.profile
         )
-        record(ScenarioRun(evaluate(scenario, result), now, now))
+        record(ScenarioRun(outcome, now, now))
 
     sidebar.run_finished.connect(record)
     window.result_shown.connect(on_result_shown)

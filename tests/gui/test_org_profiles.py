@@ -82,8 +82,13 @@ def test_invalid_profile_is_refused_with_the_field_named(orgs, aio):
 
 
 def test_a_run_through_a_custom_domain_profile_takes_the_real_org_path(
-    qtbot, window, orgs, sandbox, aio
+    qtbot, window, orgs, sandbox, aio, tmp_path
 ):
+    from inspector.store.history import HistoryStore
+    from inspector.ui.scenarios_panel import attach_scenarios
+
+    history = HistoryStore(tmp_path / "history.sqlite3")
+    attach_scenarios(window, history=history)
     dialog = orgs.open_profiles()
     fill_profile(dialog, sandbox)
     assert aio.run(dialog.save())
@@ -110,6 +115,12 @@ def test_a_run_through_a_custom_domain_profile_takes_the_real_org_path(
     ]
     assert "(via message details)" in steps[3]
     assert window.banner.title.text() == "PASS · All 3 sent attributes arrived"
+    # the form run is in the history under the profile it ran on, run id row included
+    qtbot.waitUntil(lambda: len(history.runs()) == 1, timeout=10_000)
+    [run] = history.runs()
+    assert (run.scenario, run.profile, run.verdict) == ("(form) CRM-12345-XYZ", "Local org", "pass")
+    assert "inspectorRunId" in run.sent
+    history.close()
 
 
 def test_switching_to_an_inactive_sandbox_deployment_fails_preflight(qtbot, window, orgs):

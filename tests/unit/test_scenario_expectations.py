@@ -120,3 +120,22 @@ def test_bot_reply_missing_fails_and_says_what_was_seen():
     assert "No bot reply containing 'route you' within 2 s (seen: 'Got it.')" in outcome.failures
     ok = BotReplyObservation(("Please hold, route you now",), True, 400.0)
     assert evaluate(s, result_for(s, {"crmCustomerId": "C-1"}), ok).verdict is Verdict.PASS
+
+
+def test_an_unsaved_run_expects_what_was_sent_and_keeps_where_it_ran():
+    from inspector.core import VerificationRequest, VerificationResult, diff_attributes
+    from inspector.core.diff import verdict_for_rows
+    from inspector.core.expectations import unsaved_outcome
+
+    request = VerificationRequest(crm_id="C-1", attributes={"a": "1"}, run_id="inspector-x")
+    sent = request.sent_attributes()
+    rows = diff_attributes(
+        sent, {"crmCustomerId": "C-1", "a": "2", "inspectorRunId": "inspector-x"}
+    )
+    result = VerificationResult(verdict_for_rows(rows), "s", sent, rows)
+    outcome = unsaved_outcome("(form) C-1", request, result, profile="Acme EU")
+    assert outcome.scenario.name == "(form) C-1"
+    assert outcome.scenario.profile == "Acme EU"
+    assert outcome.scenario.sent_attributes() == sent  # the run id is expected too
+    assert outcome.verdict.value == "fail"
+    assert [c.row.key for c in outcome.rows if c.failed] == ["a"]
