@@ -167,3 +167,31 @@ def test_the_result_pane_names_the_scenario_and_never_a_previous_conversation(
     run("Oversize attributes refused")  # refused before any chat: no conversation
     assert window.result.conversation_id is None
     assert window.conversation_label.text() == "Scenario “Oversize attributes refused”"
+
+
+def test_a_messenger_scenario_runs_in_the_web_view_and_is_judged(
+    qtbot, aio, window, panel, tmp_path
+):
+    (tmp_path / "a-web.yaml").write_text(
+        "name: In the web view\nlauncher: messenger\ncrmId: CRM-WEB-1\nattributes: {source: web}\n"
+    )
+    (tmp_path / "b-web-recased.yaml").write_text(
+        "name: In the web view, re-keyed\nlauncher: messenger\ncrmId: CRM-WEB-2\n"
+        "sandboxFaults: [lowercase-keys]\n"
+    )
+    sidebar = panel.sidebar
+    aio.run(sidebar.open_folder(tmp_path))
+    items = shown(sidebar)
+    task = sidebar.run_all()
+    qtbot.waitUntil(task.done, timeout=120_000)
+    assert task.exception() is None
+    assert items["In the web view"].data(VERDICT_ROLE) == "pass"
+    assert items["In the web view, re-keyed"].data(VERDICT_ROLE) == "fail"
+    # the last one is in the window: its chat ran in the page, its rows in the table
+    rows = [window.model.data(window.model.index(r, 3)) for r in range(window.model.rowCount())]
+    assert rows == ["⚠ case mismatch"]
+    assert window.result.sent == {"crmCustomerId": "CRM-WEB-2"}
+    assert window.sandbox.faults == frozenset()  # the scenario's fault was switched off again
+    qtbot.waitUntil(lambda: len(panel.history.runs()) == 2, timeout=10_000)
+    runs = {r.scenario: r.verdict for r in panel.history.runs()}
+    assert runs == {"In the web view": "pass", "In the web view, re-keyed": "fail"}
