@@ -15,7 +15,9 @@ from inspector.sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
     SANDBOX_DEPLOYMENT_ID,
+    SANDBOX_INACTIVE_DEPLOYMENT_ID,
     SANDBOX_ORIGIN,
+    SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
     SandboxInfo,
     SandboxOrg,
     serve,
@@ -371,3 +373,6 @@ async def test_serve_human_output_names_what_a_user_needs():
     assert "http://127.0.0.1:" in text
     for value in (SANDBOX_DEPLOYMENT_ID, SANDBOX_ORIGIN, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET):
         assert value in text
+    # the seeded deployments that show pre-flight refusals are named too
+    assert f"{SANDBOX_INACTIVE_DEPLOYMENT_ID}  inactive" in text
+    assert f"{SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID}  allows support.example.org only" in text
