@@ -54,15 +54,16 @@ def _is_unicode_text(text: str) -> bool:
 
 
 def hidden_characters(attributes: Mapping[str, str]) -> list[str]:
-    """Keys or values with spaces at an end or characters that do not show (a pasted newline).
+    """Values with spaces at an end, or keys and values with characters that do not show.
 
     They are sent and compared exactly, so the run can pass while a flow or a CRM lookup that
-    expects the trimmed text finds nothing; worth saying, not refusing.
+    expects the trimmed text finds nothing; worth saying, not refusing. (A key with spaces at
+    an end is refused before this, by `validate_attributes`.)
     """
     return [
         key
         for key, value in attributes.items()
-        if any(text != text.strip() or not text.isprintable() for text in (key, value))
+        if value != value.strip() or not (key + value).isprintable()
     ]
 
 
