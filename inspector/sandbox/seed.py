@@ -5,6 +5,8 @@ The constants are documented on purpose (README, GUI, tests use them); they are 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 SANDBOX_CLIENT_ID = "inspector-sandbox"
 SANDBOX_CLIENT_SECRET = "sandbox-secret-not-for-production"
 SANDBOX_DEPLOYMENT_ID = "7c3f9a52-0e1b-4d8a-9c64-5b2e8f1a3d70"
@@ -24,6 +26,15 @@ SANDBOX_INACTIVE_DEPLOYMENT_ID = "0b6c1d2e-3f40-4a51-8b62-7c83d94ea5f6"
 SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID = "1c7d2e3f-4051-4b62-9c73-8d94ea5fb607"
 SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID = "2d8e3f40-5162-4c73-ad84-9ea5fb60c718"
 SANDBOX_OTHER_DOMAIN = "support.example.org"
+# One per Messenger configuration that changes how the page behaves (MESSENGER.md, "Native UI vs
+# headless"): the main deployment above has the native UI on, as on most orgs.
+SANDBOX_HEADLESS_DEPLOYMENT_ID = "3e9f4051-6273-4d84-be95-afb60c7d8e29"
+SANDBOX_AUTOSTART_DEPLOYMENT_ID = "4fa05162-7384-4e95-8fa6-b0c7d8e9fa3a"
+SANDBOX_AUTH_DEPLOYMENT_ID = "5ab16273-8495-4fa6-90b7-c1d8e9fa0b4b"
+# Allows the parent domain of the page's host: shop.example.com matches it (MESSENGER.md,
+# "Domain check": an entry allows itself and every subdomain).
+SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID = "6bc27384-95a6-4ab7-a1c8-d2e9fa0b1c5c"
+SANDBOX_PARENT_DOMAIN = "example.com"
 
 DEPLOYMENT_NAME = "Sandbox Web Messenger Deployment"
 DEPLOYMENT_CREATED = "2024-01-10T09:00:00.000Z"
@@ -58,3 +69,92 @@ DEFAULT_TOKEN_LIFETIME = 86399  # oauth-token-response.json expires_in
 # 20 s timeout; the slow fault delays every answer by this much.
 LATE_ATTRIBUTES_DELAY = 25.0
 SLOW_LATENCY = 1.0
+
+
+@dataclass(frozen=True)
+class SeededDeployment:
+    """One deployment of the sandbox org, by the kind of Messenger configuration it has.
+
+    `kind` is the name a user picks it by (`--deployment headless`, `deployment: headless` in a
+    scenario file, the window's deployment list); `id` is what a real org would use.
+    """
+
+    kind: str
+    id: str
+    name: str
+    description: str
+    allowed_domains: tuple[str, ...] = (SANDBOX_ALLOWED_DOMAIN,)
+    allow_all_domains: bool = False
+    status: str = "Active"
+    headless: bool = False  # config.json headlessMode.enabled
+    auto_start: bool = False  # messenger.apps.conversations.autoStart.enabled
+    auth: bool = False  # auth.enabled
+
+
+SEEDED_DEPLOYMENTS: tuple[SeededDeployment, ...] = (
+    SeededDeployment(
+        "native-ui",
+        SANDBOX_DEPLOYMENT_ID,
+        DEPLOYMENT_NAME,
+        "Messenger with its own launcher and window, as on most orgs",
+    ),
+    SeededDeployment(
+        "headless",
+        SANDBOX_HEADLESS_DEPLOYMENT_ID,
+        "Sandbox Headless Deployment",
+        "the User Interface toggle off: the page drives MessagingService itself",
+        headless=True,
+    ),
+    SeededDeployment(
+        "autostart",
+        SANDBOX_AUTOSTART_DEPLOYMENT_ID,
+        "Sandbox Auto-start Deployment",
+        "the conversation starts with a Join event carrying the attributes",
+        auto_start=True,
+    ),
+    SeededDeployment(
+        "authenticated",
+        SANDBOX_AUTH_DEPLOYMENT_ID,
+        "Sandbox Authenticated Deployment",
+        "authenticated Messenger: the page needs an AuthProvider sign-in",
+        auth=True,
+    ),
+    SeededDeployment(
+        "parent-domain",
+        SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID,
+        "Sandbox Parent Domain Deployment",
+        f"allows {SANDBOX_PARENT_DOMAIN}, so {SANDBOX_ALLOWED_DOMAIN} is allowed as a subdomain",
+        allowed_domains=(SANDBOX_PARENT_DOMAIN,),
+    ),
+    SeededDeployment(
+        "inactive",
+        SANDBOX_INACTIVE_DEPLOYMENT_ID,
+        "Sandbox Inactive Deployment",
+        "status Inactive: Messenger loads no product",
+        status="Inactive",
+    ),
+    SeededDeployment(
+        "other-domain",
+        SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
+        "Sandbox Support Site Deployment",
+        f"allows only {SANDBOX_OTHER_DOMAIN}: the page's domain is not allowed",
+        allowed_domains=(SANDBOX_OTHER_DOMAIN,),
+    ),
+    SeededDeployment(
+        "all-domains",
+        SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID,
+        "Sandbox All Domains Deployment",
+        "allows every domain",
+        allowed_domains=(),
+        allow_all_domains=True,
+    ),
+)
+
+
+def seeded_deployment(kind_or_id: str) -> SeededDeployment | None:
+    """The seeded deployment with this kind name or id (case-insensitive), or None."""
+    wanted = kind_or_id.strip().lower()
+    for seeded in SEEDED_DEPLOYMENTS:
+        if wanted in (seeded.kind, seeded.id):
+            return seeded
+    return None

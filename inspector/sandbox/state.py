@@ -187,30 +187,16 @@ class GuestSession:
 
 
 def seeded_deployments() -> list[Deployment]:
-    """The main deployment and one per way a deployment refuses a page (seed.py ids)."""
+    """Every deployment of seed.SEEDED_DEPLOYMENTS, as the org keeps them."""
     return [
         Deployment(
-            id=seed.SANDBOX_DEPLOYMENT_ID,
-            name=seed.DEPLOYMENT_NAME,
-            allowed_domains=[seed.SANDBOX_ALLOWED_DOMAIN],
-        ),
-        Deployment(
-            id=seed.SANDBOX_INACTIVE_DEPLOYMENT_ID,
-            name="Sandbox Inactive Deployment",
-            allowed_domains=[seed.SANDBOX_ALLOWED_DOMAIN],
-            status="Inactive",
-        ),
-        Deployment(
-            id=seed.SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID,
-            name="Sandbox All Domains Deployment",
-            allowed_domains=[],
-            allow_all_domains=True,
-        ),
-        Deployment(
-            id=seed.SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
-            name="Sandbox Support Site Deployment",
-            allowed_domains=[seed.SANDBOX_OTHER_DOMAIN],
-        ),
+            id=d.id,
+            name=d.name,
+            allowed_domains=list(d.allowed_domains),
+            allow_all_domains=d.allow_all_domains,
+            status=d.status,
+        )
+        for d in seed.SEEDED_DEPLOYMENTS
     ]
 
 
