@@ -18,6 +18,7 @@ import httpx
 from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError, VerificationRequest
 from inspector.core.diagnoses import LEGACY_LOCATION, explain, wait_notes
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
+from inspector.core.run_types import WireCapture
 from inspector.core.scenario import DEFAULT_PROFILE
 from inspector.core.wording import times
 from inspector.genesys import (
@@ -223,6 +224,23 @@ class GuestLauncher:
         notes, self._notes = self._notes, []
         return notes
 
+    def sent_on_wire(self) -> WireCapture | None:
+        """The first onMessage as it left, attributes wherever they were placed."""
+        if not self.session.sent_frames:
+            return None
+        fields = self.session.sent_frames[0]
+        message = fields.get("message") or {}
+        holder = fields if self.placement == "legacy" else message
+        attributes = ((holder.get("channel") or {}).get("metadata") or {}).get(
+            "customAttributes"
+        ) or {}
+        return WireCapture(
+            attributes={str(k): str(v) for k, v in attributes.items()},
+            message=fields,
+            kind=str(message.get("type", "")),
+            source="guest onMessage frame",
+        )
+
     async def connect(self) -> None:
         try:
             await self.session.connect()
@@ -325,24 +343,34 @@ class OrgConnection:
             origin=self.origin,
         )
 
-    async def preflight(self, attributes: Mapping[str, str]) -> list[PreflightCheck]:
-        """Read the deployment and judge it, the origin and the attributes before a chat."""
+    async def deployment_facts(self) -> DeploymentFacts | None:
+        """What Messenger itself reads first: ``domains.json``, then ``config.json``.
+
+        Both are public (MESSENGER.md, "Loading"), so this needs no token and no permission,
+        and works for any deployment id; None when the deployment does not exist (404).
+        """
         try:
-            deployment = await self.platform.web_deployment(self.deployment_id)
+            domains = await self.platform.deployment_domains(self.deployment_id)
+            config = await self.platform.deployment_config(self.deployment_id)
         except ApiError as exc:
             if exc.status != 404:
-                raise _step_error(exc, "Reading the deployment") from exc
-            facts = None
+                raise _step_error(exc, "Reading the deployment's public configuration") from exc
+            return None
         except GenesysError as exc:
-            raise _step_error(exc, "Reading the deployment") from exc
-        else:
-            facts = DeploymentFacts(
-                id=deployment.id,
-                status=deployment.status,
-                allow_all_domains=deployment.allow_all_domains,
-                allowed_domains=tuple(deployment.allowed_domains),
-            )
-        return run_preflight(facts, self.origin, attributes)
+            raise _step_error(exc, "Reading the deployment's public configuration") from exc
+        return DeploymentFacts(
+            id=self.deployment_id,
+            status=config.status,
+            allow_all_domains=domains.allow_all_domains,
+            allowed_domains=domains.allowed_domains,
+            headless=bool(config.headless),
+            auto_start=bool(config.auto_start),
+            auth=bool(config.auth),
+        )
+
+    async def preflight(self, attributes: Mapping[str, str]) -> list[PreflightCheck]:
+        """Judge the deployment, the origin and the attributes before a chat."""
+        return run_preflight(await self.deployment_facts(), self.origin, attributes)
 
     def guest_launcher(self, *, placement: str = "message") -> GuestLauncher:
         """A launcher for one run; ``placement`` is the request's ``attribute_location``."""

@@ -19,6 +19,7 @@ __all__ = [
     "Diagnosis",
     "by_importance",
     "diagnose_rows",
+    "diagnose_wire",
     "explain",
     "late_attributes",
     "script_failed",
@@ -94,6 +95,42 @@ def wait_notes(waits: Sequence[tuple[float, str]]) -> list[Diagnosis]:
     return found
 
 
+def diagnose_wire(
+    rows: Sequence[Row], sent: Mapping[str, str], wire: Mapping[str, str], kind: str
+) -> list[Diagnosis]:
+    """What the page did wrong before the org saw anything: the sent frame against the form.
+
+    ``wire`` is the custom attributes of the first frame that left (``kind`` its type).
+    """
+    if sent and not wire:
+        frame = "the autoStart Join event" if kind == "Event" else "the first message"
+        return [
+            Diagnosis(
+                "attributes-not-sent",
+                f"{frame[0].upper()}{frame[1:]} left the page without custom attributes: "
+                "Messenger sends them with the next frame after Database.set, so they were set "
+                "too late or not at all.",
+                KNOWN["attributes-not-sent"].fix,
+            )
+        ]
+    changed = [r for r in rows if r.wire_differs]
+    if not changed:
+        return []
+    parts = [
+        f"{r.key!r} was not sent"
+        if r.wire is None
+        else f"{r.key!r} left as {r.wire!r}, not {r.sent!r}"
+        for r in changed
+    ]
+    return [
+        Diagnosis(
+            "page-changed-attributes",
+            "The page did not send what it was asked to: " + "; ".join(parts) + ".",
+            KNOWN["page-changed-attributes"].fix,
+        )
+    ]
+
+
 def diagnose_rows(
     rows: Sequence[Row],
     sent: Mapping[str, str],
@@ -159,6 +196,8 @@ def diagnose_rows(
     for row in rows:
         # A re-keyed attribute can have its value changed as well: both are findings.
         recased = row.status is RowStatus.CASE_MISMATCH and row.received != row.sent
+        if row.wire_differs and row.received == row.wire:
+            continue  # it arrived as the page sent it: the page changed it (diagnose_wire)
         if row.status is RowStatus.MISMATCH or recased:
             where = f" (as {row.received_key!r})" if recased else ""
             found.append(

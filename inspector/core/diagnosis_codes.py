@@ -86,6 +86,45 @@ KNOWN: dict[str, Known] = {
         "Two keys differ only by case; Genesys keeps both and a flow reads one.",
         "Keep one spelling of each key.",
     ),
+    "deployment-auth": Known(
+        "The deployment uses authenticated Messenger (auth.enabled): a chat starts only after "
+        "the customer signs in through the website's AuthProvider plugin.",
+        "Test on a deployment without authentication for now. Inspector cannot sign a "
+        "customer in yet; a headless guest client would need configureAuthenticatedSession "
+        "with the website's sign-in code.",
+    ),
+    "messenger-mode": Known(
+        "How Messenger runs on this deployment: its own user interface or headless, and "
+        "whether the conversation starts by itself.",
+        "",
+        "note",
+    ),
+    "domain-not-allowed": Known(
+        "Messenger refused to run on the page (GenesysJS.domainNotAllowed): the page's host "
+        "is not one of the deployment's allowed domains, nor a subdomain of one.",
+        "Add the website's domain (a host name, without https:// or a port) to the "
+        "deployment's allowed domains in Admin > Message > Messenger Deployments.",
+    ),
+    "read-only-session": Known(
+        "The guest session is read-only (409): its conversation ended with a read-only "
+        "disconnect, so Messenger sends no new message until the session is cleared.",
+        "Clear the session (MessagingService.clearSession) or start a new one; on the "
+        "deployment, conversationDisconnect type ReadOnly keeps ended chats read-only.",
+    ),
+    "page-changed-attributes": Known(
+        "What the page put on the wire is not what was asked of it: the website code changed, "
+        "dropped or added attributes before the first message left.",
+        "Look at the website code between Database.set and the first message (another "
+        "Database.set replaces keys; values are sent as strings).",
+        "fail",
+    ),
+    "attributes-not-sent": Known(
+        "The first message left the page without any custom attributes: they were set too "
+        "late, or not at all.",
+        "Call Database.set before the first message (or before Messenger opens, when the "
+        "conversation starts by itself).",
+        "fail",
+    ),
     "guest-refused": Known(
         "The org refused the guest connection (403): the deployment is unknown or inactive, "
         "or the origin is not allowed.",

@@ -7,7 +7,7 @@ looks the same (another Unicode normal form, a trailing space) is a mismatch.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "summarize",
     "verdict_for_rows",
     "visible",
+    "with_wire",
 ]
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -68,14 +69,27 @@ class Row:
     status: RowStatus
     received_key: str | None = None
     source: str | None = None
+    # What left the page for this key (MessagingService.sendingMessage), when that was seen:
+    # `wire_known` False means nothing was captured; then `wire` says nothing.
+    wire: str | None = None
+    wire_known: bool = False
 
     @property
     def key_text(self) -> str:
         return visible(self.key)
 
     @property
+    def wire_differs(self) -> bool:
+        """The page put something else on the wire than it was asked to send."""
+        return self.wire_known and self.sent is not None and self.wire != self.sent
+
+    @property
     def sent_text(self) -> str:
-        """Sent value as a user reads it (hidden characters escaped); a dash for none."""
+        """What was sent as a user reads it: what left the page, with the form's value beside it
+        when the two differ (hidden characters escaped; a dash for none)."""
+        if self.wire_known and self.sent is not None:
+            shown = "—" if self.wire is None else visible(self.wire)
+            return f"{shown} (form: {visible(self.sent)})" if self.wire_differs else shown
         return "—" if self.sent is None else visible(self.sent)
 
     @property
@@ -123,6 +137,14 @@ def diff_attributes(
     for key in sorted(k for k in received if k not in used):
         rows.append(Row(key, None, received[key], RowStatus.EXTRA, key, source(key)))
     return tuple(rows)
+
+
+def with_wire(rows: Sequence[Row], wire: Mapping[str, str]) -> tuple[Row, ...]:
+    """The rows with what left the page for each sent key (``wire``: its custom attributes)."""
+    return tuple(
+        replace(row, wire=wire.get(row.key), wire_known=True) if row.sent is not None else row
+        for row in rows
+    )
 
 
 def verdict_for_rows(rows: Sequence[Row]) -> Verdict:

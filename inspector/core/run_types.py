@@ -28,6 +28,8 @@ __all__ = [
     "StepTiming",
     "VerificationRequest",
     "VerificationResult",
+    "WireCapture",
+    "WireSource",
 ]
 
 # The run-id attribute: a unique tag sent with the other attributes, so the conversation can be
@@ -85,6 +87,29 @@ class PlatformReader(Protocol):
     async def read_customer_attributes(self, conversation_id: str) -> ReadBack: ...
 
     async def end_conversation(self, conversation_id: str, participant_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class WireCapture:
+    """The first frame that left for the org, as it left: the truth of what was sent.
+
+    In the web view it is Messenger's ``MessagingService.sendingMessage`` (MESSENGER.md,
+    "Events"): the guest ``message`` object, published when the frame is written to the
+    socket; headless it is the ``onMessage`` frame's message. ``attributes`` are its
+    ``channel.metadata.customAttributes`` (empty when it carried none).
+    """
+
+    attributes: Mapping[str, str]
+    message: Mapping[str, Any]
+    kind: str  # the message's type: "Text", or "Event" for an autoStart Join
+    source: str  # where it was seen, for the raw view
+
+
+@runtime_checkable
+class WireSource(Protocol):
+    """A launcher that saw what left for the org."""
+
+    def sent_on_wire(self) -> WireCapture | None: ...
 
 
 @runtime_checkable
@@ -182,6 +207,8 @@ class VerificationResult:
     error: str | None = None
     # True when pre-flight checks failed and nothing was sent; the user may force a start.
     preflight_refused: bool = False
+    # The first frame that left for the org, when the launcher saw it (the "sent" truth).
+    wire: WireCapture | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """The `--json` contract: verdict, conversationId, rows, steps, diagnoses."""
@@ -199,6 +226,7 @@ class VerificationResult:
                     "status": r.status.value,
                     "receivedKey": r.received_key,
                     "source": r.source,
+                    **({"wire": r.wire} if r.wire_known else {}),
                 }
                 for r in self.rows
             ],
@@ -211,6 +239,14 @@ class VerificationResult:
             ],
             "error": self.error,
             "rawSource": self.raw_source,
+            "sentOnWire": None
+            if self.wire is None
+            else {
+                "attributes": dict(self.wire.attributes),
+                "kind": self.wire.kind,
+                "source": self.wire.source,
+                "message": dict(self.wire.message),
+            },
         }
 
 

@@ -18,6 +18,7 @@ from inspector.core.diagnoses import (
     Diagnosis,
     by_importance,
     diagnose_rows,
+    diagnose_wire,
     explain,
     late_attributes,
 )
@@ -28,6 +29,7 @@ from inspector.core.diff import (
     summarize,
     verdict_for_rows,
     visible,
+    with_wire,
 )
 from inspector.core.polling import Poller
 from inspector.core.run_types import (
@@ -44,6 +46,8 @@ from inspector.core.run_types import (
     StepTiming,
     VerificationRequest,
     VerificationResult,
+    WireCapture,
+    WireSource,
 )
 from inspector.core.wording import counted
 
@@ -120,6 +124,8 @@ async def run_verification(
         )
         run.message_id = message_id
         run.sent_at = clock()
+        if isinstance(launcher, WireSource):
+            run.wire = launcher.sent_on_wire()
         conversation_id = await run.step(
             "resolve", run.resolve(platform, poller, message_id), detail=run.lookup_detail
         )
@@ -160,6 +166,8 @@ async def run_verification(
     run.collect(sources)
     prefix = f"{readback.attributes_path}" if readback.attributes_path else None
     rows = diff_attributes(sent, readback.attributes, source_prefix=prefix)
+    if run.wire is not None:
+        rows = with_wire(rows, run.wire.attributes)
     diagnoses = diagnose_rows(
         rows,
         sent,
@@ -169,6 +177,12 @@ async def run_verification(
     if late is not None:
         # They did arrive: say when, instead of guessing why they never did.
         diagnoses = [d for d in diagnoses if d.code != "attributes-missing"] + [late]
+    if run.wire is not None:
+        page = diagnose_wire(rows, sent, run.wire.attributes, run.wire.kind)
+        if any(d.code == "attributes-not-sent" for d in page):
+            # Nothing left the page: that, not the org, is why none arrived.
+            diagnoses = [d for d in diagnoses if d.code != "attributes-missing"]
+        diagnoses = page + diagnoses
     return run.result(
         verdict_for_rows(rows),
         summarize(rows),
@@ -205,6 +219,7 @@ class _Run:
         # Findings that do not change the verdict but belong in the report.
         self.notes: list[Diagnosis] = []
         self.sent_at: float | None = None  # clock() when the first message was accepted
+        self.wire: WireCapture | None = None  # what left for the org, where it was seen
 
     def collect(self, sources: list[NoteSource]) -> None:
         """Add what the clients noticed (retries, waits, reconnects) to the notes."""
@@ -380,4 +395,5 @@ class _Run:
             raw_source=raw_source,
             error=summary if verdict is Verdict.ERROR else None,
             preflight_refused=preflight_refused,
+            wire=self.wire,
         )

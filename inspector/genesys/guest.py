@@ -8,6 +8,7 @@ envelope's ``tracingId``, NOTES 2), pushed messages (bot and agent replies) to a
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 from collections.abc import Mapping
@@ -126,6 +127,8 @@ class GuestSession:
         self._closed: GuestConnectionClosed | None = None
         self._close_reason: str | None = None
         self._session_info: SessionInfo | None = None
+        # The onMessage fields of every message sent, in order ({"message": ..., "channel"?}).
+        self.sent_frames: list[dict[str, Any]] = []
 
     def __repr__(self) -> str:
         return f"GuestSession(deployment_id={self._deployment_id!r}, origin={self._origin!r})"
@@ -213,6 +216,8 @@ class GuestSession:
                 fields["channel"] = channel
             else:
                 message["channel"] = channel
+        # Kept before the write, as Messenger publishes sendingMessage: what left, as it left.
+        self.sent_frames.append(copy.deepcopy(fields))
         reply = await self._request("onMessage", "echo", fields)
         return GuestMessage.parse(reply.get("body"), "onMessage echo")
 

@@ -18,6 +18,7 @@ __all__ = [
     "AttributeSearchRow",
     "Conversation",
     "DeploymentConfig",
+    "DeploymentDomains",
     "GuestMessage",
     "MessageDetails",
     "Participant",
@@ -211,9 +212,24 @@ class WebDeployment:
         )
 
 
+def _enabled(r: _Reader | None, *path: str) -> bool | None:
+    """``{path...}.enabled`` of a config object, or None where the config says nothing."""
+    for key in path:
+        if r is None:
+            return None
+        r = r.obj(key)
+    if r is None or r.data.get("enabled") is None:
+        return None
+    return r.flag("enabled")
+
+
 @dataclass(frozen=True)
 class DeploymentConfig:
-    """The public Messenger configuration from ``api-cdn`` (NOTES 32)."""
+    """The public Messenger configuration from ``api-cdn`` (NOTES 32, MESSENGER.md).
+
+    The switches that change how Messenger runs in a page are None where the config says
+    nothing (the real Messenger then takes the default: UI on, no autoStart, no auth).
+    """
 
     id: str
     version: str
@@ -221,6 +237,10 @@ class DeploymentConfig:
     messaging_endpoint: str | None  # with or without "/v1" (NOTES 32), kept as given
     raw: dict[str, Any]
     source: str
+    messenger_enabled: bool | None = None
+    headless: bool | None = None  # headlessMode.enabled: the User Interface toggle off
+    auto_start: bool | None = None  # messenger.apps.conversations.autoStart.enabled
+    auth: bool | None = None  # auth.enabled: authenticated Messenger
 
     @classmethod
     def parse(cls, data: Any, source: str) -> DeploymentConfig:
@@ -241,6 +261,33 @@ class DeploymentConfig:
             version=version,
             status=r.opt_str("status"),
             messaging_endpoint=endpoint,
+            raw=r.data,
+            source=source,
+            messenger_enabled=_enabled(messenger),
+            headless=_enabled(r, "headlessMode"),
+            auto_start=_enabled(conversations, "autoStart"),
+            auth=_enabled(r, "auth"),
+        )
+
+
+@dataclass(frozen=True)
+class DeploymentDomains:
+    """The public ``domains.json`` Messenger reads before anything else (MESSENGER.md)."""
+
+    allow_all_domains: bool
+    allowed_domains: tuple[str, ...]
+    raw: dict[str, Any]
+    source: str
+
+    @classmethod
+    def parse(cls, data: Any, source: str) -> DeploymentDomains:
+        r = _Reader(data, source)
+        domains = r.array("allowedDomains")
+        if not all(isinstance(d, str) for d in domains):
+            raise r.fail("allowedDomains", "a list of strings")
+        return cls(
+            allow_all_domains=r.flag("allowAllDomains", default=False),
+            allowed_domains=tuple(domains),
             raw=r.data,
             source=source,
         )

@@ -26,6 +26,7 @@ from .models import (
     AttributeSearchRow,
     Conversation,
     DeploymentConfig,
+    DeploymentDomains,
     MessageDetails,
     WebDeployment,
 )
@@ -166,14 +167,23 @@ class PlatformClient:
         body, source = await self._get_json(path)
         return WebDeployment.parse(body, source)
 
+    def _public_url(self, deployment_id: str, name: str) -> str:
+        base = f"{self.endpoints.api_cdn}/webdeployments/v1/deployments"
+        return f"{base}/{_segment(deployment_id)}/{name}"
+
     async def deployment_config(self, deployment_id: str) -> DeploymentConfig:
         """The public Messenger config; another host, no auth (NOTES 32); 404 if unknown."""
-        url = (
-            f"{self.endpoints.api_cdn}/webdeployments/v1/deployments/"
-            f"{_segment(deployment_id)}/config.json"
+        body, source = await self._get_json(
+            self._public_url(deployment_id, "config.json"), authenticated=False
         )
-        body, source = await self._get_json(url, authenticated=False)
         return DeploymentConfig.parse(body, source)
+
+    async def deployment_domains(self, deployment_id: str) -> DeploymentDomains:
+        """The public allowed domains Messenger checks first (MESSENGER.md); 404 if unknown."""
+        body, source = await self._get_json(
+            self._public_url(deployment_id, "domains.json"), authenticated=False
+        )
+        return DeploymentDomains.parse(body, source)
 
     async def search_participant_attributes(
         self,

@@ -20,15 +20,25 @@ log = logging.getLogger("inspector.bridge")
 KNOWN_EVENTS = frozenset(
     {
         "bridgeReady",
+        "config",
+        "domainNotAllowed",
+        "databaseReady",
+        "opening",
+        "opened",
+        "openFailed",
         "ready",
         "started",
+        "readOnly",
         "attributesSet",
+        "sending",
         "message",
         "sizeExceeded",
         "error",
+        "sendFailed",
         "disconnected",
         "scriptFailed",
         "pageError",
+        "pageWarning",
     }
 )
 

@@ -74,11 +74,17 @@ def messenger_error_code(code: str, message: str) -> str:
 
     Messenger passes on the org's answer: a 403 on the guest connection means the deployment
     or the origin was refused (GENESYS.md, pitfalls); a refusal naming the pre-chat form means
-    the deployment wants its answers; a socket closed with 1001/1006 was cut on the way.
+    the deployment wants its answers; a 409 is a read-only session and 4013 attributes over
+    maxCustomDataBytes; a socket closed with 1001/1006 was cut on the way.
     Anything else stays a plain Messenger error.
     """
     if _PRECHAT.search(message):
         return "prechat-required"
+    if code.strip() == "409":
+        # GENESYS.md: "Session is read-only, no new messages allowed".
+        return "read-only-session"
+    if code.strip() == "4013":
+        return "too-large"
     if code.strip() == "403":
         return "guest-refused"
     if code.strip() in _DROPPED:

@@ -4,10 +4,12 @@ import pytest
 
 from inspector.core.preflight import (
     CHECK_ACTIVE,
+    CHECK_AUTH,
     CHECK_EXISTS,
     CHECK_KEY_CASE,
     CHECK_ORIGIN,
     CHECK_SIZE,
+    CHECK_UI,
     DeploymentFacts,
     failed,
     origin_allowed,
@@ -73,8 +75,61 @@ def test_origin_host_is_compared_case_insensitively_without_scheme_or_port(origi
     assert not failed(run_preflight(ACTIVE, origin, ATTRS))
 
 
-def test_allowed_domains_written_as_urls_or_in_capitals_still_match():
-    assert origin_allowed("https://shop.example.com", ["HTTPS://Shop.Example.com"], False)
+def test_allowed_domains_match_in_any_case_but_never_with_a_scheme_or_port():
+    # MESSENGER.md, "Domain check": the hostname against each entry as written.
+    assert origin_allowed("https://shop.example.com", ["Shop.Example.COM"], False)
+    assert not origin_allowed("https://shop.example.com", ["https://shop.example.com"], False)
+    assert not origin_allowed("https://shop.example.com", ["shop.example.com:443"], False)
+
+
+def test_an_entry_with_a_scheme_is_named_as_the_reason_it_never_matches():
+    facts = DeploymentFacts("dep-1", "Active", False, ("https://shop.example.com",))
+    [check] = failed(run_preflight(facts, "https://shop.example.com", ATTRS))
+    assert check.code == CHECK_ORIGIN
+    assert "never match a host name: https://shop.example.com" in check.message
+
+
+@pytest.mark.parametrize(
+    ("host", "entry", "allowed"),
+    [
+        ("shop.example.com", "example.com", True),
+        ("a.b.shop.example.com", "example.com", True),
+        ("shop.example.com", "shop.example.com", True),
+        ("example.com", "shop.example.com", False),
+        ("badexample.com", "example.com", False),
+        ("example.com.evil.test", "example.com", False),
+    ],
+)
+def test_a_subdomain_of_an_allowed_domain_is_allowed_and_nothing_else(host, entry, allowed):
+    assert origin_allowed(f"https://{host}:8443", [entry], False) is allowed
+
+
+def test_the_origin_check_says_when_the_host_is_allowed_as_a_subdomain():
+    facts = DeploymentFacts("dep-1", "Active", False, ("example.com",))
+    checks = by_code(run_preflight(facts, "https://shop.example.com", ATTRS))
+    assert checks[CHECK_ORIGIN].ok
+    assert "shop.example.com is a subdomain of example.com" in checks[CHECK_ORIGIN].message
+
+
+def test_an_empty_list_blocks_every_page():
+    facts = DeploymentFacts("dep-1", "Active", False, ())
+    [check] = failed(run_preflight(facts, "https://shop.example.com", ATTRS))
+    assert "allows no domain at all" in check.message
+
+
+def test_an_authenticated_deployment_fails_and_the_mode_is_said():
+    facts = DeploymentFacts(
+        "dep-1", "Active", False, ("shop.example.com",), headless=True, auto_start=True, auth=True
+    )
+    checks = by_code(run_preflight(facts, "https://shop.example.com", ATTRS))
+    assert not checks[CHECK_AUTH].ok and "cannot sign one in yet" in checks[CHECK_AUTH].message
+    assert checks[CHECK_UI].ok
+    assert "Headless" in checks[CHECK_UI].message and "autoStart" in checks[CHECK_UI].message
+    ui = DeploymentFacts(
+        "dep-1", "Active", False, ("shop.example.com",), headless=False, auth=False
+    )
+    checks = by_code(run_preflight(ui, "https://shop.example.com", ATTRS))
+    assert checks[CHECK_AUTH].ok and "opens it" in checks[CHECK_UI].message
 
 
 def test_allow_all_domains_accepts_any_origin():
@@ -126,8 +181,9 @@ def test_a_failed_check_says_what_was_found_and_leaves_the_fix_to_the_table():
             "on it."
         ),
         "origin-allowed": (
-            "The origin's host elsewhere.example is not in the deployment's allowed domains "
-            "(shop.example.com): the org refuses the chat."
+            "The page's host elsewhere.example is not in the deployment's allowed domains "
+            "(shop.example.com), nor a subdomain of one: Messenger refuses to run "
+            "(GenesysJS.domainNotAllowed)."
         ),
     }
     assert all(fix_for(code) for code in found)  # the fix is shown once, from the table
