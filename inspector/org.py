@@ -33,7 +33,7 @@ from inspector.genesys import (
 )
 from inspector.genesys.auth import BearerTokenAuth
 from inspector.genesys.errors import GuestConnectionClosed, ResponseFormatError
-from inspector.sandbox import SandboxOrg
+from inspector.sandbox import SEEDED_DEPLOYMENTS, SandboxOrg
 
 __all__ = [
     "GuestLauncher",
@@ -313,6 +313,8 @@ class OrgConnection:
         self.analytics = AnalyticsAdapter(self.platform)
         # Send a run id with the attributes, for the search fallback (real orgs).
         self.tag_runs = False
+        # Names that stand for a deployment id on this org (the sandbox's seeded kinds).
+        self.deployment_aliases: dict[str, str] = {}
 
     def tagged(self, request: VerificationRequest) -> VerificationRequest:
         """The request with a unique run id when this org may need the search fallback."""
@@ -343,15 +345,26 @@ class OrgConnection:
             origin=self.origin,
         )
 
-    async def deployment_facts(self) -> DeploymentFacts | None:
+    def deployment_for(self, name: str | None) -> str:
+        """The deployment id for a scenario's or a command's ``deployment`` (None: this org's).
+
+        On the sandbox a seeded kind names its deployment (``headless``); elsewhere the name
+        is the id itself.
+        """
+        if not name:
+            return self.deployment_id
+        return self.deployment_aliases.get(name.strip().lower(), name.strip())
+
+    async def deployment_facts(self, deployment_id: str | None = None) -> DeploymentFacts | None:
         """What Messenger itself reads first: ``domains.json``, then ``config.json``.
 
         Both are public (MESSENGER.md, "Loading"), so this needs no token and no permission,
         and works for any deployment id; None when the deployment does not exist (404).
         """
+        deployment_id = deployment_id or self.deployment_id
         try:
-            domains = await self.platform.deployment_domains(self.deployment_id)
-            config = await self.platform.deployment_config(self.deployment_id)
+            domains = await self.platform.deployment_domains(deployment_id)
+            config = await self.platform.deployment_config(deployment_id)
         except ApiError as exc:
             if exc.status != 404:
                 raise _step_error(exc, "Reading the deployment's public configuration") from exc
@@ -359,7 +372,7 @@ class OrgConnection:
         except GenesysError as exc:
             raise _step_error(exc, "Reading the deployment's public configuration") from exc
         return DeploymentFacts(
-            id=self.deployment_id,
+            id=deployment_id,
             status=config.status,
             allow_all_domains=domains.allow_all_domains,
             allowed_domains=domains.allowed_domains,
@@ -368,9 +381,12 @@ class OrgConnection:
             auth=bool(config.auth),
         )
 
-    async def preflight(self, attributes: Mapping[str, str]) -> list[PreflightCheck]:
+    async def preflight(
+        self, attributes: Mapping[str, str], deployment_id: str | None = None
+    ) -> list[PreflightCheck]:
         """Judge the deployment, the origin and the attributes before a chat."""
-        return run_preflight(await self.deployment_facts(), self.origin, attributes)
+        facts = await self.deployment_facts(deployment_id)
+        return run_preflight(facts, self.origin, attributes)
 
     def guest_launcher(self, *, placement: str = "message") -> GuestLauncher:
         """A launcher for one run; ``placement`` is the request's ``attribute_location``."""
@@ -383,11 +399,14 @@ class OrgConnection:
 def sandbox_connection(sandbox: SandboxOrg, deployment_id: str | None = None) -> OrgConnection:
     """The sandbox reached like any org: same clients, over its sockets."""
     info = sandbox.info
-    return OrgConnection.with_client_credentials(
+    org = OrgConnection.with_client_credentials(
         OrgEndpoints.for_custom_domain(info.base_url),
         client_id=info.client_id,
         client_secret=info.client_secret,
-        deployment_id=deployment_id or info.deployment_id,
+        deployment_id=info.deployment_id,
         origin=info.origin,
         label="Sandbox org",
     )
+    org.deployment_aliases = {seeded.kind: seeded.id for seeded in SEEDED_DEPLOYMENTS}
+    org.deployment_id = org.deployment_for(deployment_id)
+    return org

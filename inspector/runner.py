@@ -221,7 +221,7 @@ async def run_scenario(
             "unsupported",
         )
         return ScenarioRun(outcome, started, datetime.now(UTC))
-    deployment = scenario.deployment or org.deployment_id
+    deployment = org.deployment_for(scenario.deployment)
     launcher = ScenarioLauncher(GuestLauncher(org.endpoints, deployment, org.origin), scenario)
     reader = RateLimitedReader(org.reader, limiter)
     wait = scenario.expect.bot_reply.within if scenario.expect.bot_reply else 0.0
@@ -233,7 +233,7 @@ async def run_scenario(
                 org.tagged(scenario.request()),
                 launcher,
                 reader,
-                preflight=_limited_preflight(org, limiter, deployment),
+                preflight=_preflight_for(org, deployment),
                 on_step=on_step,
             )
         outcome = evaluate(scenario, result, launcher.bot_reply)
@@ -246,19 +246,15 @@ async def run_scenario(
     return ScenarioRun(outcome, started, datetime.now(UTC))
 
 
-def _limited_preflight(
-    org: OrgConnection, limiter: RateLimiter, deployment: str
-) -> Preflight | None:
-    """The org's pre-flight check (one Platform API read), paid from the shared budget.
+def _preflight_for(org: OrgConnection, deployment: str) -> Preflight:
+    """The pre-flight check of the scenario's deployment.
 
-    It reads the profile's deployment, so a scenario naming another deployment skips it.
+    It reads only the public domains.json and config.json (no Platform API request), so it
+    is not paid from the shared request budget.
     """
-    if deployment != org.deployment_id:
-        return None
 
     async def check(attributes: Mapping[str, str]) -> Sequence[PreflightFinding]:
-        await limiter.acquire()
-        return await org.preflight(attributes)
+        return await org.preflight(attributes, deployment)
 
     return check
 

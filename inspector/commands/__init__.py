@@ -10,7 +10,15 @@ from __future__ import annotations
 import argparse
 import uuid
 
-__all__ = ["EXIT_ERROR", "EXIT_FAIL", "EXIT_PASS", "add_fault_option", "deployment_id_arg"]
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_FAIL",
+    "EXIT_PASS",
+    "add_fault_option",
+    "deployment_arg",
+    "deployment_id_arg",
+    "is_deployment_id",
+]
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -50,3 +58,23 @@ def deployment_id_arg(text: str) -> str:
             "7c3f9a52-0e1b-4d8a-9c64-5b2e8f1a3d70 (Admin > Message > Messenger Deployments)"
         )
     return str(parsed)
+
+
+def deployment_arg(text: str) -> str:
+    """A deployment id, or on the sandbox org the kind of one it seeds (``headless``)."""
+    from inspector.sandbox.seed import SEEDED_DEPLOYMENTS
+
+    kinds = {seeded.kind for seeded in SEEDED_DEPLOYMENTS}
+    if text.strip().lower() in kinds:
+        return text.strip().lower()
+    try:
+        return deployment_id_arg(text)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{exc} or, on the sandbox org, one of: {', '.join(sorted(kinds))}"
+        ) from None
+
+
+def is_deployment_id(text: str) -> bool:
+    """Whether ``text`` is a deployment id rather than a sandbox deployment kind."""
+    return len(text) == _UUID_LENGTH

@@ -21,7 +21,8 @@ from inspector.commands import (
     EXIT_FAIL,
     EXIT_PASS,
     add_fault_option,
-    deployment_id_arg,
+    deployment_arg,
+    is_deployment_id,
 )
 from inspector.core.run_types import MIN_TIMEOUT
 
@@ -86,10 +87,11 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--deployment",
-        type=deployment_id_arg,
-        metavar="ID",
-        help="deployment id (default: the profile's first one; on the sandbox org its active "
-        "deployment, and the others it seeds can be named to see the pre-flight checks)",
+        type=deployment_arg,
+        metavar="ID|KIND",
+        help="deployment id (default: the profile's first one); on the sandbox org also the "
+        "kind of one it seeds: native-ui (the default), headless, autostart, authenticated, "
+        "parent-domain, inactive, other-domain, all-domains (`inspector sandbox` lists them)",
     )
     parser.add_argument(
         "--no-cleanup",
@@ -178,6 +180,12 @@ def run(args: argparse.Namespace) -> int:
     real_org = args.profile is not None and not is_sandbox_name(args.profile)
     if real_org and faults:
         return _not_run(args, "--sandbox-fault works with the sandbox org only")
+    if real_org and args.deployment and not is_deployment_id(args.deployment):
+        return _not_run(
+            args,
+            f"--deployment {args.deployment} names a sandbox deployment kind: give a real org's "
+            "deployment by its id",
+        )
     request = VerificationRequest(
         crm_id=args.crm_id,
         attributes=dict(args.attr),

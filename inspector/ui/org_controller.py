@@ -16,12 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from inspector.genesys import GenesysError
 from inspector.org import OrgConnection, sandbox_connection
 from inspector.profile_connection import ProfileProblem, open_profile
-from inspector.sandbox import (
-    SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID,
-    SANDBOX_INACTIVE_DEPLOYMENT_ID,
-    SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
-    SandboxOrg,
-)
+from inspector.sandbox import SEEDED_DEPLOYMENTS, SandboxOrg
 from inspector.store.profiles import (
     SANDBOX_PROFILE_NAME,
     DeploymentProfile,
@@ -41,7 +36,7 @@ log = logging.getLogger("inspector.ui")
 
 
 def builtin_profile(sandbox: SandboxOrg) -> OrgProfile:
-    """The sandbox with its seeded deployments, so pre-flight failures can be tried too."""
+    """The sandbox with a deployment of every kind (native UI first, as on most orgs)."""
     info = sandbox.info
     base = sandbox_profile(
         info.base_url,
@@ -49,12 +44,11 @@ def builtin_profile(sandbox: SandboxOrg) -> OrgProfile:
         deployment_id=info.deployment_id,
         origin=info.origin,
     )
-    extra = (
-        DeploymentProfile(SANDBOX_INACTIVE_DEPLOYMENT_ID, "Inactive deployment", info.origin),
-        DeploymentProfile(SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, "Other domain only", info.origin),
-        DeploymentProfile(SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID, "All domains allowed", info.origin),
+    deployments = tuple(
+        DeploymentProfile(seeded.id, f"{seeded.kind}: {seeded.description}", info.origin)
+        for seeded in SEEDED_DEPLOYMENTS
     )
-    return dataclasses.replace(base, deployments=(*base.deployments, *extra))
+    return dataclasses.replace(base, deployments=deployments)
 
 
 class OrgController(QObject):
