@@ -99,6 +99,12 @@ class MainWindow(QMainWindow):
         self.raw_button.setToolTip("The Platform API response the received values come from")
         self.raw_button.setEnabled(False)
         self.raw_button.clicked.connect(lambda: self.show_raw_json())
+        self.sent_button = QPushButton("View sent frame…", self)
+        self.sent_button.setToolTip(
+            "The frame that left the page, as Messenger published it (sendingMessage)"
+        )
+        self.sent_button.setEnabled(False)
+        self.sent_button.clicked.connect(lambda: self.show_sent_json())
         self.force_button = QPushButton("Start anyway", self)
         self.force_button.setToolTip("Start the chat although the pre-flight checks failed")
         self.force_button.hide()
@@ -120,6 +126,7 @@ class MainWindow(QMainWindow):
         footer = QHBoxLayout()
         footer.addWidget(self.conversation_label, 1)
         footer.addWidget(self.force_button)
+        footer.addWidget(self.sent_button)
         footer.addWidget(self.raw_button)
         result_layout.addLayout(footer)
 
@@ -249,6 +256,7 @@ class MainWindow(QMainWindow):
         self.progress.clear_steps()
         self.model.set_rows([])
         self.raw_button.setEnabled(False)
+        self.sent_button.setEnabled(False)
         self.conversation_label.clear()
         self.banner.show_idle("Running… the chat starts on the left.")
         launcher = WebLauncher(self.chat, self.org.host_page, timeout=request.timeout)
@@ -280,6 +288,7 @@ class MainWindow(QMainWindow):
         self.table.resizeRowsToContents()
         self.banner.show_result(result)
         self.raw_button.setEnabled(result.raw is not None)
+        self.sent_button.setEnabled(result.wire is not None)
         self.force_button.setVisible(result.preflight_refused)
         origin = [f"Scenario “{scenario}”"] if scenario else []
         if result.conversation_id:
@@ -297,6 +306,17 @@ class MainWindow(QMainWindow):
         dialog = RawJsonDialog(
             self.result.raw_source or "", self.result.raw, self, highlight_key=highlight_key
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_sent_json(self) -> RawJsonDialog | None:
+        """What left the page: the first frame's message, where every "sent" value comes from."""
+        if self.result is None or self.result.wire is None:
+            return None
+        wire = self.result.wire
+        dialog = RawJsonDialog(wire.source, wire.message, self)
+        dialog.setWindowTitle("Sent frame")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

@@ -39,6 +39,13 @@ _EXPLAIN = {
 }
 
 
+def _wire_tip(row: Row) -> str:
+    if not row.wire_differs:
+        return "Left the page exactly as the form had it (MessagingService.sendingMessage)."
+    left = "did not leave the page" if row.wire is None else f"left the page as {row.wire!r}"
+    return f"The form had {row.sent!r}, but it {left} (MessagingService.sendingMessage)."
+
+
 class ResultsModel(ListTableModel[Row]):
     columns = COLUMNS
 
@@ -58,10 +65,14 @@ class ResultsModel(ListTableModel[Row]):
                 return row.received_text
             return _SYMBOL[row.status]
         if role == Qt.ItemDataRole.BackgroundRole:
+            if column == COL_SENT and row.wire_differs:
+                return QBrush(_BACKGROUND[RowStatus.CASE_MISMATCH])
             return QBrush(_BACKGROUND[row.status])
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#1d2430"))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_SENT and row.wire_known:
+                return _wire_tip(row)
             where = f"\nFrom the raw response at {row.source}" if row.source else ""
             return _EXPLAIN[row.status] + where
         if role == Qt.ItemDataRole.UserRole:
