@@ -24,13 +24,29 @@ def _port(text: str) -> int:
     return value
 
 
+def _deployments_epilog() -> str:
+    """The seeded deployments, one a line: kind, id, what it is (seed.SEEDED_DEPLOYMENTS)."""
+    from inspector.sandbox import SEEDED_DEPLOYMENTS
+
+    width = max(len(d.kind) for d in SEEDED_DEPLOYMENTS)
+    lines = [f"  {d.kind:<{width}}  {d.id}  {d.description}" for d in SEEDED_DEPLOYMENTS]
+    return "seeded deployments (kind, id, what it is):\n" + "\n".join(lines)
+
+
 def register(commands: Any) -> None:
-    parser = commands.add_parser("sandbox", help="serve the sandbox org until Ctrl-C")
+    parser = commands.add_parser(
+        "sandbox",
+        help="serve the sandbox org until Ctrl-C",
+        epilog=_deployments_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--port", type=_port, default=0, metavar="N", help="port, 0-65535 (default 0: a free one)"
     )
     add_fault_option(parser, "sandbox_faults")
-    parser.add_argument("--json", action="store_true", help="print the connection as JSON")
+    parser.add_argument(
+        "--json", action="store_true", help="print the connection and the deployments as JSON"
+    )
     parser.set_defaults(handler=run)
 
 

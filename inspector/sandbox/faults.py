@@ -33,10 +33,6 @@ FAULTS: dict[str, str] = {
         "The flow writes the custom attributes only long after the first message (the "
         "sandbox's late_attributes_delay, 25 s by default: longer than the default timeout)."
     ),
-    "legacy-location": (
-        "The org reads custom attributes only from message.channel.metadata.customAttributes "
-        "and ignores the deprecated top-level channel beside the message."
-    ),
     "prechat-required": (
         "The deployment requires pre-chat form answers: onMessage without them in "
         "message.channel.metadata.customAttributes is refused with a 400 naming the fields."
@@ -66,6 +62,11 @@ FAULTS: dict[str, str] = {
     "flow-overwrite": (
         "The flow overwrites the first custom attribute (the CRM id) by appending '-flow' "
         "to its value."
+    ),
+    "read-only-session": (
+        "Every guest session resumes read-only, as after a ReadOnly disconnect: "
+        'configureSession answers readOnly true and every new message gets 409 "Session is '
+        'read-only, no new messages allowed".'
     ),
     "analytics-delay": (
         "Analytics conversation detail jobs find nothing yet: the data availability date is "

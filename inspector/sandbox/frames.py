@@ -67,12 +67,14 @@ def allowed_media() -> dict[str, Any]:
     }
 
 
-def new_session_body(session: GuestSession, *, new: bool) -> dict[str, Any]:
+def new_session_body(
+    session: GuestSession, *, new: bool, read_only: bool = False
+) -> dict[str, Any]:
     """SessionResponse body with the full WMJ field set (NOTES 16)."""
     return {
         "connected": True,
         "newSession": new,
-        "readOnly": False,
+        "readOnly": read_only,
         "maxCustomDataBytes": seed.MAX_CUSTOM_DATA_BYTES,
         "allowedMedia": allowed_media(),
         "blockedExtensions": list(seed.BLOCKED_EXTENSIONS),

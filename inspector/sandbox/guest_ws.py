@@ -23,6 +23,15 @@ from inspector.sandbox.state import Deployment, GuestSession, OrgState, dashed_i
 
 log = logging.getLogger("inspector.sandbox")
 
+# An authenticated deployment (auth.enabled) has no unauthenticated guests: configureSession is
+# answered with the string error of error-401-unauthorized.json. configureAuthenticatedSession
+# needs an AuthProvider's code that an identity provider issued; the sandbox has none, so it
+# answers the same 401 (its own choice: no capture of a refused sign-in exists).
+TEXT_UNAUTHORIZED = "User is unauthorized"
+# A read-only session (after a ReadOnly disconnect) refuses new messages (GENESYS.md).
+READ_ONLY_CODE = 409
+TEXT_READ_ONLY = "Session is read-only, no new messages allowed"
+
 # The prechat-required fault's refusal. The wording of a real org's answer is not documented;
 # it is a 400 string error frame, and this text names the fields, as the diagnosis needs.
 PRECHAT_TEXT = "Pre-chat form answers required: {fields}"
@@ -38,22 +47,20 @@ class RequestRejected(Exception):
         self.text = text
 
 
-def custom_attributes(frame: dict[str, Any], *, legacy: bool = True) -> dict[str, str]:
+def custom_attributes(frame: dict[str, Any]) -> dict[str, str]:
     """The attributes of an onMessage request, validated as a map of strings.
 
-    They belong in message.channel.metadata.customAttributes; the deprecated top-level
-    `channel` beside `message` (Java SDK, ovotech) is accepted too (NOTES 14) unless `legacy`
-    is False (the legacy-location fault). Scalars are turned into strings the way a
-    Map<String,String> binding would; objects are refused.
+    Only message.channel.metadata.customAttributes counts. Attributes in the deprecated
+    top-level `channel` beside `message` (Java SDK, ovotech; NOTES 14) are ignored, as Genesys
+    ignores them since 5 June 2026 (GENESYS.md, "Deprecation Notice – Web Messaging Custom
+    Attributes in channel.metadata"): the message is accepted, its attributes never land.
+    Scalars are turned into strings the way a Map<String,String> binding would; objects are
+    refused.
     """
-    found: Any = None
-    holders = (frame.get("message"), frame) if legacy else (frame.get("message"),)
-    for holder in holders:
-        channel = holder.get("channel") if isinstance(holder, dict) else None
-        metadata = channel.get("metadata") if isinstance(channel, dict) else None
-        if isinstance(metadata, dict) and "customAttributes" in metadata:
-            found = metadata["customAttributes"]
-            break
+    message = frame.get("message")
+    channel = message.get("channel") if isinstance(message, dict) else None
+    metadata = channel.get("metadata") if isinstance(channel, dict) else None
+    found: Any = metadata.get("customAttributes") if isinstance(metadata, dict) else None
     if found is None:
         return {}
     if not isinstance(found, dict):
@@ -93,6 +100,7 @@ class GuestConnection:
         self.tokens: set[str] = set()
         self._actions: dict[str, Callable[[dict[str, Any], str | None], Awaitable[None]]] = {
             "configureSession": self.configure_session,
+            "configureAuthenticatedSession": self.configure_authenticated_session,
             "onMessage": self.on_message,
             "echo": self.echo,
             "closeSession": self.close_session,
@@ -137,6 +145,8 @@ class GuestConnection:
             raise RequestRejected(400, frames.TEXT_REQUEST_FAILED)
         if frame.get("deploymentId") != self.deployment.id:
             raise RequestRejected(400, frames.TEXT_REQUEST_FAILED)
+        if self.deployment.auth:
+            raise RequestRejected(401, TEXT_UNAUTHORIZED)
         if frame.get("startNew") is True:
             old = self.state.sessions.get(token)
             if old is not None:
@@ -146,11 +156,24 @@ class GuestConnection:
         session.sockets.add(self.ws)
         self.tokens.add(token)
         log.debug("guest session %s configured (new: %s)", token[:8], new)
-        body = frames.new_session_body(session, new=new)
+        if "read-only-session" in self.state.faults:
+            # A resumed session whose conversation ended with a ReadOnly disconnect: not new,
+            # readOnly true (NOTES 12; SessionResponse.existing-session.json).
+            body = frames.new_session_body(session, new=False, read_only=True)
+        else:
+            body = frames.new_session_body(session, new=new)
         await frames.send(self.ws, frames.session_response(body, tracing_id))
+
+    async def configure_authenticated_session(
+        self, frame: dict[str, Any], tracing_id: str | None
+    ) -> None:
+        """configureAuthenticatedSession.request.json: refused, no identity provider here."""
+        raise RequestRejected(401, TEXT_UNAUTHORIZED)
 
     async def on_message(self, frame: dict[str, Any], tracing_id: str | None) -> None:
         session = self._session(frame)
+        if "read-only-session" in self.state.faults:
+            raise RequestRejected(READ_ONLY_CODE, TEXT_READ_ONLY)
         if "ws-drop" in self.state.faults and not session.dropped and self.transport is not None:
             # Cut the connection without a close frame: the client sees 1006 (abnormal).
             session.dropped = True
@@ -171,7 +194,7 @@ class GuestConnection:
             events = _accepted_events(message.get("events"))
         else:
             raise RequestRejected(400, frames.TEXT_REQUEST_FAILED)
-        attributes = custom_attributes(frame, legacy="legacy-location" not in self.state.faults)
+        attributes = custom_attributes(frame)
         if "prechat-required" in self.state.faults:
             absent = [f for f in PRECHAT_FIELDS if not attributes.get(f)]
             if absent:

@@ -23,6 +23,7 @@ from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
 from inspector.sandbox.platform_json import (
     conversation_json,
     deployment_config_json,
+    deployment_domains_json,
     error_body,
     message_conversation_json,
     message_data_json,
@@ -338,7 +339,27 @@ async def deployment_config(request: web.Request) -> web.Response:
             content_type="application/json",
             headers=CORS,
         )
-    return web.json_response(deployment_config_json(deployment, state.base_url), headers=CORS)
+    read_only = "read-only-session" in state.faults
+    body = deployment_config_json(deployment, state.base_url, read_only_disconnect=read_only)
+    return web.json_response(body, headers=CORS)
+
+
+async def deployment_domains(request: web.Request) -> web.Response:
+    """GET /webdeployments/v1/deployments/{id}/domains.json (api-cdn, no auth).
+
+    Messenger reads it before config.json to run its domain check (MESSENGER.md, "Loading").
+    Unknown deployment: 404, as config.json; the deployment faults apply through
+    find_deployment (origin-denied shows its one other domain here too).
+    """
+    state = request.app[STATE_KEY]
+    deployment = state.find_deployment(request.match_info["deployment_id"])
+    if deployment is None:
+        raise web.HTTPNotFound(
+            text=json.dumps({"message": "Not Found"}),
+            content_type="application/json",
+            headers=CORS,
+        )
+    return web.json_response(deployment_domains_json(deployment), headers=CORS)
 
 
 def messenger_script() -> str:
@@ -361,6 +382,7 @@ def add_routes(app: web.Application) -> None:
     r = app.router
     oauth.add_routes(app)
     r.add_get("/webdeployments/v1/deployments/{deployment_id}/config.json", deployment_config)
+    r.add_get("/webdeployments/v1/deployments/{deployment_id}/domains.json", deployment_domains)
     r.add_get("/genesys-bootstrap/genesys.min.js", bootstrap_script)
     api = "/api/v2"
     r.add_post(f"{api}/conversations/participants/attributes/search", search_participant_attributes)

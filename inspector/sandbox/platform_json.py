@@ -205,7 +205,8 @@ def message_data_json(conversation: Conversation, message: StoredMessage) -> dic
 
     `id` is the id the caller looked up (the guest echo's body.id for inbound messages);
     `providerMessageId` and normalizedMessage.channel.messageId are the echo's channel.messageId.
-    `textBody` is deprecated but real responses may still carry it (NOTES 28), so it stays.
+    No `textBody`: the current models (purecloudplatformclientv2 269, NPM 262) no longer
+    have it (NOTES 28); the text is in normalizedMessage.text.
     """
     guest = {"nickname": "Guest", "id": conversation.customer_address, "idType": "Opaque"}
     deployment = {"id": conversation.deployment.id}
@@ -238,8 +239,6 @@ def message_data_json(conversation: Conversation, message: StoredMessage) -> dic
         "direction": message.direction,
         "messengerType": "webmessaging",
     }
-    if message.text is not None:
-        body["textBody"] = message.text
     body.update(
         {
             "status": "received" if inbound else "sent",
@@ -303,9 +302,19 @@ def web_deployment_json(deployment: Deployment, base_url: str) -> dict[str, Any]
     }
 
 
-def deployment_config_json(deployment: Deployment, base_url: str) -> dict[str, Any]:
-    """Public config.json (deployment-config.json). messagingEndpoint has no /v1 (NOTES 32)."""
+def deployment_config_json(
+    deployment: Deployment, base_url: str, *, read_only_disconnect: bool = False
+) -> dict[str, Any]:
+    """Public config.json (deployment-config.json). messagingEndpoint has no /v1 (NOTES 32).
+
+    The fields Messenger acts on (MESSENGER.md, "Native UI vs headless"): headlessMode.enabled
+    (the User Interface toggle off), messenger.apps.conversations.autoStart.enabled,
+    conversationDisconnect {enabled, type: Send | ReadOnly} (ReadOnly under the
+    read-only-session fault, the configuration that makes read-only sessions), conversationClear,
+    auth.enabled (shape of deployment-config.json).
+    """
     ws_endpoint = "ws://" + base_url.removeprefix("http://")
+    disconnect_type = "ReadOnly" if read_only_disconnect else "Send"
     return {
         "id": seed.CONFIGURATION_ID,
         "version": seed.CONFIGURATION_VERSION,
@@ -317,8 +326,9 @@ def deployment_config_json(deployment: Deployment, base_url: str) -> dict[str, A
             "apps": {
                 "conversations": {
                     "messagingEndpoint": ws_endpoint,
-                    "conversationDisconnect": {"enabled": True, "type": "Send"},
+                    "conversationDisconnect": {"enabled": True, "type": disconnect_type},
                     "conversationClear": {"enabled": False},
+                    "autoStart": {"enabled": deployment.auto_start},
                 }
             },
             "styles": {"primaryColor": "#1f6feb"},
@@ -332,9 +342,18 @@ def deployment_config_json(deployment: Deployment, base_url: str) -> dict[str, A
                 ]
             },
         },
+        "headlessMode": {"enabled": deployment.headless},
         "journeyEvents": {"enabled": False},
         "status": deployment.status,
-        "auth": {"enabled": False},
+        "auth": {"enabled": deployment.auth},
+    }
+
+
+def deployment_domains_json(deployment: Deployment) -> dict[str, Any]:
+    """Public domains.json, fetched by Messenger before config.json (MESSENGER.md, "Loading")."""
+    return {
+        "allowAllDomains": deployment.allow_all_domains,
+        "allowedDomains": list(deployment.allowed_domains),
     }
 
 

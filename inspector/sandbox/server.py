@@ -199,6 +199,14 @@ class SandboxOrg:
         ]
 
 
+def deployments_json() -> list[dict[str, str]]:
+    """Every seeded deployment as `inspector sandbox --json` lists it: kind, id, description."""
+    return [
+        {"kind": d.kind, "id": d.id, "name": d.name, "description": d.description}
+        for d in seed.SEEDED_DEPLOYMENTS
+    ]
+
+
 async def serve(
     port: int = 0,
     *,
@@ -212,17 +220,20 @@ async def serve(
     try:
         info = org.info
         if json_output:
-            out.write(json.dumps(info.to_json_dict()) + "\n")
+            out.write(json.dumps({**info.to_json_dict(), "deployments": deployments_json()}))
+            out.write("\n")
         else:
+            kind_width = max(len(d.kind) for d in seed.SEEDED_DEPLOYMENTS)
+            listed = "".join(
+                f"    {d.kind:<{kind_width}}  {d.id}  {d.description}\n"
+                for d in seed.SEEDED_DEPLOYMENTS
+            )
             out.write(
                 f"Sandbox Genesys Cloud org listening on {info.base_url}\n"
                 f"  deployment id:  {info.deployment_id}\n"
                 f"  allowed origin: {info.origin}\n"
-                "  other deployments, to try the pre-flight checks:\n"
-                f"    {seed.SANDBOX_INACTIVE_DEPLOYMENT_ID}  inactive\n"
-                f"    {seed.SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID}  allows "
-                f"{seed.SANDBOX_OTHER_DOMAIN} only\n"
-                f"    {seed.SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID}  allows all domains\n"
+                "  deployments (kind, id, what it is):\n"
+                f"{listed}"
                 f"  client id:      {info.client_id}\n"
                 f"  client secret:  {info.client_secret}\n"
                 f"  PKCE client id: {seed.SANDBOX_PKCE_CLIENT_ID} (redirect "

@@ -43,21 +43,42 @@ class Deployment:
     allowed_domains: list[str]
     allow_all_domains: bool = False
     status: str = "Active"
+    headless: bool = False  # config.json headlessMode.enabled (MESSENGER.md, "Native UI")
+    auto_start: bool = False  # messenger.apps.conversations.autoStart.enabled
+    auth: bool = False  # auth.enabled: guests must use configureAuthenticatedSession
 
     def allows_origin(self, origin: str | None) -> bool:
-        """Compare the Origin's host name with allowedDomains (host names, no scheme/port).
+        """Whether a page or socket of this Origin may use the deployment.
 
-        A socket without an Origin header (a headless client that forgot it) is refused unless
+        The host name of the Origin goes through Messenger's domain check (allows_host). A
+        socket without an Origin header (a headless client that forgot it) is refused unless
         the deployment allows all domains, as a browser-only check would.
         """
         if self.allow_all_domains:
             return True
         if not origin:
             return False
-        host = urlsplit(origin).hostname
+        return self.allows_host(urlsplit(origin).hostname or "")
+
+    def allows_host(self, hostname: str) -> bool:
+        """Messenger's domain check (MESSENGER.md, "Loading", "Domain check").
+
+        Case-insensitive; an entry allows its own host and every subdomain of it (the host
+        ends with "." + entry); scheme and port are not part of the check, so an entry that
+        carries a scheme or a port never matches; no entry and allowAllDomains false: blocked.
+        """
+        if self.allow_all_domains:
+            return True
+        host = hostname.lower()
         if not host:
             return False
-        return host.lower() in {domain.lower() for domain in self.allowed_domains}
+        for entry in self.allowed_domains:
+            domain = entry.lower()
+            if not domain or ":" in domain:
+                continue  # "https://x", "x:443": a scheme or a port never matches
+            if host == domain or host.endswith("." + domain):
+                return True
+        return False
 
 
 @dataclass
@@ -195,6 +216,9 @@ def seeded_deployments() -> list[Deployment]:
             allowed_domains=list(d.allowed_domains),
             allow_all_domains=d.allow_all_domains,
             status=d.status,
+            headless=d.headless,
+            auto_start=d.auto_start,
+            auth=d.auth,
         )
         for d in seed.SEEDED_DEPLOYMENTS
     ]

@@ -102,7 +102,8 @@ def test_standalone_sandbox_serves_other_clients_until_interrupted():
     )
     try:
         info = json.loads(proc.stdout.readline())
-        assert set(info) == {"baseUrl", "deploymentId", "origin", "clientId", "clientSecret"}
+        assert {"baseUrl", "deploymentId", "origin", "clientId", "clientSecret"} <= set(info)
+        assert info["deployments"][0]["kind"] == "native-ui"
         token = httpx.post(
             info["baseUrl"] + "/oauth/token",
             data={"grant_type": "client_credentials"},

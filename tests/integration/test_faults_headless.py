@@ -89,18 +89,21 @@ async def test_late_check_off_leaves_attributes_missing():
     assert "late" not in [s.name for s in result.steps]
 
 
-async def test_legacy_location_is_diagnosed_when_the_org_ignores_it():
+async def test_legacy_location_is_diagnosed_as_the_org_ignores_it_by_default():
+    # Genesys ignores attributes in the top-level channel since 5 June 2026 (GENESYS.md):
+    # the chat completes, nothing lands, and the diagnosis names the cause.
     req = request(timeout=1.5, attribute_location="legacy")
-    result = await verify(["legacy-location"], req, placement="legacy")
+    result = await verify([], req, placement="legacy")
     assert result.verdict is Verdict.FAIL
     d = only(result, "attributes-legacy-location")
     assert "message.channel.metadata.customAttributes" in d.message
 
 
-async def test_legacy_location_passes_on_an_org_that_still_reads_it():
-    req = request(attribute_location="legacy")
-    result = await verify([], req, placement="legacy")
-    assert result.verdict is Verdict.PASS
+async def test_read_only_session_refuses_the_first_message_with_409():
+    result = await verify(["read-only-session"], request(timeout=2.0))
+    assert result.verdict is Verdict.ERROR
+    [d] = result.diagnoses
+    assert "409" in d.message and "Session is read-only, no new messages allowed" in d.message
 
 
 async def test_prechat_required_names_the_fields():
@@ -227,8 +230,8 @@ def test_every_fault_is_described():
     assert all(FAULTS[name] for name in FAULTS)
     assert {
         "late-attributes",
-        "legacy-location",
         "prechat-required",
+        "read-only-session",
         "deployment-missing",
         "deployment-inactive",
         "origin-denied",

@@ -166,14 +166,16 @@ async def test_details_resolve_the_echo_id_at_once(chat):
     body = response.json()
     expected = recorded("platform/MessageData.json")
     assert response.status_code == 200
-    assert set(body) == set(expected)
+    # the example (assembled from SDK 208) still has textBody; the current models do not
+    assert set(body) == set(expected) - {"textBody"}
     assert set(body["normalizedMessage"]) <= set(expected["normalizedMessage"])
     assert set(body["normalizedMessage"]["channel"]) == set(
         expected["normalizedMessage"]["channel"]
     )
     assert body["id"] == echo["body"]["id"]
     assert body["providerMessageId"] == echo["body"]["channel"]["messageId"]
-    assert body["normalizedMessage"]["text"] == "Hello world" == body["textBody"]
+    assert body["normalizedMessage"]["text"] == "Hello world"
+    assert "textBody" not in body
     assert (body["direction"], body["messengerType"], body["status"]) == (
         "inbound",
         "webmessaging",
@@ -269,11 +271,14 @@ async def test_bot_reply_shape(chat):
     assert body["metadata"]["correlationId"]
 
 
-async def test_deprecated_top_level_channel_is_accepted(chat):
+async def test_deprecated_top_level_channel_completes_the_chat_but_lands_nothing(chat):
+    # Ignored since 5 June 2026 (GENESYS.md): the chat goes on, the attributes never land.
     request = recorded("guest/onMessage.request.top-level-channel.ovotech.json")
     echo = await chat.send(request)
     conversation_id = await chat.conversation_id(echo["body"]["id"])
-    assert await chat.poll_attributes(conversation_id) == {"test": "test-value"}
+    assert (await chat.outbound())["body"]["direction"] == "Outbound"  # the bot answers
+    await asyncio.sleep(0.3)  # well past the propagation delay
+    assert await chat.customer_attributes(conversation_id) == {}
 
 
 async def test_presence_join_with_attributes_starts_the_conversation(chat):

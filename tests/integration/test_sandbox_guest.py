@@ -11,7 +11,13 @@ from typing import Any
 import aiohttp
 import pytest
 
-from inspector.sandbox import SANDBOX_DEPLOYMENT_ID, SANDBOX_ORIGIN, SandboxOrg
+from inspector.sandbox import (
+    SANDBOX_AUTH_DEPLOYMENT_ID,
+    SANDBOX_DEPLOYMENT_ID,
+    SANDBOX_ORIGIN,
+    SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID,
+    SandboxOrg,
+)
 from tests.recorded import recorded
 
 DASHED_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -50,10 +56,14 @@ async def nothing_arrives(ws: aiohttp.ClientWebSocketResponse, seconds: float) -
         await ws.receive(timeout=seconds)
 
 
-async def configure(ws: aiohttp.ClientWebSocketResponse, token: str | None = None) -> str:
+async def configure(
+    ws: aiohttp.ClientWebSocketResponse,
+    token: str | None = None,
+    deployment_id: str = SANDBOX_DEPLOYMENT_ID,
+) -> str:
     token = token or str(uuid.uuid4())
     await ws.send_json(
-        {"token": token, "deploymentId": SANDBOX_DEPLOYMENT_ID, "action": "configureSession"}
+        {"token": token, "deploymentId": deployment_id, "action": "configureSession"}
     )
     frame = await receive(ws)
     assert frame["class"] == "SessionResponse", frame
@@ -231,6 +241,93 @@ async def test_unknown_deployment_is_refused(org, session):
 async def test_origin_host_is_compared_without_scheme_port_or_case(org, session, origin):
     async with session.ws_connect(socket_url(org), origin=origin) as ws:
         await configure(ws)
+
+
+async def test_a_subdomain_of_an_allowed_parent_domain_is_accepted(org, session):
+    # parent-domain allows example.com; the page is on shop.example.com (MESSENGER.md)
+    url = socket_url(org, SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID)
+    async with session.ws_connect(url, origin=SANDBOX_ORIGIN) as ws:
+        await configure(ws, deployment_id=SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID)
+
+
+# --- authenticated deployments, read-only sessions, the deprecated location --------------------
+
+
+async def test_an_authenticated_deployment_refuses_a_guest_session(org, session):
+    url = socket_url(org, SANDBOX_AUTH_DEPLOYMENT_ID)
+    async with session.ws_connect(url, origin=SANDBOX_ORIGIN) as ws:
+        await ws.send_json(
+            {
+                "token": str(uuid.uuid4()),
+                "deploymentId": SANDBOX_AUTH_DEPLOYMENT_ID,
+                "tracingId": "t-1",
+                "action": "configureSession",
+            }
+        )
+        frame = await receive(ws)
+        assert frame == {**recorded("guest/error-401-unauthorized.json"), "tracingId": "t-1"}
+        request = recorded("guest/configureAuthenticatedSession.request.json")
+        request.update(token=str(uuid.uuid4()), deploymentId=SANDBOX_AUTH_DEPLOYMENT_ID)
+        await ws.send_json(request)
+        frame = await receive(ws)
+        assert (frame["class"], frame["code"]) == ("string", 401)
+
+
+async def test_read_only_session_fault_resumes_read_only_and_refuses_messages_with_409(session):
+    async with SandboxOrg(faults=["read-only-session"]) as org:
+        async with session.ws_connect(socket_url(org), origin=SANDBOX_ORIGIN) as ws:
+            token = str(uuid.uuid4())
+            await ws.send_json(
+                {
+                    "token": token,
+                    "deploymentId": SANDBOX_DEPLOYMENT_ID,
+                    "action": "configureSession",
+                }
+            )
+            answer = await receive(ws)
+            assert answer["class"] == "SessionResponse"
+            assert answer["body"]["readOnly"] is True
+            assert answer["body"]["newSession"] is False
+            request = text_message(token, "Hello")
+            await ws.send_json(request)
+            frame = await receive(ws)
+            assert frame == {
+                "type": "response",
+                "class": "string",
+                "code": 409,
+                "body": "Session is read-only, no new messages allowed",
+                "tracingId": request["tracingId"],
+            }
+            assert org._state.conversations == {}
+
+
+async def test_attributes_in_the_top_level_channel_are_ignored_but_the_message_is_accepted(org, ws):
+    token = await configure(ws)
+    request = recorded("guest/onMessage.request.top-level-channel.ovotech.json")
+    request.update(token=token)
+    await ws.send_json(request)
+    echo = await receive(ws)
+    assert echo["class"] == "StructuredMessage" and echo["body"]["direction"] == "Inbound"
+    await asyncio.sleep(0.3)  # well past the propagation delay
+    [conversation] = org._state.conversations.values()
+    assert conversation.customer.attributes == {}
+
+
+async def test_autostart_join_echoes_like_the_recorded_presence_join(org, ws):
+    token = await configure(ws)
+    request = recorded("guest/onMessage.request.autostart-presence-join-with-customAttributes.json")
+    request.update(token=token, tracingId="join-1")
+    await ws.send_json(request)
+    echo = await receive(ws)
+    expected = recorded("guest/event-presence-join.json")
+    assert {k for k in echo if k != "tracingId"} == set(expected)
+    assert echo["tracingId"] == "join-1"
+    assert set(echo["body"]) == set(expected["body"])
+    assert echo["body"]["events"] == expected["body"]["events"]
+    assert echo["body"]["direction"] == "Inbound" and echo["body"]["type"] == "Event"
+    await asyncio.sleep(0.3)
+    [conversation] = org._state.conversations.values()
+    assert conversation.customer.attributes == {"A": "B"}
 
 
 # --- other actions ----------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from inspector.sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
     SANDBOX_DEPLOYMENT_ID,
-    SANDBOX_INACTIVE_DEPLOYMENT_ID,
     SANDBOX_ORIGIN,
-    SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID,
+    SANDBOX_OTHER_DOMAIN,
+    SEEDED_DEPLOYMENTS,
     SandboxInfo,
     SandboxOrg,
     serve,
@@ -264,11 +264,74 @@ async def test_public_config_json_points_at_the_sandbox(client, org):
         recorded("platform/deployment-config.official-wiremock-mock.json"),
         recorded("platform/deployment-config.with-notifications.json"),
     ]
+    # Beyond the example files: the fields MESSENGER.md names ("Native UI vs headless").
+    documented = {(): {"headlessMode"}, ("messenger", "apps", "conversations"): {"autoStart"}}
     for path in [(), ("messenger",), ("messenger", "apps", "conversations")]:
         node: Any = body
         for part in path:
             node = node[part]
-        assert set(node) <= _config_keys(configs, *path), path
+        assert set(node) <= _config_keys(configs, *path) | documented.get(path, set()), path
+
+
+@pytest.mark.parametrize("seeded", SEEDED_DEPLOYMENTS, ids=lambda d: d.kind)
+async def test_config_json_carries_each_deployments_messenger_switches(client, seeded):
+    response = await client.get(f"/webdeployments/v1/deployments/{seeded.id}/config.json")
+    body = response.json()
+    assert body["headlessMode"] == {"enabled": seeded.headless}
+    conversations = body["messenger"]["apps"]["conversations"]
+    assert conversations["autoStart"] == {"enabled": seeded.auto_start}
+    assert body["auth"] == {"enabled": seeded.auth}
+    assert body["status"] == seeded.status
+    assert conversations["conversationDisconnect"] == {"enabled": True, "type": "Send"}
+
+
+async def test_read_only_fault_configures_read_only_disconnects():
+    async with SandboxOrg(faults=["read-only-session"]) as org:
+        async with httpx.AsyncClient(base_url=org.base_url) as http:
+            response = await http.get(
+                f"/webdeployments/v1/deployments/{SANDBOX_DEPLOYMENT_ID}/config.json"
+            )
+    conversations = response.json()["messenger"]["apps"]["conversations"]
+    assert conversations["conversationDisconnect"] == {"enabled": True, "type": "ReadOnly"}
+
+
+@pytest.mark.parametrize("seeded", SEEDED_DEPLOYMENTS, ids=lambda d: d.kind)
+async def test_public_domains_json_lists_each_deployments_domains(client, seeded):
+    response = await client.get(f"/webdeployments/v1/deployments/{seeded.id}/domains.json")
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.json() == {
+        "allowAllDomains": seeded.allow_all_domains,
+        "allowedDomains": list(seeded.allowed_domains),
+    }
+
+
+async def test_domains_json_of_unknown_deployment_is_404(client):
+    response = await client.get(f"/webdeployments/v1/deployments/{UNKNOWN_ID}/domains.json")
+    assert response.status_code == 404
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "domains"),
+    [
+        ("deployment-missing", 404, None),
+        (
+            "origin-denied",
+            200,
+            {"allowAllDomains": False, "allowedDomains": [SANDBOX_OTHER_DOMAIN]},
+        ),
+    ],
+)
+async def test_domains_json_follows_the_deployment_faults(fault, status, domains):
+    async with SandboxOrg(faults=[fault]) as org:
+        async with httpx.AsyncClient(base_url=org.base_url) as http:
+            response = await http.get(
+                f"/webdeployments/v1/deployments/{SANDBOX_DEPLOYMENT_ID}/domains.json"
+            )
+    assert response.status_code == status
+    if domains is not None:
+        assert response.json() == domains
 
 
 async def test_config_json_of_unknown_deployment_is_404(client):
@@ -349,8 +412,19 @@ async def test_serve_json_prints_one_line_and_serves_until_cancelled():
         lines = text.splitlines()
         assert len(lines) == 1
         info = json.loads(lines[0])
-        assert set(info) == {"baseUrl", "deploymentId", "origin", "clientId", "clientSecret"}
+        assert set(info) == {
+            "baseUrl",
+            "deploymentId",
+            "origin",
+            "clientId",
+            "clientSecret",
+            "deployments",
+        }
         assert info["deploymentId"] == SANDBOX_DEPLOYMENT_ID
+        assert info["deployments"] == [
+            {"kind": d.kind, "id": d.id, "name": d.name, "description": d.description}
+            for d in SEEDED_DEPLOYMENTS
+        ]
         async with httpx.AsyncClient(base_url=info["baseUrl"]) as client:
             config = await client.get(
                 f"/webdeployments/v1/deployments/{info['deploymentId']}/config.json"
@@ -373,6 +447,8 @@ async def test_serve_human_output_names_what_a_user_needs():
     assert "http://127.0.0.1:" in text
     for value in (SANDBOX_DEPLOYMENT_ID, SANDBOX_ORIGIN, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET):
         assert value in text
-    # the seeded deployments that show pre-flight refusals are named too
-    assert f"{SANDBOX_INACTIVE_DEPLOYMENT_ID}  inactive" in text
-    assert f"{SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID}  allows support.example.org only" in text
+    # every seeded deployment is listed on a line of its own: kind, id, description
+    lines = text.splitlines()
+    for seeded in SEEDED_DEPLOYMENTS:
+        [line] = [x for x in lines if x.split()[:2] == [seeded.kind, seeded.id]]
+        assert line.rstrip().endswith(seeded.description)

@@ -21,7 +21,6 @@ FAULT_DIAGNOSES = {
     "lowercase-keys": "case-mismatch",
     "drop-attributes": "attributes-missing",
     "late-attributes": "attributes-late",
-    "legacy-location": "attributes-legacy-location",
     "prechat-required": "prechat-required",
     "deployment-missing": "deployment-exists",
     "deployment-inactive": "deployment-active",
@@ -34,6 +33,8 @@ FAULT_DIAGNOSES = {
     "ws-drop": "guest-reconnected",
     "script-404": "script-failed",
     "flow-overwrite": "changed-by-flow",
+    # core has no read-only diagnosis yet: the 409 is shown as a failed send
+    "read-only-session": "network",
     "analytics-delay": "analytics-pending",
     "no-details-permission": "permission-missing",
 }
