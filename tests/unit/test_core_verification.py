@@ -353,3 +353,64 @@ async def test_plain_values_get_no_hidden_characters_note():
     reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
     result, _ = await run(reader)
     assert "hidden-characters" not in [d.code for d in result.diagnoses]
+
+
+class WireLauncher(Launcher):
+    """A launcher that saw its first frame leave, as the web view's sendingMessage shows it."""
+
+    def __init__(self, wire_attributes, kind="Text"):
+        super().__init__()
+        self.wire_attributes = wire_attributes
+        self.kind = kind
+
+    def sent_on_wire(self):
+        from inspector.core.run_types import WireCapture
+
+        message = {
+            "type": self.kind,
+            "channel": {"metadata": {"customAttributes": self.wire_attributes}},
+        }
+        return WireCapture(
+            self.wire_attributes, message, self.kind, "MessagingService.sendingMessage"
+        )
+
+
+async def test_what_left_the_page_is_shown_beside_the_form_and_in_the_json():
+    sent = {"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}
+    result, _ = await run(Reader(sent), launcher=WireLauncher(dict(sent)))
+    assert result.verdict is Verdict.PASS
+    assert all(r.wire_known and r.wire == r.sent and not r.wire_differs for r in result.rows)
+    data = result.to_json_dict()
+    assert data["sentOnWire"]["attributes"] == sent
+    assert data["sentOnWire"]["source"] == "MessagingService.sendingMessage"
+    assert [r["wire"] for r in data["rows"]] == ["CRM-12345-XYZ", "web-portal"]
+
+
+async def test_a_page_that_sent_another_value_is_blamed_not_the_flow():
+    wire = {"crmCustomerId": "CRM-12345-XYZ ", "source": "web-portal"}
+    result, _ = await run(Reader(wire), launcher=WireLauncher(wire))
+    assert result.verdict is Verdict.FAIL
+    row = result.rows[0]
+    # The trailing space left the page; the form's value stands beside it.
+    assert row.wire_differs and row.sent_text == "CRM-12345-XYZ  (form: CRM-12345-XYZ)"
+    codes = [d.code for d in result.diagnoses]
+    assert "page-changed-attributes" in codes and "changed-by-flow" not in codes
+    page = next(d for d in result.diagnoses if d.code == "page-changed-attributes")
+    assert "'crmCustomerId' left as 'CRM-12345-XYZ ', not 'CRM-12345-XYZ'" in page.message
+
+
+async def test_a_first_frame_without_attributes_says_they_were_set_too_late():
+    result, _ = await run(Reader({}), launcher=WireLauncher({}, kind="Event"))
+    assert result.verdict is Verdict.FAIL
+    codes = [d.code for d in result.diagnoses]
+    assert codes[0] == "attributes-not-sent" and "attributes-missing" not in codes
+    assert "The autoStart Join event left the page without" in result.diagnoses[0].message
+    assert result.rows[0].sent_text == "— (form: CRM-12345-XYZ)"
+
+
+async def test_a_flow_change_after_the_page_sent_it_right_is_still_the_flows():
+    wire = {"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}
+    arrived = {"crmCustomerId": "CRM-12345-XYZ-flow", "source": "web-portal"}
+    result, _ = await run(Reader(arrived), launcher=WireLauncher(wire))
+    codes = [d.code for d in result.diagnoses]
+    assert "changed-by-flow" in codes and "page-changed-attributes" not in codes

@@ -134,6 +134,50 @@ async def test_deployment_config_is_public_and_on_the_cdn() -> None:
     assert config.source == f"GET {request.url}"
 
 
+async def test_deployment_config_reads_the_switches_that_change_messenger_in_a_page() -> None:
+    # deployment-config.json: auth on, no headlessMode, no autoStart (MESSENGER.md defaults).
+    async with client_for(Recorder(ROUTES)) as client:
+        config = await client.deployment_config(DEPLOYMENT_ID)
+    assert (config.auth, config.headless, config.auto_start, config.messenger_enabled) == (
+        True,
+        None,
+        None,
+        True,
+    )
+    mock = json.loads(recorded_bytes("platform/deployment-config.official-wiremock-mock.json"))
+    mock["headlessMode"] = {"enabled": True}
+    routes = {
+        f"/webdeployments/v1/deployments/{DEPLOYMENT_ID}/config.json": (
+            200,
+            json.dumps(mock).encode(),
+        )
+    }
+    async with client_for(Recorder(routes)) as client:
+        config = await client.deployment_config(DEPLOYMENT_ID)
+    assert (config.auth, config.headless, config.auto_start) == (False, True, True)
+
+
+async def test_deployment_domains_are_public_and_on_the_cdn() -> None:
+    body = b'{"allowAllDomains": false, "allowedDomains": ["example.com", "shop.example.org"]}'
+    path = f"/webdeployments/v1/deployments/{DEPLOYMENT_ID}/domains.json"
+    recorder = Recorder({path: (200, body)})
+    auth = ClientCredentialsAuth(PROD.token_url, "id", "secret")
+    async with client_for(recorder, auth=auth) as client:
+        domains = await client.deployment_domains(DEPLOYMENT_ID)
+    assert domains.allowed_domains == ("example.com", "shop.example.org")
+    assert domains.allow_all_domains is False
+    (request,) = recorder.requests
+    assert str(request.url) == f"https://api-cdn.mypurecloud.com{path}"
+    assert "Authorization" not in request.headers and auth.token_requests == 0
+
+
+async def test_deployment_domains_of_a_wrong_type_name_the_field() -> None:
+    path = f"/webdeployments/v1/deployments/{DEPLOYMENT_ID}/domains.json"
+    async with client_for(Recorder({path: (200, b'{"allowedDomains": "example.com"}')})) as client:
+        with pytest.raises(ResponseFormatError, match="allowedDomains is a str, expected a list"):
+            await client.deployment_domains(DEPLOYMENT_ID)
+
+
 async def test_unknown_deployment_config_is_404() -> None:
     async with client_for(Recorder({})) as client:
         with pytest.raises(ApiError) as info:
