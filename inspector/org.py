@@ -83,6 +83,15 @@ def _step_error(exc: GenesysError, what: str, *, origin: str | None = None) -> S
             f"{what}: the deployment requires pre-chat form answers (400); required: {fields}",
             code="prechat-required",
         )
+    if isinstance(exc, GuestError) and exc.code == 401:
+        # error-401-unauthorized.json: an authenticated deployment refuses configureSession.
+        return StepError(
+            f"{what}: the deployment wants an authenticated session (401): Inspector cannot "
+            "sign a customer in yet; a guest client needs configureAuthenticatedSession",
+            code="deployment-auth",
+        )
+    if isinstance(exc, GuestError) and exc.code == 409:
+        return StepError(f"{what}: the session is read-only (409): {exc}", code="read-only-session")
     if isinstance(exc, GuestConnectionClosed):
         return StepError(f"{what}: {exc.user_message()}", code="ws-dropped")
     if isinstance(exc, ApiError):
