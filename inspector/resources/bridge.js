@@ -163,7 +163,10 @@
   // The start, step by step; each step waits for what Messenger says, never for a timer.
   function advance() {
     if (!run || !config) { return; }
-    if (run.phase === "new") {
+    if (run.phase === "new" && run.late) {
+      run.phase = "set"; // the website's mistake: Database.set only after the first message
+      advance();
+    } else if (run.phase === "new") {
       run.phase = "setting";
       command("Database.set", { messaging: { customAttributes: run.attributes } },
         function () {
@@ -194,7 +197,13 @@
       });
     } else if (run.phase === "starting" && started) {
       run.phase = "sent";
-      command("MessagingService.sendMessage", { message: run.text }, null, function (err) {
+      command("MessagingService.sendMessage", { message: run.text }, function () {
+        if (run.late) {
+          command("Database.set", { messaging: { customAttributes: run.attributes } }, function () {
+            post({ event: "attributesSet", count: Object.keys(run.attributes).length });
+          });
+        }
+      }, function (err) {
         post({ event: "sendFailed", message: reason(err) });
       });
     }
@@ -204,6 +213,7 @@
     run = {
       attributes: cmd.attributes || {},
       text: text(cmd.text),
+      late: !!cmd.late,
       phase: "new"
     };
     advance();

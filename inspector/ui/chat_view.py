@@ -276,13 +276,18 @@ class ChatView(QWidget):
         page.setDevToolsPage(self._devtools_view.page())
         self._devtools_view.show()
 
-    def start_chat(self, attributes: Mapping[str, str], first_message: str) -> None:
+    def start_chat(
+        self, attributes: Mapping[str, str], first_message: str, *, late: bool = False
+    ) -> None:
+        """Start the chat; ``late`` sets the attributes after the first message, as a website
+        with that mistake does."""
         if self._bridge is None:
             raise RuntimeError("load_chat() first")
         command: dict[str, Any] = {
             "type": "start",
             "attributes": dict(attributes),
             "text": first_message,
+            "late": late,
         }
         self._bridge.send(command)
 

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         self.force_button.hide()
         self.force_button.clicked.connect(self._on_force_clicked)
         self._last_request: VerificationRequest | None = None
+        # The chat of the last run, with every event the page posted (for its transcript).
+        self.last_launcher: WebLauncher | None = None
         self.conversation_label = QLabel(self)
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -195,6 +197,14 @@ class MainWindow(QMainWindow):
             "Disconnect the customer side of the test conversation so it does not wait in a queue"
         )
         run_menu.addAction(self.cleanup_action)
+        self.late_set_action = QAction("Set attributes &after the first message", self)
+        self.late_set_action.setCheckable(True)
+        self.late_set_action.setToolTip(
+            "Drive the chat as a website with the classic mistake does: Database.set only "
+            "after the first message, so the attributes miss it"
+        )
+        self.late_set_action.setStatusTip(self.late_set_action.toolTip())
+        run_menu.addAction(self.late_set_action)
         self.org_status = QLabel(self)
         self.statusBar().addPermanentWidget(self.org_status)
         self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
@@ -259,7 +269,13 @@ class MainWindow(QMainWindow):
         self.sent_button.setEnabled(False)
         self.conversation_label.clear()
         self.banner.show_idle("Running… the chat starts on the left.")
-        launcher = WebLauncher(self.chat, self.org.host_page, timeout=request.timeout)
+        launcher = WebLauncher(
+            self.chat,
+            self.org.host_page,
+            timeout=request.timeout,
+            attributes_late=self.late_set_action.isChecked(),
+        )
+        self.last_launcher = launcher
         try:
             result = await run_verification(
                 request,

@@ -64,10 +64,19 @@ def _json(text: Any) -> Any:
 class WebLauncher:
     """Runs one chat in the web view and reports what Messenger did, in the page's own terms."""
 
-    def __init__(self, chat: ChatView, spec: HostPageSpec, *, timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        chat: ChatView,
+        spec: HostPageSpec,
+        *,
+        timeout: float = 20.0,
+        attributes_late: bool = False,
+    ) -> None:
         self._chat = chat
         self._spec = spec
         self._timeout = timeout
+        # Reproduce a website that calls Database.set only after its first message.
+        self._attributes_late = attributes_late
         self._configured: asyncio.Future[MessengerMode] | None = None
         self._inbound: asyncio.Future[str] | None = None
         self.mode: MessengerMode | None = None
@@ -96,7 +105,7 @@ class WebLauncher:
 
     async def send_first_message(self, text: str, attributes: Mapping[str, str]) -> str:
         assert self._inbound is not None, "connect() first"
-        self._chat.start_chat(attributes, text)
+        self._chat.start_chat(attributes, text, late=self._attributes_late)
         return await self._wait(self._inbound, "The first message was not echoed by the org")
 
     def sent_on_wire(self) -> WireCapture | None:
