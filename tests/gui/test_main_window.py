@@ -37,7 +37,7 @@ def test_start_shows_both_attributes_matching_and_a_pass(qtbot, window):
         "✔  Read the customer's attributes",
         "✔  End the test conversation",
     ]
-    assert "5 of 5 checks passed" in steps[0]
+    assert "7 of 7 checks passed" in steps[0]
     assert "(via message details)" in steps[3]
     assert all(line.startswith("✔") for line in steps)
     assert all(line.rsplit("|", 1)[1].strip().isdigit() for line in steps)

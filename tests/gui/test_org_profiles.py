@@ -136,7 +136,7 @@ def test_switching_to_an_inactive_sandbox_deployment_fails_preflight(qtbot, wind
     assert "deployment-active" in window.banner.details.text()
     assert window.force_button.isVisible()
     [step] = window.progress.step_texts()
-    assert step.startswith("✖  Check the deployment | 4 of 5 checks passed")
+    assert step.startswith("✖  Check the deployment | 6 of 7 checks passed")
 
 
 def test_switching_org_mid_run_ends_the_run_before_the_old_org_closes(qtbot, aio, window, orgs):

@@ -44,12 +44,12 @@ def test_origin_denied_is_refused_before_and_by_the_org_when_forced(qtbot, windo
         window.banner.title.text()
     )
     assert window.force_button.isVisible()
-    # Forced past the pre-flight, the chat page meets the org's refusal of the origin.
+    # Forced past the pre-flight, Messenger itself refuses to run on the page's domain.
     press_start(qtbot, window, window.force_button)
     connect = step_lines(window)[1]
     assert connect[0].strip() == "✖  Connect the chat"
-    assert "403" in connect[1]
-    assert "<b>guest-refused</b>" in window.banner.details.text()
+    assert "GenesysJS.domainNotAllowed" in connect[1]
+    assert "<b>domain-not-allowed</b>" in window.banner.details.text()
     assert "allowed domains" in window.banner.details.text()
 
 
@@ -95,21 +95,30 @@ def run_launcher(aio, launcher, attributes):
     return caught.value
 
 
-# A Messenger stand-in: ready at once, and on start it reports what the org would refuse.
+# A headless Messenger in miniature: envelopes, the config, ready, and on start the error the
+# org would send, as MessagingService.error {error: <frame> + errorKey} (MESSENGER.md, "Events").
 FAKE_MESSENGER = """
 (function () {
   var g = window[window._genesysJs], queued = (g.q || []).slice(), subs = {};
+  function publish(name, data) {
+    (subs[name] || []).forEach(function (f) {
+      setTimeout(function () { f({ event: name, eventName: name, data: data }); }, 0);
+    });
+  }
   function handle(args) {
     if (args[0] === "subscribe") { (subs[args[1]] = subs[args[1]] || []).push(args[2]); }
+    if (args[0] === "command" && typeof args[3] === "function") { setTimeout(args[3], 0); }
     if (args[0] === "command" && args[1] === "MessagingService.startConversation") {
-      (subs["MessagingService.error"] || []).forEach(function (f) {
-        f({ data: { code: "400", message: "Pre-chat form answers required: email" } });
-      });
+      publish("MessagingService.error", { error: {
+        type: "response", class: "string", code: 400, errorKey: "requestFailed",
+        body: "Pre-chat form answers required: email", tracingId: "t-1" } });
     }
   }
   window[window._genesysJs] = function () { handle(arguments); };
   queued.forEach(handle);
-  (subs["MessagingService.ready"] || []).forEach(function (f) { f({}); });
+  publish("GenesysJS.configurationReceived", { deploymentConfig: {
+    status: "Active", headlessMode: { enabled: true } }, snippetConfig: g.c });
+  publish("MessagingService.ready", {});
 })();
 """
 
@@ -120,6 +129,7 @@ def test_an_error_posted_by_the_page_maps_to_its_diagnosis_code(aio, chat, page_
     error = run_launcher(aio, launcher, {"crmId": "1"})
     assert error.code == "prechat-required"
     assert "Pre-chat form answers required: email" in str(error)
+    assert "requestFailed (code 400)" in str(error)
     assert ("ready", {"event": "ready"}) in launcher.events
 
 
