@@ -113,3 +113,19 @@ async def test_a_later_message_does_not_change_the_attributes():
     )
     result = await run_suite([s])
     assert result.runs[0].outcome.verdict is Verdict.PASS
+
+
+async def test_a_scenario_picks_a_sandbox_deployment_by_kind():
+    result = await run_suite(
+        [
+            scenario("deployment: headless\n", "headless"),
+            scenario("deployment: parent-domain\n", "parent"),
+            scenario("deployment: other-domain\n", "other"),
+        ]
+    )
+    outcomes = {r.scenario.name: r.outcome for r in result.runs}
+    assert outcomes["headless"].verdict is Verdict.PASS
+    assert outcomes["parent"].verdict is Verdict.PASS
+    other = outcomes["other"]
+    assert other.verdict is Verdict.ERROR
+    assert "support.example.org" in other.summary
