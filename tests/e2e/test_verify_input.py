@@ -67,6 +67,10 @@ def test_sandbox_port_out_of_range_is_a_usage_error(env, port):
         (SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, 2, "origin-allowed"),
         ("00000000-0000-4000-8000-000000000000", 2, "deployment-exists"),
         (SANDBOX_DEPLOYMENT_ID, 0, None),
+        ("headless", 0, None),
+        ("parent-domain", 0, None),
+        ("authenticated", 2, "deployment-auth"),
+        ("Other-Domain", 2, "origin-allowed"),
     ],
 )
 def test_sandbox_checks_the_named_deployment(env, deployment, exit_code, code):
@@ -78,6 +82,7 @@ def test_sandbox_checks_the_named_deployment(env, deployment, exit_code, code):
         return
     assert body["verdict"] == "error"
     assert body["summary"].startswith("Not started:")
+    assert body["diagnoses"][0]["code"] == code
     assert code in [d["code"] for d in body["diagnoses"]]
     assert [s["name"] for s in body["steps"]] == ["preflight"]
 
@@ -158,4 +163,13 @@ def test_a_deployment_that_is_not_an_id_is_a_usage_error(env):
     proc = verify(env, "--deployment", "Shop deployment")
     assert proc.returncode == 2
     assert "'Shop deployment' is not a deployment id: expected a UUID" in proc.stderr
+    # The sandbox's kinds are offered, so a typo is easy to mend.
+    assert "on the sandbox org, one of: all-domains, authenticated, autostart" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_a_sandbox_kind_is_refused_for_a_real_org(env):
+    proc = verify(env, "--profile", "Acme", "--deployment", "headless", "--json")
+    assert proc.returncode == 2
+    assert "names a sandbox deployment kind" in proc.stderr
+    assert json.loads(proc.stdout)["usage"] is True
