@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -57,6 +57,14 @@ class FaultSwitch(Protocol):
     def set_faults(self, names: frozenset[str]) -> None: ...
 
 
+# What the banner says while the chat starts, per event the page posts (bridge.js).
+_PAGE_PROGRESS = {
+    "opening": "Opening Messenger… (its messaging service loads when it opens)",
+    "ready": "Messenger is ready; starting the conversation…",
+    "sending": "The first message left the page; waiting for the org's echo…",
+}
+
+
 class MainWindow(QMainWindow):
     """Signals: `closed()` once the user closed the window; `result_shown(result)`."""
 
@@ -80,6 +88,7 @@ class MainWindow(QMainWindow):
         self.resize(_default_size(self))
 
         self.chat = ChatView(self)
+        self.chat.page_event.connect(self._on_page_event)
         self.form = RunForm(self)
         self.form.start_requested.connect(self._on_form_start_requested)
         self.progress = ProgressList(self)
@@ -112,6 +121,7 @@ class MainWindow(QMainWindow):
         self._last_request: VerificationRequest | None = None
         # The chat of the last run, with every event the page posted (for its transcript).
         self.last_launcher: WebLauncher | None = None
+        self._chat_running = False
         self.conversation_label = QLabel(self)
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -245,6 +255,17 @@ class MainWindow(QMainWindow):
         shown = ", ".join(sorted(chosen)) or "none"
         self.statusBar().showMessage(f"Sandbox faults for the next run: {shown}", 8000)
 
+    def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
+        """Say where the chat is while it starts: Messenger's own steps, as it reports them."""
+        if not self._chat_running:
+            return
+        text = _PAGE_PROGRESS.get(name)
+        if name == "config":
+            ui = "headless" if data.get("headless") else "with its own window"
+            text = f"Messenger loaded the deployment's configuration ({ui})…"
+        if text:
+            self.banner.show_idle(text)
+
     def _on_form_start_requested(self, request: VerificationRequest) -> None:
         self.start(request)
 
@@ -276,6 +297,7 @@ class MainWindow(QMainWindow):
             attributes_late=self.late_set_action.isChecked(),
         )
         self.last_launcher = launcher
+        self._chat_running = True
         try:
             result = await run_verification(
                 request,
@@ -288,6 +310,7 @@ class MainWindow(QMainWindow):
             self.banner.show_idle("Cancelled.")
             raise
         finally:
+            self._chat_running = False
             self.form.set_running(False)
         self.show_result(result)
         return result
