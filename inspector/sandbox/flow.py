@@ -14,7 +14,7 @@ from typing import Any
 
 from inspector.sandbox import frames
 from inspector.sandbox.faults import land_attributes
-from inspector.sandbox.state import Conversation, GuestSession, OrgState, dashed_id, utc_now_iso
+from inspector.sandbox.state import Conversation, GuestSession, OrgState, dashed_id, message_time
 
 log = logging.getLogger("inspector.sandbox")
 
@@ -86,7 +86,7 @@ class SimulatedFlow:
         session = self._state.sessions.get(conversation.session_token)
         if session is None:
             return
-        frame = frames.presence_disconnect(dashed_id(), dashed_id(), utc_now_iso())
+        frame = frames.presence_disconnect(dashed_id(), dashed_id(), message_time())
         await frames.push(session, frame)
 
     async def close(self) -> None:

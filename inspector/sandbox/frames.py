@@ -25,6 +25,7 @@ TEXT_SESSION_NOT_FOUND = "Session not found"
 TEXT_TYPING_DISABLED = "Turn on the Feature Toggle or fix the configuration."
 TEXT_CLEAR_UNSUPPORTED = "Presence events Conversation Clear are not supported"
 TEXT_TOO_MANY_REQUESTS = "Message rate too high for this session"
+TEXT_MESSAGE_TOO_LONG = "message too long"  # error-message-too-long-4011.json
 
 
 def envelope(

@@ -115,6 +115,7 @@ class GuestConnection:
         if not isinstance(frame, dict):
             await frames.send(self.ws, frames.string_error(400, frames.TEXT_REQUEST_FAILED))
             return
+        self.state.guest_requests.append(frame)
         tracing_id = frame.get("tracingId") if isinstance(frame.get("tracingId"), str) else None
         if "slow" in self.state.faults:
             await asyncio.sleep(self.state.slow_latency)
@@ -190,6 +191,8 @@ class GuestConnection:
             text = message.get("text")
             if not isinstance(text, str) or not text:
                 raise RequestRejected(400, frames.TEXT_REQUEST_FAILED)
+            if len(text) > seed.MAX_MESSAGE_CHARACTERS:
+                raise RequestRejected(4011, frames.TEXT_MESSAGE_TOO_LONG)
         elif kind == "Event":
             events = _accepted_events(message.get("events"))
         else:

@@ -49,6 +49,10 @@ DIVISION_ID = "235a0cf9-7d53-43e1-928e-520327a7e38f"
 
 # Guest session limits advertised in SessionResponse / GetConfigurationResponse.
 MAX_CUSTOM_DATA_BYTES = 2048
+# Longest guest text before 4011 "message too long" (error-message-too-long-4011.json). The
+# web messaging limit is not published in the sources; 4000 characters is the documented limit
+# of Genesys Cloud message bodies in web chat (SDK model CreateWebChatMessageRequest.body).
+MAX_MESSAGE_CHARACTERS = 4000
 SESSION_DURATION_SECONDS = 3600  # the value in echo.response.with-session-duration.json
 ALLOWED_FILE_TYPES = ("image/png", "image/jpeg", "image/gif")
 MAX_FILE_SIZE_KB = 10240

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Self, TextIO
+from typing import Any, Self, TextIO
 
 from aiohttp import WSCloseCode, web
 
@@ -189,6 +189,11 @@ class SandboxOrg:
     def request_log(self) -> list[LoggedRequest]:
         """Every HTTP request served so far, in arrival order (a copy)."""
         return list(self._state.request_log)
+
+    @property
+    def guest_requests(self) -> list[dict[str, Any]]:
+        """Every frame a guest socket sent, parsed, in arrival order (a copy)."""
+        return list(self._state.guest_requests)
 
     def requests_to(self, path: str, method: str | None = None) -> list[LoggedRequest]:
         """The logged requests for one path (and method)."""

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +21,28 @@ from inspector.sandbox.faults import check_faults
 
 def utc_now_iso() -> str:
     """Genesys timestamps: ISO 8601 UTC, milliseconds, Z (Conversation.webmessaging.json)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _iso(datetime.now(UTC))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+_last_message_time = datetime.min.replace(tzinfo=UTC)
+
+
+def message_time() -> str:
+    """A message's channel.time: like utc_now_iso, but never the same as the one before.
+
+    Messenger de-duplicates the messages it receives by channel.time (MESSENGER.md,
+    "Events"), so two messages sent within one millisecond must not share a time.
+    """
+    global _last_message_time
+    now = datetime.now(UTC)
+    if now <= _last_message_time + timedelta(milliseconds=1):
+        now = _last_message_time + timedelta(milliseconds=1)
+    _last_message_time = now
+    return _iso(now)
 
 
 def dashed_id() -> str:
@@ -251,6 +272,7 @@ class OrgState:
         self.codes: dict[str, AuthorizationCode] = {}
         self.refresh_tokens: dict[str, str] = {}  # refresh token -> client id
         self.request_log: list[LoggedRequest] = []
+        self.guest_requests: list[dict[str, Any]] = []  # every guest socket frame, parsed
         self.sessions: dict[str, GuestSession] = {}
         self.conversations: dict[str, Conversation] = {}
         self.messages: dict[str, StoredMessage] = {}
@@ -379,7 +401,7 @@ class OrgState:
             conversation_id=conversation.id,
             direction=direction,
             type=type_,
-            time=utc_now_iso(),
+            time=message_time(),
             text=text,
             events=events,
         )

@@ -171,6 +171,19 @@ async def test_custom_attributes_of_exactly_2048_bytes_are_accepted(ws):
     assert frame["body"]["direction"] == "Inbound"
 
 
+async def test_a_text_over_4000_characters_is_4011_message_too_long(ws, org):
+    token = await configure(ws)
+    await ws.send_json(text_message(token, "x" * 4000))
+    assert (await receive(ws))["class"] == "StructuredMessage"
+    request = text_message(token, "x" * 4001)
+    await ws.send_json(request)
+    frame = await receive(ws)
+    assert frame == {
+        **recorded("guest/error-message-too-long-4011.json"),
+        "tracingId": request["tracingId"],
+    }
+
+
 async def test_custom_attributes_must_be_a_flat_map(ws):
     token = await configure(ws)
     await ws.send_json(text_message(token, "nested", {"k": {"deep": "x"}}))  # type: ignore[dict-item]

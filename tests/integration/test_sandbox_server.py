@@ -344,7 +344,7 @@ async def test_bootstrap_script_is_served_as_javascript(client):
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/javascript")
     text = response.text
-    for needle in ("_genesysJs", "MessagingService.ready", "configureSession", "customAttributes"):
+    for needle in ("_genesysJs", "domains.json", "configureSession", "customAttributes"):
         assert needle in text
 
 

@@ -136,7 +136,7 @@ def test_a_host_is_allowed_only_as_the_entry_or_below_it(entry, host):
 def test_messenger_script_is_package_data():
     script = messenger_script()
     assert "window._genesysJs" in script
-    assert "MessagingService.customAttributesSizeExceeded" in script
+    assert "customAttributesSizeExceeded" in script
 
 
 def test_sandbox_never_imports_the_client_side_or_qt():
