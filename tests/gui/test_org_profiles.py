@@ -43,8 +43,18 @@ def fill_profile(dialog, sandbox):
 
 def test_the_sandbox_is_listed_first_with_its_seeded_deployments(orgs):
     assert orgs.bar.orgs.itemText(0) == "Sandbox org (built-in)"
-    assert orgs.bar.deployments.count() == 4
-    assert orgs.bar.deployments.itemText(1) == "Inactive deployment"
+    kinds = [orgs.bar.deployments.itemText(i).split(":")[0] for i in range(8)]
+    assert orgs.bar.deployments.count() == 8
+    assert kinds == [
+        "native-ui",
+        "headless",
+        "autostart",
+        "authenticated",
+        "parent-domain",
+        "inactive",
+        "other-domain",
+        "all-domains",
+    ]
 
 
 def test_a_saved_profile_keeps_its_secret_in_the_keychain_only(qtbot, orgs, sandbox, aio, tmp_path):
