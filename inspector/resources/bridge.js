@@ -79,6 +79,12 @@
       auth: enabled(config.auth),
       messengerEnabled: enabled(config.messenger)
     });
+    if (text(config.status) !== "Active") {
+      setStatus("The deployment is " + (text(config.status) || "not active") +
+        ": Messenger loaded nothing.");
+    } else if (enabled(config.auth)) {
+      setStatus("This deployment needs a signed-in customer (authenticated Messenger).");
+    }
     advance();
   }
 

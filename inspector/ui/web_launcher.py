@@ -194,10 +194,8 @@ class WebLauncher:
         elif mode.auth:
             self._fail(
                 StepError(
-                    "The deployment uses authenticated Messenger: a customer must sign in "
-                    "through the website's AuthProvider before a chat starts. Inspector cannot "
-                    "sign one in yet; the headless guest path would need "
-                    "configureAuthenticatedSession.",
+                    "Authenticated Messenger: a customer must sign in before a chat starts, "
+                    "and Inspector cannot sign one in yet.",
                     code="deployment-auth",
                 )
             )
@@ -212,9 +210,8 @@ class WebLauncher:
         elif name == "domainNotAllowed":
             self._fail(
                 StepError(
-                    f"Messenger refused to run on this page (GenesysJS.domainNotAllowed): its "
-                    f"host {data.get('host') or self._spec.origin} is not in the deployment's "
-                    "allowed domains, nor a subdomain of one.",
+                    f"Messenger refused to run on {data.get('host') or self._spec.origin}: not "
+                    "an allowed domain (GenesysJS.domainNotAllowed).",
                     code="domain-not-allowed",
                 )
             )

@@ -113,6 +113,10 @@ def test_a_refusing_kind_is_refused_then_diagnosed_by_the_page_when_forced(
     assert window.banner.title.text().startswith("ERROR")
     if kind == "other-domain":
         assert "domainNotAllowed" in page_events(window)
+    if kind == "authenticated":
+        # Plainly what Inspector cannot do, and what a guest client would need.
+        assert "Inspector cannot sign one in yet" in window.banner.title.text()
+        assert "configureAuthenticatedSession" in window.banner.details.text()
 
 
 def test_a_read_only_session_is_diagnosed_not_timed_out(qtbot, open_window, sandbox):
