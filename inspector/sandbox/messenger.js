@@ -1,8 +1,9 @@
 /*
  * Sandbox Messenger: a dependency-free stand-in for Genesys Cloud Messenger's genesys.min.js,
  * served by the Inspector sandbox org at /genesys-bootstrap/genesys.min.js. It imitates the real
- * Messenger as /work/shared MESSENGER.md describes it (sections in brackets); where MESSENGER.md
- * is silent, the choice is the stand-in's own and says so.
+ * Messenger as MESSENGER.md (the project's notes on the published Messenger SDK) describes it,
+ * by section in brackets; where MESSENGER.md is silent, the choice is the stand-in's own and
+ * says so.
  *
  * Loading [Loading]
  *   - replaces window[window._genesysJs] (the snippet's queueing stub) and drains its queue
