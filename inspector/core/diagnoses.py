@@ -164,7 +164,8 @@ def diagnose_rows(
             Diagnosis(
                 "attributes-legacy-location",
                 f"{none_arrived} sent in the deprecated top-level "
-                "channel.metadata.customAttributes, beside the message; this org reads only "
+                "channel.metadata.customAttributes, beside the message, which Genesys ignores "
+                "since 5 June 2026; it reads only "
                 "message.channel.metadata.customAttributes.",
                 KNOWN["attributes-legacy-location"].fix,
             )

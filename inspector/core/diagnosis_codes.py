@@ -56,7 +56,9 @@ KNOWN: dict[str, Known] = {
     ),
     "attributes-legacy-location": Known(
         "The attributes were sent in the deprecated top-level channel.metadata beside the "
-        "message; this org reads only message.channel.metadata.customAttributes.",
+        'message; Genesys ignores attributes there since 5 June 2026 ("Deprecation Notice – Web '
+        'Messaging Custom Attributes in channel.metadata") and reads only '
+        "message.channel.metadata.customAttributes.",
         "Send them in message.channel.metadata.customAttributes (Messenger's Database.set "
         "does); update an SDK that writes the old location.",
         "fail",

@@ -103,6 +103,7 @@ async def test_read_only_session_refuses_the_first_message_with_409():
     result = await verify(["read-only-session"], request(timeout=2.0))
     assert result.verdict is Verdict.ERROR
     [d] = result.diagnoses
+    assert d.code == "read-only-session"
     assert "409" in d.message and "Session is read-only, no new messages allowed" in d.message
 
 

@@ -34,7 +34,7 @@ FAULT_DIAGNOSES = {
     "script-404": "script-failed",
     "flow-overwrite": "changed-by-flow",
     # core has no read-only diagnosis yet: the 409 is shown as a failed send
-    "read-only-session": "network",
+    "read-only-session": "read-only-session",
     "analytics-delay": "analytics-pending",
     "no-details-permission": "permission-missing",
 }
