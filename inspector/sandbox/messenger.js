@@ -594,9 +594,10 @@
 #genesys-sandbox-launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483001;
   width: 56px; height: 56px; border: 0; border-radius: 50%; background: #1f6feb; color: #fff;
   font: 600 22px/1 system-ui, sans-serif; cursor: pointer; box-shadow: 0 2px 8px rgba(0,0,0,.25); }
-#genesys-sandbox-messenger { position: fixed; top: 0; right: 0; bottom: 0; z-index: 2147483000;
-  width: 100%; display: flex; flex-direction: column; box-sizing: border-box;
-  background: #fff; border-left: 1px solid #d0d7de; box-shadow: -2px 0 12px rgba(0,0,0,.08);
+#genesys-sandbox-messenger { position: fixed; top: 8px; right: 8px; left: 8px; bottom: 88px;
+  z-index: 2147483000; display: flex; flex-direction: column; box-sizing: border-box;
+  max-width: 420px; margin-left: auto; overflow: hidden; border-radius: 12px;
+  background: #fff; border: 1px solid #d0d7de; box-shadow: 0 4px 16px rgba(0,0,0,.12);
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; }
 #genesys-sandbox-messenger[hidden] { display: none; }
 #genesys-sandbox-messenger * { box-sizing: border-box; }
@@ -738,6 +739,7 @@
           state.messengerOpen = true;
           ui.root.hidden = false;
           ui.launcher.setAttribute('aria-label', 'Close Messenger');
+          ui.launcher.textContent = '✕';
           // MessagingService loads when Messenger opens; the window then connects.
           loadMessagingService();
           connect();
@@ -750,6 +752,7 @@
           state.messengerOpen = false;
           ui.root.hidden = true;
           ui.launcher.setAttribute('aria-label', 'Open Messenger');
+          ui.launcher.textContent = '✉';
           publish('Messenger', 'closed', {});
         }
         resolve({});
