@@ -198,18 +198,23 @@ class WebDeployment:
     @classmethod
     def parse(cls, data: Any, source: str) -> WebDeployment:
         r = _Reader(data, source)
-        domains = r.array("allowedDomains")
-        if not all(isinstance(d, str) for d in domains):
-            raise ResponseFormatError(source, "allowedDomains must be a list of strings")
         return cls(
             id=r.req_str("id"),
             name=r.opt_str("name") or "",
             status=r.opt_str("status"),
             allow_all_domains=r.flag("allowAllDomains", default=False),
-            allowed_domains=tuple(domains),
+            allowed_domains=_allowed_domains(r),
             raw=r.data,
             source=source,
         )
+
+
+def _allowed_domains(r: _Reader) -> tuple[str, ...]:
+    """``allowedDomains``, the same list in ``WebDeployment`` and the public ``domains.json``."""
+    domains = r.array("allowedDomains")
+    if not all(isinstance(d, str) for d in domains):
+        raise ResponseFormatError(r.source, "allowedDomains must be a list of strings")
+    return tuple(domains)
 
 
 def _enabled(r: _Reader | None, *path: str) -> bool | None:
@@ -282,12 +287,9 @@ class DeploymentDomains:
     @classmethod
     def parse(cls, data: Any, source: str) -> DeploymentDomains:
         r = _Reader(data, source)
-        domains = r.array("allowedDomains")
-        if not all(isinstance(d, str) for d in domains):
-            raise r.fail("allowedDomains", "a list of strings")
         return cls(
             allow_all_domains=r.flag("allowAllDomains", default=False),
-            allowed_domains=tuple(domains),
+            allowed_domains=_allowed_domains(r),
             raw=r.data,
             source=source,
         )

@@ -30,7 +30,14 @@ from inspector.sandbox.platform_json import (
     participant_search_row,
     web_deployment_json,
 )
-from inspector.sandbox.state import AccessToken, Conversation, LoggedRequest, utc_now_iso
+from inspector.sandbox.state import (
+    AccessToken,
+    Conversation,
+    Deployment,
+    LoggedRequest,
+    OrgState,
+    utc_now_iso,
+)
 
 log = logging.getLogger("inspector.sandbox")
 
@@ -329,8 +336,8 @@ def _instant(value: Any, default: datetime) -> datetime:
 CORS = {"Access-Control-Allow-Origin": "*"}
 
 
-async def deployment_config(request: web.Request) -> web.Response:
-    """GET /webdeployments/v1/deployments/{id}/config.json (api-cdn, no auth, NOTES 32)."""
+def _public_deployment(request: web.Request) -> tuple[OrgState, Deployment]:
+    """The deployment a public api-cdn file is asked for; 404 (with CORS) when unknown."""
     state = request.app[STATE_KEY]
     deployment = state.find_deployment(request.match_info["deployment_id"])
     if deployment is None:
@@ -339,6 +346,12 @@ async def deployment_config(request: web.Request) -> web.Response:
             content_type="application/json",
             headers=CORS,
         )
+    return state, deployment
+
+
+async def deployment_config(request: web.Request) -> web.Response:
+    """GET /webdeployments/v1/deployments/{id}/config.json (api-cdn, no auth, NOTES 32)."""
+    state, deployment = _public_deployment(request)
     read_only = "read-only-session" in state.faults
     body = deployment_config_json(deployment, state.base_url, read_only_disconnect=read_only)
     return web.json_response(body, headers=CORS)
@@ -351,14 +364,7 @@ async def deployment_domains(request: web.Request) -> web.Response:
     Unknown deployment: 404, as config.json; the deployment faults apply through
     find_deployment (origin-denied shows its one other domain here too).
     """
-    state = request.app[STATE_KEY]
-    deployment = state.find_deployment(request.match_info["deployment_id"])
-    if deployment is None:
-        raise web.HTTPNotFound(
-            text=json.dumps({"message": "Not Found"}),
-            content_type="application/json",
-            headers=CORS,
-        )
+    _, deployment = _public_deployment(request)
     return web.json_response(deployment_domains_json(deployment), headers=CORS)
 
 
