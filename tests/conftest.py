@@ -21,11 +21,7 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 # SKIP_ANYWHERE: the test names why it cannot run on any machine that runs this suite.
 SKIP_ANYWHERE = "cannot run anywhere:"
 # Files whose skips are reported but do not fail the run, each with why. Keep this short.
-SKIP_TOLERATED = {
-    "tests/integration/test_sandbox_messenger_js.py": (
-        "its node-based tests are being replaced by QtWebEngine ones; node is not installed"
-    ),
-}
+SKIP_TOLERATED: dict[str, str] = {}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
