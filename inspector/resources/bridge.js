@@ -25,6 +25,7 @@
   var run = null;         // {attributes, text, phase}
   var ready = false;      // MessagingService.ready seen (republished, so never missed)
   var started = false;    // MessagingService.started seen
+  var databaseReady = false; // Database.ready seen: its commands are registered
 
   function post(event) {
     if (bridge) { bridge.post(event); } else { pending.push(event); }
@@ -141,7 +142,11 @@
       setStatus("Messenger refused to run on this page's domain.");
       post({ event: "domainNotAllowed", host: text(document.location.hostname) });
     });
-    subscribe("Database.ready", function () { post({ event: "databaseReady" }); });
+    subscribe("Database.ready", function () {
+      post({ event: "databaseReady" });
+      databaseReady = true;
+      advance();
+    });
     subscribe("MessagingService.ready", function () {
       post({ event: "ready" });
       ready = true;
@@ -168,7 +173,9 @@
 
   // The start, step by step; each step waits for what Messenger says, never for a timer.
   function advance() {
-    if (!run || !config) { return; }
+    // Database.set waits for the Database plugin, as public website code does (MESSENGER.md:
+    // products load after the config; a command sent before its plugin may never settle).
+    if (!run || !config || !databaseReady) { return; }
     if (run.phase === "new" && run.late) {
       run.phase = "set"; // the website's mistake: Database.set only after the first message
       advance();

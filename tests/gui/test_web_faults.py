@@ -118,6 +118,7 @@ FAKE_MESSENGER = """
   queued.forEach(handle);
   publish("GenesysJS.configurationReceived", { deploymentConfig: {
     status: "Active", headlessMode: { enabled: true } }, snippetConfig: g.c });
+  publish("Database.ready", {});
   publish("MessagingService.ready", {});
 })();
 """
