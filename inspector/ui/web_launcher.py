@@ -149,6 +149,11 @@ class WebLauncher:
 
     def _progress_hint(self) -> str:
         """How far Messenger got: where a chat that never answered is stuck."""
+        if not self._seen("config"):
+            return (
+                " The page never got GenesysJS.configurationReceived: Messenger did not get past "
+                "domains.json and config.json."
+            )
         if self._seen("sending"):
             return " The first message left the page, but no echo with its tracingId came back."
         if self._seen("opening") and not self._seen("ready"):

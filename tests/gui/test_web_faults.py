@@ -142,6 +142,8 @@ def test_console_errors_are_kept_for_the_run_and_shown_on_timeout(aio, chat, pag
     assert any("Messenger crashed: E17" in e for e in launcher.console_errors)
     assert launcher.console_errors[0].startswith(page_server.base + "/genesys.js:1: ")
     assert "The page reported: " in str(error) and "E17" in str(error)
+    # and how far Messenger got: not even its configuration
+    assert "never got GenesysJS.configurationReceived" in str(error)
 
 
 def test_a_refused_widget_frame_is_named_when_the_chat_times_out(aio, chat, page_server):
