@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.chat.page_event.connect(self._on_page_event)
         self.form = RunForm(self)
         self.form.start_requested.connect(self._on_form_start_requested)
+        self.form.cancel_requested.connect(self._on_form_cancel_requested)
         self.progress = ProgressList(self)
         self.banner = VerdictBanner(self)
         self.model = ResultsModel(self)
@@ -268,6 +269,17 @@ class MainWindow(QMainWindow):
 
     def _on_form_start_requested(self, request: VerificationRequest) -> None:
         self.start(request)
+
+    def _on_form_cancel_requested(self) -> None:
+        self.cancel_run()
+
+    def cancel_run(self) -> bool:
+        """Cancel the running verification; its chat closes and the banner says so."""
+        task = self.tasks.get("verification")
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
 
     def start(self, request: VerificationRequest) -> asyncio.Task[VerificationResult | None]:
         """Run one verification in the chat view; the previous run, if any, is cancelled."""

@@ -1,0 +1,52 @@
+"""The window's controls as a user meets them: shortcuts run after run, Cancel, feedback."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+RUN_TIMEOUT_MS = 40_000
+
+
+def activate(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def test_ctrl_enter_starts_run_after_run(qtbot, window):
+    activate(qtbot, window)
+    for _ in range(3):
+        window.result = None
+        qtbot.keyClick(window.form.crm_id, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+        assert window.banner.title.text() == "PASS · All 2 sent attributes arrived"
+        assert window.form.start_button.text() == "Start  (Ctrl+Enter)"
+        qtbot.waitUntil(lambda: window.tasks.get("verification") is None)
+
+
+def start_and_wait_for_the_chat(qtbot, window):
+    window.result = None
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.form.cancel_button.isVisible)
+    assert not window.form.start_button.isEnabled()
+    # cancel once the chat is really under way, not before the task ran a step
+    qtbot.waitUntil(lambda: window.progress.step_texts() != [], timeout=RUN_TIMEOUT_MS)
+
+
+def test_a_form_run_can_be_cancelled_with_the_button_or_esc(qtbot, window):
+    activate(qtbot, window)
+    start_and_wait_for_the_chat(qtbot, window)
+    qtbot.mouseClick(window.form.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.tasks.get("verification") is None, timeout=15_000)
+    assert window.banner.title.text() == "Cancelled."
+    assert window.result is None
+    assert window.form.start_button.isEnabled()
+    assert window.form.start_button.text() == "Start  (Ctrl+Enter)"
+    assert not window.form.cancel_button.isVisible()
+
+    start_and_wait_for_the_chat(qtbot, window)
+    qtbot.keyClick(window.form.crm_id, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.tasks.get("verification") is None, timeout=15_000)
+    assert window.banner.title.text() == "Cancelled."
+    # the form is usable again: the next run gives a result
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    assert window.banner.title.text() == "PASS · All 2 sent attributes arrived"
