@@ -50,3 +50,34 @@ def test_a_form_run_can_be_cancelled_with_the_button_or_esc(qtbot, window):
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
     assert window.banner.title.text() == "PASS · All 2 sent attributes arrived"
+
+
+def test_scenario_run_buttons_wait_for_a_folder_and_a_selection(qtbot, aio, window, tmp_path):
+    from inspector.store.history import HistoryStore
+    from inspector.ui.scenarios_panel import attach_scenarios
+
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    sidebar = attach_scenarios(window, history=store).sidebar
+    try:
+        assert not sidebar.run_button.isEnabled()
+        assert not sidebar.run_all_button.isEnabled()
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        aio.run(sidebar.open_folder(empty))
+        assert not sidebar.run_button.isEnabled()
+        assert not sidebar.run_all_button.isEnabled()
+        suite = tmp_path / "suite"
+        suite.mkdir()
+        (suite / "alpha.yaml").write_text("name: alpha\ncrmId: C-1\n")
+        aio.run(sidebar.open_folder(suite))
+        assert sidebar.run_button.isEnabled() and sidebar.run_all_button.isEnabled()
+        sidebar.list.setCurrentRow(-1)
+        assert not sidebar.run_button.isEnabled()
+        assert sidebar.run_all_button.isEnabled()
+        sidebar.list.setCurrentRow(0)
+        qtbot.mouseClick(sidebar.run_button, Qt.MouseButton.LeftButton)
+        assert not sidebar.run_button.isEnabled() and not sidebar.run_all_button.isEnabled()
+        qtbot.waitUntil(lambda: sidebar.task is not None and sidebar.task.done(), timeout=60_000)
+        assert sidebar.run_button.isEnabled() and sidebar.run_all_button.isEnabled()
+    finally:
+        store.close()
