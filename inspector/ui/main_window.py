@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.raw_button = QPushButton("View raw response…", self)
         self.raw_button.setToolTip("The Platform API response the received values come from")
         self.raw_button.setEnabled(False)
-        self.raw_button.clicked.connect(lambda: self.show_raw_json())
+        self.raw_button.clicked.connect(lambda: self.show_raw_json(self.selected_received_key()))
         self.sent_button = QPushButton("View sent frame…", self)
         self.sent_button.setToolTip(
             "The frame that left the page, as Messenger published it (sendingMessage)"
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         run_menu.addAction(start)
         raw = QAction("View &raw response", self)
         raw.setShortcut(QKeySequence("Ctrl+J"))
-        raw.triggered.connect(lambda: self.show_raw_json())
+        raw.triggered.connect(lambda: self.show_raw_json(self.selected_received_key()))
         run_menu.addAction(raw)
         self.cleanup_action = QAction("&End test chats after each run", self)
         self.cleanup_action.setCheckable(True)
@@ -349,6 +349,14 @@ class MainWindow(QMainWindow):
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         self.show_raw_json(self.model.row_at(index.row()).received_key)
+
+    def selected_received_key(self) -> str | None:
+        """The key the selected table row arrived under, to find in the raw response."""
+        rows = self.table.selectionModel().selectedRows()
+        index = rows[0] if rows else self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row()).received_key
 
     def show_raw_json(self, highlight_key: str | None = None) -> RawJsonDialog | None:
         """The raw response behind the table, with the double-clicked row's key selected."""

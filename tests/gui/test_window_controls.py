@@ -1,7 +1,10 @@
 """The window's controls as a user meets them: shortcuts run after run, Cancel, feedback."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
+
+from inspector.ui.raw_json_dialog import RawJsonDialog
 
 RUN_TIMEOUT_MS = 40_000
 
@@ -81,3 +84,31 @@ def test_scenario_run_buttons_wait_for_a_folder_and_a_selection(qtbot, aio, wind
         assert sidebar.run_button.isEnabled() and sidebar.run_all_button.isEnabled()
     finally:
         store.close()
+
+
+def test_copy_json_says_copied_for_a_moment(qtbot, window):
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    qtbot.mouseClick(window.raw_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(RawJsonDialog)
+    QGuiApplication.clipboard().clear()
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == dialog.text
+    assert dialog.copy_button.text() == "Copied ✓"
+    qtbot.waitUntil(lambda: dialog.copy_button.text() == "Copy JSON", timeout=3000)
+    assert not dialog.copy_button.shortcut().isEmpty()  # Ctrl+C still copies
+    dialog.close()
+
+
+def test_ctrl_j_selects_the_selected_rows_key_in_the_raw_response(qtbot, window):
+    activate(qtbot, window)
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    assert window.model.row_at(1).key == "source"
+    rect = window.table.visualRect(window.model.index(1, 2))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(window.table, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(RawJsonDialog) is not None)
+    dialog = window.findChild(RawJsonDialog)
+    assert dialog.editor.textCursor().selectedText() == '"source": '
+    dialog.close()
