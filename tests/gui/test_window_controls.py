@@ -112,3 +112,52 @@ def test_ctrl_j_selects_the_selected_rows_key_in_the_raw_response(qtbot, window)
     dialog = window.findChild(RawJsonDialog)
     assert dialog.editor.textCursor().selectedText() == '"source": '
     dialog.close()
+
+
+def test_closing_the_orgs_dialog_with_unsaved_edits_asks_first(qtbot, aio, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from inspector.sandbox import SANDBOX_CLIENT_ID, SANDBOX_DEPLOYMENT_ID
+    from inspector.store.profiles import ProfileStore
+    from inspector.store.secrets import SecretStore
+    from inspector.tasks import TaskRegistry
+    from inspector.ui.profile_dialog import ProfileDialog
+    from tests.memory_keyring import MemoryKeyring
+
+    store = ProfileStore(tmp_path / "profiles.json")
+    dialog = ProfileDialog(store, SecretStore(backend=MemoryKeyring()), TaskRegistry())
+    qtbot.addWidget(dialog)
+    dialog.set_profiles([])
+    dialog.show()
+    dialog.close()  # nothing typed: closes at once
+    assert not dialog.isVisible() and dialog.unsaved_prompt is None
+
+    def answer(button):
+        box = dialog.unsaved_prompt
+        qtbot.waitUntil(lambda: box is not None and box.isVisible())
+        assert box.text() == "Save the changes to this profile before closing?"
+        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+    dialog.show()
+    dialog.name.setText("Local org")
+    dialog.close()
+    assert dialog.isVisible()
+    answer(QMessageBox.StandardButton.Cancel)
+    assert dialog.isVisible() and dialog.name.text() == "Local org"
+
+    dialog.close()
+    answer(QMessageBox.StandardButton.Discard)
+    assert not dialog.isVisible()
+    assert store.load() == [] or all(p.builtin for p in store.load())
+
+    dialog.set_profiles([])
+    dialog.show()
+    dialog.name.setText("Local org")
+    dialog.region.setCurrentIndex(dialog.region.findData("custom"))
+    dialog.base_url.setText("http://127.0.0.1:9")
+    dialog.client_id.setText(SANDBOX_CLIENT_ID)
+    dialog.add_deployment_row(SANDBOX_DEPLOYMENT_ID, "Shop", "")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    answer(QMessageBox.StandardButton.Save)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    assert [p.name for p in store.load() if not p.builtin] == ["Local org"]
