@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.core import VerificationRequest, VerificationResult, run_verification
+from inspector.core import (
+    StepEvent,
+    StepState,
+    VerificationRequest,
+    VerificationResult,
+    run_verification,
+)
 from inspector.org import OrgConnection
 from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import ChatView
@@ -346,6 +352,24 @@ class MainWindow(QMainWindow):
             origin.append(f"Conversation {result.conversation_id}")
         self.conversation_label.setText(" · ".join(origin))
         self.result_shown.emit(result)
+
+    def show_past_run(self, result: VerificationResult, *, scenario: str, started: str) -> bool:
+        """A run from the history, as it was: its rows, steps, findings and raw response.
+
+        Refused while a run runs in the window (its result would replace this one).
+        """
+        if self.form.running:
+            self.statusBar().showMessage("A run is running: open the past one when it ended.", 8000)
+            return False
+        self.progress.clear_steps()
+        for step in result.steps:
+            state = StepState.DONE if step.ok else StepState.FAILED
+            self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
+        self.show_result(result, scenario=scenario)
+        shown = self.conversation_label.text()
+        self.conversation_label.setText(f"From the history, {started} · {shown}")
+        self.statusBar().showMessage(f"Showing the run of {scenario} from {started}", 10000)
+        return True
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         self.show_raw_json(self.model.row_at(index.row()).received_key)
