@@ -73,10 +73,13 @@ def verdict_icon(verdict: str) -> QIcon:
 
 
 class ScenarioSidebar(QWidget):
-    """Signals: `run_finished(ScenarioRun)` after each scenario; `suite_finished()`."""
+    """Signals: `run_finished(ScenarioRun)` after each scenario; `suite_finished()`;
+    `can_run_changed(run, run_all)` when Run or Run all becomes possible or not.
+    """
 
     run_finished = Signal(object)
     suite_finished = Signal()
+    can_run_changed = Signal(bool, bool)
 
     def __init__(
         self, window: MainWindow, history: HistoryStore | None = None, parent: QWidget | None = None
@@ -262,6 +265,7 @@ class ScenarioSidebar(QWidget):
         running = self._running
         self.run_button.setEnabled(not running and self.selected() is not None)
         self.run_all_button.setEnabled(not running and bool(self.scenarios()))
+        self.can_run_changed.emit(self.run_button.isEnabled(), self.run_all_button.isEnabled())
 
     async def _run(self, scenarios: list[Scenario]) -> None:
         current: QListWidgetItem | None = None

@@ -171,6 +171,13 @@ def _menu(
     add("run", "&Run selected scenario", lambda: sidebar.run_selected(), "Ctrl+Shift+R")
     add("run_all", "Run &all scenarios", lambda: sidebar.run_all(), "Ctrl+Alt+R")
     add("cancel", "&Cancel scenarios", sidebar.cancel)
+
+    def on_can_run_changed(run: bool, run_all: bool) -> None:
+        actions["run"].setEnabled(run)
+        actions["run_all"].setEnabled(run_all)
+
+    on_can_run_changed(sidebar.run_button.isEnabled(), sidebar.run_all_button.isEnabled())
+    sidebar.can_run_changed.connect(on_can_run_changed)
     menu.addSeparator()
     add("sidebar", "Show scenario &list", dock.show)
     if view is not None:

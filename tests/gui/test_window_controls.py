@@ -60,10 +60,12 @@ def test_scenario_run_buttons_wait_for_a_folder_and_a_selection(qtbot, aio, wind
     from inspector.ui.scenarios_panel import attach_scenarios
 
     store = HistoryStore(tmp_path / "history.sqlite3")
-    sidebar = attach_scenarios(window, history=store).sidebar
+    panel = attach_scenarios(window, history=store)
+    sidebar, actions = panel.sidebar, panel.actions
     try:
         assert not sidebar.run_button.isEnabled()
         assert not sidebar.run_all_button.isEnabled()
+        assert not actions["run"].isEnabled() and not actions["run_all"].isEnabled()
         empty = tmp_path / "empty"
         empty.mkdir()
         aio.run(sidebar.open_folder(empty))
@@ -74,8 +76,9 @@ def test_scenario_run_buttons_wait_for_a_folder_and_a_selection(qtbot, aio, wind
         (suite / "alpha.yaml").write_text("name: alpha\ncrmId: C-1\n")
         aio.run(sidebar.open_folder(suite))
         assert sidebar.run_button.isEnabled() and sidebar.run_all_button.isEnabled()
+        assert actions["run"].isEnabled() and actions["run_all"].isEnabled()
         sidebar.list.setCurrentRow(-1)
-        assert not sidebar.run_button.isEnabled()
+        assert not sidebar.run_button.isEnabled() and not actions["run"].isEnabled()
         assert sidebar.run_all_button.isEnabled()
         sidebar.list.setCurrentRow(0)
         qtbot.mouseClick(sidebar.run_button, Qt.MouseButton.LeftButton)
