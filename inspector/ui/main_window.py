@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
             )
         except asyncio.CancelledError:
             self.banner.show_idle("Cancelled.")
+            self.progress.show_cancelled()
             raise
         finally:
             self._chat_running = False

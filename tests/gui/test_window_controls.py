@@ -41,6 +41,8 @@ def test_a_form_run_can_be_cancelled_with_the_button_or_esc(qtbot, window):
     qtbot.waitUntil(lambda: window.tasks.get("verification") is None, timeout=15_000)
     assert window.banner.title.text() == "Cancelled."
     assert window.result is None
+    last = window.progress.step_texts()[-1]
+    assert last.startswith("■  ") and "| Cancelled |" in last, last
     assert window.form.start_button.isEnabled()
     assert window.form.start_button.text() == "Start  (Ctrl+Enter)"
     assert not window.form.cancel_button.isVisible()
