@@ -65,14 +65,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX runs_by_scenario ON runs (scenario, started_at)",
         "CREATE INDEX runs_by_started ON runs (started_at)",
     ),
+    # The raw response the received values were read from, to show a past run in full.
+    (
+        "ALTER TABLE runs ADD COLUMN raw TEXT NOT NULL DEFAULT 'null'",
+        "ALTER TABLE runs ADD COLUMN raw_source TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
     "scenario scenario_file profile origin verdict summary started_at finished_at "
-    "conversation_id sent received rows diagnoses steps error"
+    "conversation_id sent received rows diagnoses steps error raw raw_source"
 ).split()
-_JSON_COLUMNS = frozenset({"sent", "received", "rows", "diagnoses", "steps"})
+_JSON_COLUMNS = frozenset({"sent", "received", "rows", "diagnoses", "steps", "raw"})
 # SQLite result codes the user can act on (disk full, read-only, locked, corrupt file).
 _KNOWN_ERRORS = frozenset(
     {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CORRUPT",
@@ -110,6 +115,8 @@ class RunRecord:
     scenario_file: str = ""
     conversation_id: str | None = None
     error: str | None = None
+    raw: Mapping[str, Any] | None = None
+    raw_source: str | None = None
     id: int | None = field(default=None, compare=False)
 
     @classmethod
@@ -138,11 +145,14 @@ class RunRecord:
             diagnoses=body["diagnoses"],
             steps=body["steps"],
             error=outcome.result.error,
+            raw=outcome.result.raw,
+            raw_source=outcome.result.raw_source,
         )
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["sent"], data["received"] = dict(self.sent), dict(self.received)
+        data["raw"] = None if self.raw is None else dict(self.raw)
         return data
 
 

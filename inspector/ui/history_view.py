@@ -11,20 +11,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QDate,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -32,16 +30,75 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.core import (
+    STEP_LABELS,
+    Diagnosis,
+    Row,
+    RowStatus,
+    StepTiming,
+    Verdict,
+    VerificationResult,
+)
 from inspector.store.history import HistoryStore, RunChange, RunRecord, compare_runs, export_runs
 from inspector.ui.list_table_model import ListTableModel
 
-__all__ = ["ALL", "HistoryModel", "HistoryView"]
+__all__ = ["ALL", "EXPORT_FILTERS", "HistoryModel", "HistoryView", "result_from_record"]
 
 log = logging.getLogger("inspector.ui")
 
 ALL = "All"
 COLUMNS = ("Started", "Scenario", "Verdict", "Summary", "Conversation")
 _BACKGROUND = {"pass": "#e3f4e6", "fail": "#fbe3e3", "error": "#fdf0d5"}
+EXPORT_FILTERS = {"CSV (*.csv)": "csv", "JSON (*.json)": "json"}
+_ROW_STATUSES = {status.value: status for status in RowStatus}
+
+
+def _row(data: dict[str, Any]) -> Row:
+    received = data.get("received")
+    # A scenario's own row checks (changed-by-flow, forbidden) show as the nearest row status.
+    status = _ROW_STATUSES.get(str(data.get("status")))
+    if status is None:
+        status = RowStatus.MISSING if received is None else RowStatus.MISMATCH
+    return Row(
+        str(data.get("key", "")),
+        data.get("sent"),
+        received,
+        status,
+        data.get("receivedKey"),
+        data.get("source"),
+        data.get("wire"),
+        "wire" in data,
+    )
+
+
+def result_from_record(record: RunRecord) -> VerificationResult:
+    """A past run as the window shows a result: rows, steps, findings and raw response."""
+    verdicts = {v.value: v for v in Verdict}
+    verdict = verdicts.get(record.verdict, Verdict.ERROR)
+    return VerificationResult(
+        verdict,
+        record.summary,
+        dict(record.sent),
+        rows=tuple(_row(dict(r)) for r in record.rows),
+        steps=tuple(
+            StepTiming(
+                str(s.get("name", "")),
+                STEP_LABELS.get(str(s.get("name", "")), str(s.get("name", ""))),
+                float(s.get("ms") or 0.0),
+                str(s.get("detail") or ""),
+                bool(s.get("ok", True)),
+            )
+            for s in record.steps
+        ),
+        diagnoses=tuple(
+            Diagnosis(str(d.get("code", "")), str(d.get("message", "")), str(d.get("fix") or ""))
+            for d in record.diagnoses
+        ),
+        conversation_id=record.conversation_id,
+        raw=record.raw,
+        raw_source=record.raw_source,
+        error=record.error,
+    )
 
 
 class HistoryModel(ListTableModel[RunRecord]):
@@ -75,9 +132,12 @@ class HistoryModel(ListTableModel[RunRecord]):
 
 
 class HistoryView(QWidget):
-    """Signals: `rerun_requested(str)` with the scenario name of the selected run."""
+    """Signals: `rerun_requested(str)` with the scenario name of the selected run;
+    `open_requested(RunRecord)` to show a run in the window (a double click or Open).
+    """
 
     rerun_requested = Signal(str)
+    open_requested = Signal(object)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +156,14 @@ class HistoryView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("Double-click a run to show it in the window")
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.open_action = QAction("&Open in the window", self)
+        self.open_action.triggered.connect(lambda: self.open_selected())
+        self.rerun_action = QAction("&Re-run", self)
+        self.rerun_action.triggered.connect(self._on_rerun_clicked)
         self.comparison = QPlainTextEdit(self)
         self.comparison.setReadOnly(True)
         self.comparison.setPlaceholderText("Select two runs of one scenario and press Compare.")
@@ -106,9 +174,15 @@ class HistoryView(QWidget):
         self.rerun_button.clicked.connect(self._on_rerun_clicked)
         self.compare_button = QPushButton("Compare", self)
         self.compare_button.clicked.connect(lambda: self.compare_selected())
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("Save the runs shown, as CSV or JSON")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self._export: asyncio.Task[int | None] | None = None
         for button in (self.rerun_button, self.compare_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Scenario", self))
         filters.addWidget(self.scenario, 1)
@@ -165,10 +239,31 @@ class HistoryView(QWidget):
             self.scenario.blockSignals(False)
         self.model.set_records(records)
         self.message.setText(f"{len(records)} run(s)")
+        self.export_button.setEnabled(bool(records))
 
     def selected_records(self) -> list[RunRecord]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.record_at(r) for r in rows]
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(self.model.record_at(index.row()))
+
+    def open_selected(self) -> RunRecord | None:
+        selected = self.selected_records()
+        if not selected:
+            return None
+        self.open_requested.emit(selected[0])
+        return selected[0]
+
+    def _on_table_context_menu(self, pos: QPoint) -> None:
+        if not self.table.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction(self.open_action)
+        menu.addAction(self.rerun_action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _on_rerun_clicked(self) -> None:
         selected = self.selected_records()
@@ -186,6 +281,29 @@ class HistoryView(QWidget):
         lines = [f"{c.what}: {c.before} → {c.after}" for c in changes] or ["No differences."]
         self.comparison.setPlainText("\n".join([header, *lines]))
         return changes
+
+    def _on_export_clicked(self) -> None:
+        chosen, chosen_filter = QFileDialog.getSaveFileName(
+            self, "Export the runs shown", "runs.csv", ";;".join(EXPORT_FILTERS)
+        )
+        if chosen:
+            self.export_to(Path(chosen), EXPORT_FILTERS.get(chosen_filter))
+
+    def export_to(self, path: Path, fmt: str | None = None) -> asyncio.Task[int | None]:
+        """Export what is shown to `path`; the format is `fmt`, else the file's suffix."""
+        if fmt is None:
+            fmt = "json" if path.suffix.lower() == ".json" else "csv"
+        if not path.suffix:
+            path = path.with_suffix("." + fmt)
+        self._export = asyncio.get_running_loop().create_task(self._export_reporting(fmt, path))
+        return self._export
+
+    async def _export_reporting(self, fmt: str, path: Path) -> int | None:
+        try:
+            return await self.export(fmt, path)
+        except OSError as exc:
+            self.message.setText(f"Not exported: {exc}")
+            return None
 
     async def export(self, fmt: str, path: Path) -> int:
         records = self.model.records()

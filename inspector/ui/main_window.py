@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.core import VerificationRequest, VerificationResult, run_verification
+from inspector.core import (
+    StepEvent,
+    StepState,
+    VerificationRequest,
+    VerificationResult,
+    run_verification,
+)
 from inspector.org import OrgConnection
 from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import ChatView
@@ -91,6 +97,7 @@ class MainWindow(QMainWindow):
         self.chat.page_event.connect(self._on_page_event)
         self.form = RunForm(self)
         self.form.start_requested.connect(self._on_form_start_requested)
+        self.form.cancel_requested.connect(self._on_form_cancel_requested)
         self.progress = ProgressList(self)
         self.banner = VerdictBanner(self)
         self.model = ResultsModel(self)
@@ -107,7 +114,7 @@ class MainWindow(QMainWindow):
         self.raw_button = QPushButton("View raw response…", self)
         self.raw_button.setToolTip("The Platform API response the received values come from")
         self.raw_button.setEnabled(False)
-        self.raw_button.clicked.connect(lambda: self.show_raw_json())
+        self.raw_button.clicked.connect(lambda: self.show_raw_json(self.selected_received_key()))
         self.sent_button = QPushButton("View sent frame…", self)
         self.sent_button.setToolTip(
             "The frame that left the page, as Messenger published it (sendingMessage)"
@@ -198,7 +205,7 @@ class MainWindow(QMainWindow):
         run_menu.addAction(start)
         raw = QAction("View &raw response", self)
         raw.setShortcut(QKeySequence("Ctrl+J"))
-        raw.triggered.connect(lambda: self.show_raw_json())
+        raw.triggered.connect(lambda: self.show_raw_json(self.selected_received_key()))
         run_menu.addAction(raw)
         self.cleanup_action = QAction("&End test chats after each run", self)
         self.cleanup_action.setCheckable(True)
@@ -269,6 +276,17 @@ class MainWindow(QMainWindow):
     def _on_form_start_requested(self, request: VerificationRequest) -> None:
         self.start(request)
 
+    def _on_form_cancel_requested(self) -> None:
+        self.cancel_run()
+
+    def cancel_run(self) -> bool:
+        """Cancel the running verification; its chat closes and the banner says so."""
+        task = self.tasks.get("verification")
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
+
     def start(self, request: VerificationRequest) -> asyncio.Task[VerificationResult | None]:
         """Run one verification in the chat view; the previous run, if any, is cancelled."""
         request = dataclasses.replace(request, cleanup=self.cleanup_action.isChecked())
@@ -308,6 +326,7 @@ class MainWindow(QMainWindow):
             )
         except asyncio.CancelledError:
             self.banner.show_idle("Cancelled.")
+            self.progress.show_cancelled()
             raise
         finally:
             self._chat_running = False
@@ -335,8 +354,34 @@ class MainWindow(QMainWindow):
         self.conversation_label.setText(" · ".join(origin))
         self.result_shown.emit(result)
 
+    def show_past_run(self, result: VerificationResult, *, scenario: str, started: str) -> bool:
+        """A run from the history, as it was: its rows, steps, findings and raw response.
+
+        Refused while a run runs in the window (its result would replace this one).
+        """
+        if self.form.running:
+            self.statusBar().showMessage("A run is running: open the past one when it ended.", 8000)
+            return False
+        self.progress.clear_steps()
+        for step in result.steps:
+            state = StepState.DONE if step.ok else StepState.FAILED
+            self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
+        self.show_result(result, scenario=scenario)
+        shown = self.conversation_label.text()
+        self.conversation_label.setText(f"From the history, {started} · {shown}")
+        self.statusBar().showMessage(f"Showing the run of {scenario} from {started}", 10000)
+        return True
+
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         self.show_raw_json(self.model.row_at(index.row()).received_key)
+
+    def selected_received_key(self) -> str | None:
+        """The key the selected table row arrived under, to find in the raw response."""
+        rows = self.table.selectionModel().selectedRows()
+        index = rows[0] if rows else self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row()).received_key
 
     def show_raw_json(self, highlight_key: str | None = None) -> RawJsonDialog | None:
         """The raw response behind the table, with the double-clicked row's key selected."""

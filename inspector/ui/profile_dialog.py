@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -67,6 +68,9 @@ class ProfileDialog(QDialog):
         self.resize(760, 640)
         self.store, self.secrets, self.tasks = store, secrets, tasks
         self.profiles: list[OrgProfile] = []
+        # The form as last shown or saved, to tell unsaved edits on close.
+        self._shown: tuple[object, ...] = ()
+        self.unsaved_prompt: QMessageBox | None = None
 
         self.chooser = QComboBox(self)
         self.chooser.currentIndexChanged.connect(self._on_chooser_changed)
@@ -181,6 +185,7 @@ class ProfileDialog(QDialog):
             self.redirect_uri.clear()
             self.secret.setPlaceholderText("kept in the OS keychain, never in a file")
             self._update_enabled()
+            self._shown = self._form_state()
             return
         self.name.setText(profile.name)
         self.region.setCurrentIndex(self.region.findData(profile.environment or CUSTOM_DOMAIN))
@@ -192,6 +197,68 @@ class ProfileDialog(QDialog):
         for deployment in profile.deployments:
             self.add_deployment_row(deployment.id, deployment.name, deployment.origin or "")
         self._update_enabled()
+        self._shown = self._form_state()
+
+    def _form_state(self) -> tuple[object, ...]:
+        cells = tuple(
+            self._cell(row, column)
+            for row in range(self.deployments.rowCount())
+            for column in range(self.deployments.columnCount())
+        )
+        return (
+            self.name.text(),
+            self.region.currentData(),
+            self.base_url.text(),
+            self.client_id.text(),
+            self.auth.currentData(),
+            self.secret.text(),
+            self.redirect_uri.text(),
+            self.deployments.rowCount(),
+            cells,
+        )
+
+    def has_unsaved_edits(self) -> bool:
+        return self._form_state() != self._shown
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Close (the button, Esc or the title bar); unsaved edits are asked about first."""
+        if not self.has_unsaved_edits():
+            super().reject()
+            return
+        if self.unsaved_prompt is not None and self.unsaved_prompt.isVisible():
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes",
+            "Save the changes to this profile before closing?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        # Not exec(): a nested event loop would stall the asyncio tasks qasync runs.
+        box.finished.connect(lambda _result: self._on_unsaved_answered(box))
+        self.unsaved_prompt = box
+        box.open()
+
+    def _on_unsaved_answered(self, box: QMessageBox) -> None:
+        answer = box.standardButton(box.clickedButton())
+        if answer == QMessageBox.StandardButton.Discard:
+            self._shown = self._form_state()
+            self.show_profile(
+                next((p for p in self.profiles if p.name == self.chooser.currentData()), None)
+            )
+            super().reject()
+        elif answer == QMessageBox.StandardButton.Save:
+            self.tasks.spawn("profile-save", self._save_and_close())
+
+    async def _save_and_close(self) -> None:
+        if await self.save():
+            super().reject()
 
     def _show_keychain_note(self) -> None:
         warning = self.secrets.warning
@@ -268,7 +335,7 @@ class ProfileDialog(QDialog):
             self._say(str(exc), error=True)
             return False
         self.secret.clear()
-        self.set_profiles(profiles, profile.name)
+        self.set_profiles(profiles, profile.name)  # what is shown is now what is saved
         self._say(f"Saved {profile.name!r}; its secret is in the keychain, not in the file.")
         self._show_keychain_note()
         self.profiles_changed.emit(profile.name)

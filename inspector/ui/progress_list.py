@@ -66,6 +66,16 @@ class ProgressList(QTreeWidget):
         item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setForeground(0, QBrush(QColor(_COLOUR[event.state])))
 
+    def show_cancelled(self) -> None:
+        """The step a cancel cut short says so, not the exception's name it failed with."""
+        for item in self._items.values():
+            if item.text(1) == "CancelledError":
+                label = item.text(0).split("  ", 1)[-1]
+                item.setText(0, f"■  {label}")
+                item.setText(1, "Cancelled")
+                item.setToolTip(1, "Cancelled")
+                item.setForeground(0, QBrush(QColor(_COLOUR[StepState.RUNNING])))
+
     def step_texts(self) -> list[str]:
         """What the list shows, one line per step (tests read it as a user would)."""
         return [" | ".join(item.text(c) for c in range(3)) for item in self._items.values()]

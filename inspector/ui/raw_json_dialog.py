@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,7 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["RawJsonDialog"]
+__all__ = ["COPIED_TEXT", "COPY_TEXT", "RawJsonDialog"]
+
+COPY_TEXT = "Copy JSON"
+COPIED_TEXT = "Copied ✓"
+# How long the button says the JSON was copied.
+COPIED_MS = 2000
 
 
 class RawJsonDialog(QDialog):
@@ -42,10 +48,14 @@ class RawJsonDialog(QDialog):
         editor.setReadOnly(True)
         editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        copy = QPushButton("Copy JSON", self)
+        self.copy_button = copy = QPushButton(COPY_TEXT, self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(self.copy_to_clipboard)
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(COPIED_MS)
+        self._copied_timer.timeout.connect(lambda: self._set_copy_text(COPY_TEXT))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -57,4 +67,12 @@ class RawJsonDialog(QDialog):
             editor.centerCursor()
 
     def copy_to_clipboard(self) -> None:
+        """Copy the whole response; the button says "Copied" for a moment."""
         QGuiApplication.clipboard().setText(self.text)
+        self._set_copy_text(COPIED_TEXT)
+        self._copied_timer.start()
+
+    def _set_copy_text(self, text: str) -> None:
+        # setText replaces the shortcut with the text's mnemonic: set it again.
+        self.copy_button.setText(text)
+        self.copy_button.setShortcut(QKeySequence.StandardKey.Copy)

@@ -1,9 +1,14 @@
-"""What the website sends: the CRM id and the other custom attributes, and the Start button."""
+"""What the website sends: the CRM id and the other custom attributes, and the Start button.
+
+The keyboard shortcuts belong to the form, not to the buttons: `QAbstractButton.setText`
+replaces a button's shortcut with the text's mnemonic, so a shortcut set on the Start button
+is lost the first time its text changes to "Running…".
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -19,16 +24,22 @@ from PySide6.QtWidgets import (
 
 from inspector.core import DEFAULT_CRM_KEY, VerificationRequest, validate_attributes
 
-__all__ = ["DEFAULT_ATTRIBUTES", "DEFAULT_CRM_ID", "RunForm"]
+__all__ = ["CANCEL_TEXT", "DEFAULT_ATTRIBUTES", "DEFAULT_CRM_ID", "START_TEXT", "RunForm"]
 
 DEFAULT_CRM_ID = "CRM-12345-XYZ"
 DEFAULT_ATTRIBUTES = (("source", "web-portal"),)
+START_TEXT = "Start  (Ctrl+Enter)"
+RUNNING_TEXT = "Running…"
+CANCEL_TEXT = "Cancel  (Esc)"
 
 
 class RunForm(QWidget):
-    """Signals: `start_requested(VerificationRequest)` once the input passed validation."""
+    """Signals: `start_requested(VerificationRequest)` once the input passed validation;
+    `cancel_requested()` when the user cancels the running run (Cancel or Esc).
+    """
 
     start_requested = Signal(object)
+    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,11 +59,22 @@ class RunForm(QWidget):
         add.clicked.connect(lambda: self.add_attribute("", ""))
         remove = QPushButton("Remove", self)
         remove.clicked.connect(self.remove_selected)
-        self.start_button = QPushButton("Start  (Ctrl+Enter)", self)
-        self.start_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.start_button = QPushButton(START_TEXT, self)
         self.start_button.setDefault(True)
         self.start_button.setStyleSheet("font-weight: 600; padding: 6px 18px;")
         self.start_button.clicked.connect(self.request_start)
+        self.cancel_button = QPushButton(CANCEL_TEXT, self)
+        self.cancel_button.setToolTip("Stop the running verification and close its chat")
+        self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit())
+        self.cancel_button.hide()  # shown while a run runs
+        self._running = False
+        # Ctrl+Return is the main keyboard's Enter, Ctrl+Enter the keypad's.
+        self.start_shortcuts = [
+            self._shortcut(QKeySequence(keys), self._on_start_shortcut)
+            for keys in ("Ctrl+Return", "Ctrl+Enter")
+        ]
+        self.cancel_shortcut = self._shortcut(QKeySequence("Esc"), self._on_cancel_shortcut)
+        self.cancel_shortcut.setEnabled(False)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b3261e;")
@@ -65,6 +87,7 @@ class RunForm(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.start_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -73,6 +96,24 @@ class RunForm(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.problems)
+
+    def _shortcut(self, keys: QKeySequence, slot: object) -> QShortcut:
+        shortcut = QShortcut(keys, self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(slot)
+        return shortcut
+
+    def _on_start_shortcut(self) -> None:
+        if not self._running and self.start_button.isEnabled():
+            self.request_start()
+
+    def _on_cancel_shortcut(self) -> None:
+        if self._running:
+            self.cancel_requested.emit()
+
+    @property
+    def running(self) -> bool:
+        return self._running
 
     def add_attribute(self, key: str, value: str) -> None:
         row = self.table.rowCount()
@@ -123,5 +164,10 @@ class RunForm(QWidget):
         self.start_requested.emit(request)
 
     def set_running(self, running: bool) -> None:
+        """While a run runs, Start says so and Cancel (Esc) is offered beside it."""
+        self._running = running
         self.start_button.setEnabled(not running)
-        self.start_button.setText("Running…" if running else "Start  (Ctrl+Enter)")
+        self.start_button.setText(RUNNING_TEXT if running else START_TEXT)
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
+        self.cancel_shortcut.setEnabled(running)

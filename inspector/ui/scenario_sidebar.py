@@ -73,10 +73,13 @@ def verdict_icon(verdict: str) -> QIcon:
 
 
 class ScenarioSidebar(QWidget):
-    """Signals: `run_finished(ScenarioRun)` after each scenario; `suite_finished()`."""
+    """Signals: `run_finished(ScenarioRun)` after each scenario; `suite_finished()`;
+    `can_run_changed(run, run_all)` when Run or Run all becomes possible or not.
+    """
 
     run_finished = Signal(object)
     suite_finished = Signal()
+    can_run_changed = Signal(bool, bool)
 
     def __init__(
         self, window: MainWindow, history: HistoryStore | None = None, parent: QWidget | None = None
@@ -88,6 +91,7 @@ class ScenarioSidebar(QWidget):
         self.errors: list[ScenarioError] = []
         self.limiter = RateLimiter(240)
         self.task: asyncio.Task[None] | None = None
+        self._running = False
         # True while the window shows a result of ours, so form-run recording skips it.
         self.showing_own_result = False
         self.folder_label = QLabel(
@@ -101,13 +105,16 @@ class ScenarioSidebar(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
+        self.list.currentItemChanged.connect(lambda _new, _old: self._update_buttons())
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b3261e;")
         self.problems.hide()
         self.run_button = QPushButton("Run", self)
+        self.run_button.setToolTip("Run the selected scenario")
         self.run_button.clicked.connect(lambda: self.run_selected())
         self.run_all_button = QPushButton("Run all", self)
+        self.run_all_button.setToolTip("Run every scenario in the open folder, one after another")
         self.run_all_button.clicked.connect(lambda: self.run_all())
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
@@ -127,6 +134,7 @@ class ScenarioSidebar(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        self._update_buttons()
 
     # -- the folder ------------------------------------------------------------------------
 
@@ -153,8 +161,9 @@ class ScenarioSidebar(QWidget):
         self.problems.setVisible(bool(suite.errors))
         self.progress.setMaximum(max(1, len(suite.scenarios)))
         self.progress.setValue(0)
-        if self.list.count():
+        if suite.scenarios:
             self.list.setCurrentRow(0)
+        self._update_buttons()
 
     def scenarios(self) -> list[Scenario]:
         found = []
@@ -247,9 +256,16 @@ class ScenarioSidebar(QWidget):
             self.task.cancel()
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
-        self.run_all_button.setEnabled(not running)
+        self._running = running
         self.cancel_button.setEnabled(running)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Run needs a selected scenario, Run all an open folder with one; neither while running."""
+        running = self._running
+        self.run_button.setEnabled(not running and self.selected() is not None)
+        self.run_all_button.setEnabled(not running and bool(self.scenarios()))
+        self.can_run_changed.emit(self.run_button.isEnabled(), self.run_all_button.isEnabled())
 
     async def _run(self, scenarios: list[Scenario]) -> None:
         current: QListWidgetItem | None = None

@@ -20,7 +20,7 @@ from inspector.core import VerificationResult
 from inspector.core.expectations import unsaved_outcome
 from inspector.runner import ScenarioRun
 from inspector.store.history import HistoryError, HistoryStore, RunRecord
-from inspector.ui.history_view import HistoryView
+from inspector.ui.history_view import HistoryView, result_from_record
 from inspector.ui.scenario_sidebar import ScenarioSidebar
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def attach_scenarios(
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, history_dock)
         history_dock.hide()
         view.rerun_requested.connect(lambda name: _rerun(sidebar, name))
+        view.open_requested.connect(lambda record: _open_run(window, sidebar, record))
 
     store = history
 
@@ -106,6 +107,16 @@ def attach_scenarios(
     if folder is not None:
         window.tasks.spawn("scenarios-open", sidebar.open_folder(folder))
     return ScenarioPanel(sidebar, view, history, actions)
+
+
+def _open_run(window: MainWindow, sidebar: ScenarioSidebar, record: RunRecord) -> None:
+    # Shown, not run: it must not be recorded again as a form run.
+    sidebar.showing_own_result = True
+    try:
+        started = record.started_at[:19].replace("T", " ")
+        window.show_past_run(result_from_record(record), scenario=record.scenario, started=started)
+    finally:
+        sidebar.showing_own_result = False
 
 
 def _rerun(sidebar: ScenarioSidebar, name: str) -> None:
@@ -160,6 +171,13 @@ def _menu(
     add("run", "&Run selected scenario", lambda: sidebar.run_selected(), "Ctrl+Shift+R")
     add("run_all", "Run &all scenarios", lambda: sidebar.run_all(), "Ctrl+Alt+R")
     add("cancel", "&Cancel scenarios", sidebar.cancel)
+
+    def on_can_run_changed(run: bool, run_all: bool) -> None:
+        actions["run"].setEnabled(run)
+        actions["run_all"].setEnabled(run_all)
+
+    on_can_run_changed(sidebar.run_button.isEnabled(), sidebar.run_all_button.isEnabled())
+    sidebar.can_run_changed.connect(on_can_run_changed)
     menu.addSeparator()
     add("sidebar", "Show scenario &list", dock.show)
     if view is not None:

@@ -145,3 +145,80 @@ def test_a_run_from_the_form_is_recorded(qtbot, aio, window, tmp_path):
     assert run.conversation_id == window.result.conversation_id
     assert panel.history is store
     store.close()
+
+
+def test_export_button_saves_csv_or_json(qtbot, aio, store, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    assert view.export_button.text() == "Export…" and not view.export_button.isEnabled()
+    aio.run(view.refresh())
+    assert view.export_button.isEnabled()
+    # the JSON one is typed without a suffix: the chosen filter gives it
+    for name, chosen_filter, saved in (
+        ("runs.csv", "CSV (*.csv)", "runs.csv"),
+        ("runs", "JSON (*.json)", "runs.json"),
+    ):
+        target = tmp_path / name
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", lambda *a, t=target, f=chosen_filter, **k: (str(t), f)
+        )
+        qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda s=saved: view.message.text() == f"Exported 3 run(s) to {s}")
+    assert (tmp_path / "runs.csv").read_text(encoding="utf-8").count("\n") == 4
+    data = json.loads((tmp_path / "runs.json").read_text(encoding="utf-8"))
+    assert [d["scenario"] for d in data] == ["alpha", "beta", "alpha"]
+
+
+def test_double_clicking_a_run_shows_it_in_the_window(qtbot, aio, window, tmp_path):
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    raw = {"participants": [{"purpose": "customer", "attributes": {"crmCustomerid": "C-1"}}]}
+    past = dataclasses.replace(
+        record("alpha", {"crmCustomerid": "C-1"}, T0),
+        conversation_id="conv-old",
+        steps=[
+            {"name": "preflight", "ms": 12.0, "ok": True, "detail": "7 of 7 checks passed"},
+            {"name": "read", "ms": 340.0, "ok": True, "detail": "1 attribute"},
+        ],
+        raw=raw,
+        raw_source="GET /api/v2/conversations/conv-old",
+    )
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    store.record(past)
+    panel = attach_scenarios(window, history=store)
+    view = panel.history_view
+    aio.run(view.refresh())
+    rect = view.table.visualRect(view.model.index(0, 1))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.result is not None)
+    model = window.model
+    assert [model.data(model.index(0, c)) for c in range(4)] == [
+        "crmCustomerId",
+        "C-1",
+        "crmCustomerid = C-1",
+        "⚠ case mismatch",
+    ]
+    assert window.banner.title.text().startswith("FAIL · 1 expectation not met")
+    assert [line.split("|")[0].strip() for line in window.progress.step_texts()] == [
+        "✔  Check the deployment",
+        "✔  Read the customer's attributes",
+    ]
+    assert "2025-03-01 09:00:00" in window.conversation_label.text()
+    assert "conv-old" in window.conversation_label.text()
+    assert window.raw_button.isEnabled()
+    dialog = window.show_raw_json("crmCustomerid")
+    assert '"crmCustomerid": "C-1"' in dialog.text
+    dialog.close()
+    # showing a past run does not record it again
+    qtbot.wait(200)
+    assert len(store.runs()) == 1
+    assert (
+        view.open_action.text() == "&Open in the window" and view.rerun_action.text() == "&Re-run"
+    )
+    store.close()

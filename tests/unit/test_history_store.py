@@ -200,3 +200,13 @@ def test_text_that_is_not_utf8_is_kept_escaped_not_lost(store):
     assert kept.scenario_file == "/tmp/s\\udcff.yaml"
     # JSON columns read the escape back: the value round-trips exactly
     assert kept.received["crmCustomerId"] == "C-\udcff"
+
+
+def test_the_raw_response_is_kept_with_the_run(store):
+    raw = {"participants": [{"purpose": "customer", "attributes": {"crmCustomerId": "C-1"}}]}
+    entry = dataclasses.replace(record(), raw=raw, raw_source="GET /conversations/c-1")
+    store.record(entry)
+    (back,) = store.runs()
+    assert back.raw == raw and back.raw_source == "GET /conversations/c-1"
+    store.record(record())
+    assert store.runs()[0].raw is None
