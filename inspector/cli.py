@@ -8,7 +8,7 @@ import os
 import sys
 
 from inspector import __version__
-from inspector.commands import EXIT_ERROR, add_fault_option
+from inspector.commands import EXIT_ERROR, CommandParser, add_fault_option
 from inspector.commands import history as history_command
 from inspector.commands import profile as profile_command
 from inspector.commands import run as run_command
@@ -27,7 +27,7 @@ QUIET_COMMANDS = frozenset({"verify", "sandbox", "run", "history", "profile"})
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="inspector",
         description="See whether the CRM id a website sends reaches the Genesys Cloud "
         "conversation. Without a command, opens the window on the built-in sandbox org.",

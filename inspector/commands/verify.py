@@ -132,7 +132,20 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--no-history", action="store_true", help="do not record the run in the history"
     )
+    parser.json_error = _usage_json
     parser.set_defaults(handler=run)
+
+
+def _error_json(message: str, **extra: Any) -> dict[str, Any]:
+    """The `--json` object of a run that did not happen, the shape of every other result."""
+    from inspector.core import Verdict, VerificationResult
+
+    result = VerificationResult(Verdict.ERROR, message, {}, error=message)
+    return {**result.to_json_dict(), **extra}
+
+
+def _usage_json(message: str) -> dict[str, Any]:
+    return _error_json(message, usage=True)
 
 
 def _not_run(args: argparse.Namespace, message: str, *, usage: bool = True) -> int:
@@ -141,12 +154,9 @@ def _not_run(args: argparse.Namespace, message: str, *, usage: bool = True) -> i
     `usage` tells a script the options were wrong, not the org (a profile that cannot be
     reached is not a usage problem).
     """
-    from inspector.core import Verdict, VerificationResult
-
     print(f"inspector verify: {message}", file=sys.stderr)
     if args.json:
-        result = VerificationResult(Verdict.ERROR, message, {}, error=message)
-        print(json.dumps({**result.to_json_dict(), "usage": usage}, ensure_ascii=False))
+        print(json.dumps(_error_json(message, usage=usage), ensure_ascii=False))
     return EXIT_ERROR
 
 
