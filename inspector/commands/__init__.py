@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 __all__ = [
+    "EXIT_CANCELLED",
     "EXIT_ERROR",
     "EXIT_FAIL",
     "EXIT_PASS",
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+EXIT_CANCELLED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 JsonError = Callable[[str], dict[str, Any]]
 
@@ -89,6 +91,12 @@ class CommandParser(argparse.ArgumentParser):
 
 def _options(arg_strings: list[str]) -> list[str]:
     return arg_strings[: arg_strings.index("--")] if "--" in arg_strings else arg_strings
+
+
+def cancelled(command: str) -> int:
+    """The one line a command stopped by Ctrl-C ends with."""
+    print(f"inspector {command}: Cancelled", file=sys.stderr)
+    return EXIT_CANCELLED
 
 
 def add_fault_option(parser: argparse.ArgumentParser, dest: str = "sandbox_fault") -> None:

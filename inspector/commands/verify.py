@@ -21,6 +21,7 @@ from inspector.commands import (
     EXIT_FAIL,
     EXIT_PASS,
     add_fault_option,
+    cancelled,
     deployment_arg,
     is_deployment_id,
 )
@@ -160,6 +161,14 @@ def _not_run(args: argparse.Namespace, message: str, *, usage: bool = True) -> i
     return EXIT_ERROR
 
 
+def _cancelled(args: argparse.Namespace) -> int:
+    """Ctrl-C: the run's own clean-up (socket, clients, sandbox) has run by now."""
+    if args.json:
+        body = _error_json("Cancelled", usage=False, cancelled=True)
+        print(json.dumps(body, ensure_ascii=False))
+    return cancelled("verify")
+
+
 def _key_problems(crm_key: str, attributes: Sequence[tuple[str, str]]) -> list[str]:
     """Attribute names given twice, each named, so the user knows which --attr to drop."""
     counts = Counter(key for key, _ in attributes)
@@ -177,6 +186,18 @@ def _key_problems(crm_key: str, attributes: Sequence[tuple[str, str]]) -> list[s
 
 
 def run(args: argparse.Namespace) -> int:
+    """One verification; Ctrl-C ends it with `Cancelled` and exit 130, never a traceback.
+
+    asyncio.run cancels the verification on the first Ctrl-C, so its `finally` clean-ups (the
+    guest socket, the Platform client, the sandbox) run before KeyboardInterrupt reaches here.
+    """
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return _cancelled(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from inspector.app import verify_headless, verify_with_profile
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result
