@@ -140,8 +140,9 @@ def _run(args: argparse.Namespace) -> int:
             print(f"inspector run: {exc}", file=sys.stderr)
             return EXIT_ERROR
     suite = load_suite(args.paths)
-    for problem in suite.errors:
-        print(f"inspector run: {problem}", file=sys.stderr)
+    for error in suite.errors:
+        for problem in error.problems:  # each problem of a file on its own line
+            print(f"inspector run: {problem}", file=sys.stderr)
     scenarios = suite.scenarios
     if args.profile is not None:
         scenarios = [replace(s, profile=args.profile) for s in scenarios]
