@@ -8,7 +8,7 @@ import os
 import sys
 
 from inspector import __version__
-from inspector.commands import EXIT_ERROR, add_fault_option
+from inspector.commands import EXIT_ERROR, CommandParser, add_fault_option, cancelled
 from inspector.commands import history as history_command
 from inspector.commands import profile as profile_command
 from inspector.commands import run as run_command
@@ -27,7 +27,7 @@ QUIET_COMMANDS = frozenset({"verify", "sandbox", "run", "history", "profile"})
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="inspector",
         description="See whether the CRM id a website sends reaches the Genesys Cloud "
         "conversation. Without a command, opens the window on the built-in sandbox org.",
@@ -73,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(faults=args.sandbox_fault)
     handler = getattr(args, "handler", _gui)
-    status: int = handler(args)
+    try:
+        status: int = handler(args)
+    except KeyboardInterrupt:  # outside the part a command cancels itself (an import, a write)
+        if args.command is None:
+            raise
+        return cancelled(args.command)
     return status
 
 

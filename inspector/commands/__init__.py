@@ -8,12 +8,18 @@ inside the handlers so `inspector --help` is fast.
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 __all__ = [
+    "EXIT_CANCELLED",
     "EXIT_ERROR",
     "EXIT_FAIL",
     "EXIT_PASS",
+    "CommandParser",
     "add_fault_option",
     "deployment_arg",
     "deployment_id_arg",
@@ -21,6 +27,76 @@ __all__ = [
 ]
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+EXIT_CANCELLED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+JsonError = Callable[[str], dict[str, Any]]
+
+
+def usage_error_json(message: str) -> dict[str, Any]:
+    """What a `--json` command prints on stdout when its options are refused."""
+    return {"verdict": "error", "error": message, "usage": True}
+
+
+class CommandParser(argparse.ArgumentParser):
+    """An argument parser whose option errors also reach stdout as JSON under `--json`.
+
+    argparse exits 2 before any handler runs, so a script reading stdout would otherwise get
+    nothing. A parser whose `--json` is a flag (not `run --json FILE`) answers with its
+    `json_error` (by default `usage_error_json`) when `--json` is among the arguments.
+    """
+
+    json_error: JsonError | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.arg_strings: list[str] = []
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self.arg_strings = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        parser, arg_strings = self._command_parser(self.arg_strings)
+        json_error = parser._json_error() if "--json" in _options(arg_strings) else None
+        if json_error is not None:
+            print(json.dumps(json_error(message), ensure_ascii=False))
+            sys.stdout.flush()
+        super().error(message)
+
+    def _json_error(self) -> JsonError | None:
+        for action in self._actions:
+            if "--json" in action.option_strings:
+                return (self.json_error or usage_error_json) if action.nargs == 0 else None
+        return None
+
+    def _command_parser(self, arg_strings: list[str]) -> tuple[CommandParser, list[str]]:
+        """The innermost (sub)command parser the arguments name, and the arguments after it.
+
+        An unknown option is reported by the top-level parser, so it looks down for the
+        command the user meant.
+        """
+        for action in self._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
+            for index, text in enumerate(arg_strings):
+                if text == "--":
+                    break
+                sub = action.choices.get(text)
+                if isinstance(sub, CommandParser):
+                    return sub._command_parser(arg_strings[index + 1 :])
+        return self, arg_strings
+
+
+def _options(arg_strings: list[str]) -> list[str]:
+    return arg_strings[: arg_strings.index("--")] if "--" in arg_strings else arg_strings
+
+
+def cancelled(command: str) -> int:
+    """The one line a command stopped by Ctrl-C ends with."""
+    print(f"inspector {command}: Cancelled", file=sys.stderr)
+    return EXIT_CANCELLED
 
 
 def add_fault_option(parser: argparse.ArgumentParser, dest: str = "sandbox_fault") -> None:

@@ -3,7 +3,9 @@
 Exit 0 when every scenario passed, 1 when some failed, 2 when something could not run (an
 invalid file, an unreachable org, an `error` verdict, a report that could not be written).
 Progress goes to stderr: a bar on a terminal, one line per scenario otherwise (CI logs); the
-summary goes to stdout.
+summary goes to stdout. Ctrl-C stops the suite with `Cancelled` and exit 130, writing no
+report (a report of part of a suite would pass for a whole one); the scenarios that finished
+are in the history.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
+from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, cancelled
 
 __all__ = ["ProgressPrinter", "exit_code", "register", "run"]
 
@@ -112,6 +114,14 @@ def exit_code(verdicts: list[str], invalid: int) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The suite; on Ctrl-C asyncio.run cancels it, each scenario cleans up, none is reported."""
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return cancelled("run")
+
+
+def _run(args: argparse.Namespace) -> int:
     from inspector.org_providers import StoredProfileProvider
     from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite
     from inspector.scenarios import load_suite
@@ -130,8 +140,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"inspector run: {exc}", file=sys.stderr)
             return EXIT_ERROR
     suite = load_suite(args.paths)
-    for problem in suite.errors:
-        print(f"inspector run: {problem}", file=sys.stderr)
+    for error in suite.errors:
+        for problem in error.problems:  # each problem of a file on its own line
+            print(f"inspector run: {problem}", file=sys.stderr)
     scenarios = suite.scenarios
     if args.profile is not None:
         scenarios = [replace(s, profile=args.profile) for s in scenarios]

@@ -21,6 +21,7 @@ from inspector.commands import (
     EXIT_FAIL,
     EXIT_PASS,
     add_fault_option,
+    cancelled,
     deployment_arg,
     is_deployment_id,
 )
@@ -132,7 +133,20 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--no-history", action="store_true", help="do not record the run in the history"
     )
+    parser.json_error = _usage_json
     parser.set_defaults(handler=run)
+
+
+def _error_json(message: str, **extra: Any) -> dict[str, Any]:
+    """The `--json` object of a run that did not happen, the shape of every other result."""
+    from inspector.core import Verdict, VerificationResult
+
+    result = VerificationResult(Verdict.ERROR, message, {}, error=message)
+    return {**result.to_json_dict(), **extra}
+
+
+def _usage_json(message: str) -> dict[str, Any]:
+    return _error_json(message, usage=True)
 
 
 def _not_run(args: argparse.Namespace, message: str, *, usage: bool = True) -> int:
@@ -141,13 +155,18 @@ def _not_run(args: argparse.Namespace, message: str, *, usage: bool = True) -> i
     `usage` tells a script the options were wrong, not the org (a profile that cannot be
     reached is not a usage problem).
     """
-    from inspector.core import Verdict, VerificationResult
-
     print(f"inspector verify: {message}", file=sys.stderr)
     if args.json:
-        result = VerificationResult(Verdict.ERROR, message, {}, error=message)
-        print(json.dumps({**result.to_json_dict(), "usage": usage}, ensure_ascii=False))
+        print(json.dumps(_error_json(message, usage=usage), ensure_ascii=False))
     return EXIT_ERROR
+
+
+def _cancelled(args: argparse.Namespace) -> int:
+    """Ctrl-C: the run's own clean-up (socket, clients, sandbox) has run by now."""
+    if args.json:
+        body = _error_json("Cancelled", usage=False, cancelled=True)
+        print(json.dumps(body, ensure_ascii=False))
+    return cancelled("verify")
 
 
 def _key_problems(crm_key: str, attributes: Sequence[tuple[str, str]]) -> list[str]:
@@ -167,6 +186,18 @@ def _key_problems(crm_key: str, attributes: Sequence[tuple[str, str]]) -> list[s
 
 
 def run(args: argparse.Namespace) -> int:
+    """One verification; Ctrl-C ends it with `Cancelled` and exit 130, never a traceback.
+
+    asyncio.run cancels the verification on the first Ctrl-C, so its `finally` clean-ups (the
+    guest socket, the Platform client, the sandbox) run before KeyboardInterrupt reaches here.
+    """
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return _cancelled(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from inspector.app import verify_headless, verify_with_profile
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result

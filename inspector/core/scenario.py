@@ -8,7 +8,7 @@ can fix a suite without guessing which of forty files is wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "PreChat",
     "Scenario",
     "ScenarioError",
+    "ScenarioProblems",
 ]
 
 DEFAULT_PROFILE = "sandbox"
@@ -76,6 +77,31 @@ class ScenarioError(Exception):
         return (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+
+    @property
+    def problems(self) -> tuple[ScenarioError, ...]:
+        """Every problem of the file, each with its own line and field: here only this one."""
+        return (self,)
+
+
+class ScenarioProblems(ScenarioError):
+    """More than one problem in one scenario file, all found in one reading.
+
+    It stands for the first as a ScenarioError (file, line, field, message) and prints every
+    one, a `file:line: field: message` line each.
+    """
+
+    def __init__(self, problems: Sequence[ScenarioError]) -> None:
+        self._problems = tuple(p for problem in problems for p in problem.problems)
+        first = self._problems[0]
+        super().__init__(first.file, first.line, first.field, first.message)
+
+    @property
+    def problems(self) -> tuple[ScenarioError, ...]:
+        return self._problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self._problems)
 
 
 @dataclass(frozen=True)

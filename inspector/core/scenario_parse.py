@@ -1,7 +1,9 @@
 """Parsed scenario file data validated into a `Scenario`, every problem with file, line, field.
 
 The loader reads the YAML and gives a way to find each field's line; this module only judges
-the values, so the rules live in core and are tested without files.
+the values, so the rules live in core and are tested without files. Every problem of a file is
+reported at once: each field is judged on its own, and a check that needs a field that was
+refused (what `expect` compares with the sent attributes) is left out rather than guessed.
 """
 
 from __future__ import annotations
@@ -9,9 +11,8 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
 
 from inspector.core.attributes import DEFAULT_CRM_KEY
 from inspector.core.run_types import MIN_TIMEOUT
@@ -34,7 +35,10 @@ from inspector.core.scenario import (
     PreChat,
     Scenario,
     ScenarioError,
+    ScenarioProblems,
 )
+
+T = TypeVar("T")
 
 __all__ = ["scenario_from_data"]
 
@@ -47,8 +51,18 @@ def scenario_from_data(
     default_name: str = "",
     known_faults: Collection[str] | None = None,
 ) -> Scenario:
-    """Validate parsed file data into a Scenario; the first problem raises ScenarioError."""
-    return _Reader(source, line_of, known_faults).scenario(data, default_name)
+    """Validate parsed file data into a Scenario.
+
+    A file with one problem raises that ScenarioError; with more, ScenarioProblems carrying
+    every one in `problems`, by line (and standing for the first as a ScenarioError).
+    """
+    reader = _Reader(source, line_of, known_faults)
+    scenario = reader.check(lambda: reader.scenario(data, default_name), None)
+    if len(reader.problems) == 1:
+        raise reader.problems[0]
+    if reader.problems or scenario is None:  # top to bottom, as the file reads
+        raise ScenarioProblems(sorted(reader.problems, key=lambda p: p.line or 0))
+    return scenario
 
 
 _TYPE_NAMES = {
@@ -78,6 +92,15 @@ class _Reader:
         self.source = source
         self.line_of = line_of
         self.known_faults = known_faults
+        self.problems: list[ScenarioError] = []
+
+    def check(self, read: Callable[[], T], refused: T) -> T:
+        """What `read` returns; `refused` when it finds a problem, which is kept to report."""
+        try:
+            return read()
+        except ScenarioError as exc:
+            self.problems.append(exc)
+            return refused
 
     def fail(self, path: Path, message: str) -> ScenarioError:
         line = None
@@ -90,14 +113,16 @@ class _Reader:
     def mapping(self, value: Any, path: Path, allowed: Collection[str]) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
             raise self.fail(path, f"expected a mapping, got {_kind(value)}")
-        for key in value:
+        for key in value:  # each unknown field is a problem of its own; the rest are read
             if not isinstance(key, str):
-                raise self.fail(path, f"field names must be text, got {key!r}")
-            if key not in allowed:
+                self.problems.append(self.fail(path, f"field names must be text, got {key!r}"))
+            elif key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 known = ", ".join(sorted(allowed))
-                raise self.fail((*path, key), f"unknown field{hint}; known fields: {known}")
+                self.problems.append(
+                    self.fail((*path, key), f"unknown field{hint}; known fields: {known}")
+                )
         return value
 
     def text(self, value: Any, path: Path, *, empty_ok: bool = False) -> str:
@@ -152,53 +177,93 @@ class _Reader:
         if data is None:
             raise self.fail((), "the file is empty")
         top = self.mapping(data, (), SCENARIO_FIELDS)
+        check = self.check
         if "sandboxFaults" in top and "faults" in top:
-            raise self.fail(("faults",), "give sandboxFaults or faults, not both")
+            self.problems.append(self.fail(("faults",), "give sandboxFaults or faults, not both"))
+        name = check(lambda: self.name(top, default_name), "")
+        crm_id = check(lambda: self.crm_id(top), None)
+        crm_key = check(lambda: self.text(top.get("crmKey", DEFAULT_CRM_KEY), ("crmKey",)), None)
+        attributes = check(lambda: self.string_map(top.get("attributes"), ("attributes",)), None)
+        if crm_key is not None and attributes is not None and crm_key in attributes:
+            self.problems.append(
+                self.fail(("attributes", crm_key), "the CRM id key is set by crmId already")
+            )
+        pre_chat = check(lambda: self.pre_chat(top.get("preChat"), attributes, crm_key), None)
+        messages = check(lambda: self.messages(top), None)
+        fault_field = "faults" if "faults" in top else "sandboxFaults"
+        faults = check(lambda: self.faults(top.get(fault_field, []), fault_field), frozenset[str]())
+        deployment = None
+        if top.get("deployment") is not None:
+            deployment = check(lambda: self.text(top["deployment"], ("deployment",)), None)
+        description = check(
+            lambda: self.text(top.get("description", ""), ("description",), empty_ok=True), ""
+        )
+        profile = check(
+            lambda: self.text(top.get("profile", DEFAULT_PROFILE), ("profile",)), DEFAULT_PROFILE
+        )
+        launcher = check(
+            lambda: self.choice(top.get("launcher", "guest"), ("launcher",), LAUNCHERS), "guest"
+        )
+        timeout = check(lambda: self.timeout(top.get("timeout", DEFAULT_TIMEOUT)), DEFAULT_TIMEOUT)
+        sent = None  # what expect compares with, unless a field it comes from was refused
+        if None not in (crm_id, crm_key, attributes, pre_chat, messages):
+            sent = Scenario(
+                name=name,
+                crm_id=crm_id or "",
+                crm_key=crm_key or DEFAULT_CRM_KEY,
+                attributes=attributes or {},
+                pre_chat=pre_chat or PreChat(),
+                messages=messages or (DEFAULT_FIRST_MESSAGE,),
+            ).sent_attributes()
+        expect = check(lambda: self.expect(top.get("expect"), sent), Expectations())
+        return Scenario(  # thrown away by scenario_from_data when a problem was found
+            name=name,
+            crm_id=crm_id or "",
+            crm_key=crm_key or DEFAULT_CRM_KEY,
+            attributes=attributes or {},
+            description=description,
+            profile=profile,
+            deployment=deployment,
+            launcher=launcher,
+            pre_chat=pre_chat or PreChat(),
+            messages=messages or (DEFAULT_FIRST_MESSAGE,),
+            faults=faults,
+            timeout=timeout,
+            expect=expect,
+            source=self.source,
+        )
+
+    def name(self, top: Mapping[str, Any], default_name: str) -> str:
         name = self.text(top["name"], ("name",)) if "name" in top else default_name
         if not name:
             raise self.fail(("name",), "missing: every scenario needs a name")
+        return name
+
+    def crm_id(self, top: Mapping[str, Any]) -> str:
         if "crmId" not in top:
             raise self.fail(("crmId",), "missing: the CRM id to send is required")
-        crm_id = self.text(top["crmId"], ("crmId",))
-        crm_key = self.text(top.get("crmKey", DEFAULT_CRM_KEY), ("crmKey",))
-        attributes = self.string_map(top.get("attributes"), ("attributes",))
-        if crm_key in attributes:
-            raise self.fail(("attributes", crm_key), "the CRM id key is set by crmId already")
-        pre_chat = self.pre_chat(top.get("preChat"), attributes, crm_key)
-        messages: tuple[str, ...] = (DEFAULT_FIRST_MESSAGE,)
-        if "messages" in top:
-            messages = self.texts(top["messages"], ("messages",))
-            if not messages:
-                raise self.fail(("messages",), "list at least one message to send")
-        fault_field = "faults" if "faults" in top else "sandboxFaults"
-        faults = frozenset(self.texts(top.get(fault_field, []), (fault_field,)))
+        return self.text(top["crmId"], ("crmId",))
+
+    def messages(self, top: Mapping[str, Any]) -> tuple[str, ...]:
+        if "messages" not in top:
+            return (DEFAULT_FIRST_MESSAGE,)
+        messages = self.texts(top["messages"], ("messages",))
+        if not messages:
+            raise self.fail(("messages",), "list at least one message to send")
+        return messages
+
+    def faults(self, value: Any, fault_field: str) -> frozenset[str]:
+        faults = frozenset(self.texts(value, (fault_field,)))
         if self.known_faults is not None:
             unknown = sorted(faults - set(self.known_faults))
             if unknown:
                 known = ", ".join(sorted(self.known_faults))
                 raise self.fail((fault_field,), f"unknown fault {unknown[0]!r}; known: {known}")
-        deployment = None
-        if top.get("deployment") is not None:
-            deployment = self.text(top["deployment"], ("deployment",))
-        scenario = Scenario(
-            name=name,
-            crm_id=crm_id,
-            crm_key=crm_key,
-            attributes=attributes,
-            description=self.text(top.get("description", ""), ("description",), empty_ok=True),
-            profile=self.text(top.get("profile", DEFAULT_PROFILE), ("profile",)),
-            deployment=deployment,
-            launcher=self.choice(top.get("launcher", "guest"), ("launcher",), LAUNCHERS),
-            pre_chat=pre_chat,
-            messages=messages,
-            faults=faults,
-            timeout=self.timeout(top.get("timeout", DEFAULT_TIMEOUT)),
-            source=self.source,
-        )
-        expect = self.expect(top.get("expect"), scenario.sent_attributes())
-        return replace(scenario, expect=expect)
+        return faults
 
-    def pre_chat(self, value: Any, attributes: Mapping[str, str], crm_key: str) -> PreChat:
+    def pre_chat(
+        self, value: Any, attributes: Mapping[str, str] | None, crm_key: str | None
+    ) -> PreChat:
         if value is None:
             return PreChat()
         data = self.mapping(value, ("preChat",), PRE_CHAT_FIELDS)
@@ -206,7 +271,7 @@ class _Reader:
         send_as = self.choice(
             data.get("sendAs", "attributes"), ("preChat", "sendAs"), PRE_CHAT_SEND_AS
         )
-        if send_as == "attributes":
+        if send_as == "attributes" and attributes is not None and crm_key is not None:
             for key in answers:
                 if key in attributes or key == crm_key:
                     raise self.fail(
@@ -214,48 +279,62 @@ class _Reader:
                     )
         return PreChat(answers, send_as)
 
-    def expect(self, value: Any, sent: Mapping[str, str]) -> Expectations:
+    def expect(self, value: Any, sent: Mapping[str, str] | None) -> Expectations:
+        """`sent` is None when a field it comes from was refused: its checks are left out."""
         if value is None:
             return Expectations()
         data = self.mapping(value, ("expect",), EXPECT_FIELDS)
+        check = self.check
         arrive = None
         if "arrive" in data:
-            arrive = self.texts(data["arrive"], ("expect", "arrive"))
-            for i, key in enumerate(arrive):
-                if key not in sent:
-                    raise self.fail(("expect", "arrive", i), f"{key!r} is not a sent attribute")
-        flow = self.flow_keys(data.get("flowMayChange"))
-        flow_names = {f.key for f in flow}
-        if arrive is not None:
+            arrive = check(lambda: self.arrive(data["arrive"], sent), None)
+        flow = check(lambda: self.flow_keys(data.get("flowMayChange")), None)
+        if arrive is not None and sent is not None and flow is not None:
+            flow_names = {f.key for f in flow}
             unchecked = [k for k in sent if k not in arrive and k not in flow_names]
             if unchecked:
-                raise self.fail(
-                    ("expect", "arrive"),
-                    f"sent attribute {unchecked[0]!r} would go unchecked: list it here or "
-                    "under flowMayChange",
+                self.problems.append(
+                    self.fail(
+                        ("expect", "arrive"),
+                        f"sent attribute {unchecked[0]!r} would go unchecked: list it here or "
+                        "under flowMayChange",
+                    )
                 )
         must_not: tuple[str, ...] = ()
         if "mustNotAppear" in data:
-            must_not = self.texts(data["mustNotAppear"], ("expect", "mustNotAppear"))
-            for i, key in enumerate(must_not):
-                if key.casefold() in {k.casefold() for k in sent}:
-                    raise self.fail(
-                        ("expect", "mustNotAppear", i), f"{key!r} is sent by this scenario"
-                    )
+            must_not = check(lambda: self.must_not_appear(data["mustNotAppear"], sent), ())
         bot = None
         if data.get("botReply") is not None:
-            path: Path = ("expect", "botReply")
-            reply = self.mapping(data["botReply"], path, BOT_REPLY_FIELDS)
-            if "contains" not in reply:
-                raise self.fail((*path, "contains"), "missing: the text the reply must contain")
-            bot = BotReply(
-                self.text(reply["contains"], (*path, "contains")),
-                self.number(reply.get("within", 10.0), (*path, "within")),
-            )
+            bot = check(lambda: self.bot_reply(data["botReply"]), None)
         error = None
         if data.get("error") is not None:
-            error = self.text(data["error"], ("expect", "error"))
-        return Expectations(arrive, flow, must_not, bot, error)
+            error = check(lambda: self.text(data["error"], ("expect", "error")), None)
+        return Expectations(arrive, flow or (), must_not, bot, error)
+
+    def arrive(self, value: Any, sent: Mapping[str, str] | None) -> tuple[str, ...]:
+        arrive = self.texts(value, ("expect", "arrive"))
+        for i, key in enumerate(arrive):
+            if sent is not None and key not in sent:
+                raise self.fail(("expect", "arrive", i), f"{key!r} is not a sent attribute")
+        return arrive
+
+    def must_not_appear(self, value: Any, sent: Mapping[str, str] | None) -> tuple[str, ...]:
+        must_not = self.texts(value, ("expect", "mustNotAppear"))
+        sent_keys = {k.casefold() for k in sent or ()}
+        for i, key in enumerate(must_not):
+            if key.casefold() in sent_keys:
+                raise self.fail(("expect", "mustNotAppear", i), f"{key!r} is sent by this scenario")
+        return must_not
+
+    def bot_reply(self, value: Any) -> BotReply:
+        path: Path = ("expect", "botReply")
+        reply = self.mapping(value, path, BOT_REPLY_FIELDS)
+        if "contains" not in reply:
+            raise self.fail((*path, "contains"), "missing: the text the reply must contain")
+        return BotReply(
+            self.text(reply["contains"], (*path, "contains")),
+            self.number(reply.get("within", 10.0), (*path, "within")),
+        )
 
     def flow_keys(self, value: Any) -> tuple[FlowKey, ...]:
         if value is None:

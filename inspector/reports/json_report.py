@@ -31,7 +31,15 @@ def suite_json(
         "counts": {**counts, "invalid": len(load_errors)},
         "scenarios": scenarios,
         "invalidFiles": [
-            {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
+            {
+                "file": e.file,
+                "line": e.line,
+                "field": e.field,
+                "message": e.message,
+                "problems": [
+                    {"line": p.line, "field": p.field, "message": p.message} for p in e.problems
+                ],
+            }
             for e in load_errors
         ],
     }

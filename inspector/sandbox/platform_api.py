@@ -75,6 +75,9 @@ def _bearer(request: web.Request) -> str | None:
     return value if scheme.lower() == "bearer" and value else None
 
 
+CLIENT_CLOSED_REQUEST = 499  # as nginx logs a request its client gave up on
+
+
 @web.middleware
 async def log_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Record every request with its arrival time, so tests can measure client waits."""
@@ -89,6 +92,12 @@ async def log_middleware(request: web.Request, handler: Handler) -> web.StreamRe
     except web.HTTPException as exc:
         status = exc.status
         raise
+    except ConnectionResetError:
+        # The client went away mid-request (a cancelled run): nobody is left to answer, and
+        # aiohttp would log it as a server error with a traceback.
+        status = CLIENT_CLOSED_REQUEST
+        log.debug("%s %s: the client closed the connection", request.method, request.path)
+        return web.Response(status=status)
     finally:
         state.request_log.append(LoggedRequest(arrived, wall, request.method, request.path, status))
 

@@ -2,7 +2,7 @@
 
 `yaml.compose` keeps each node's position, so a wrong type deep inside `expect` is reported at
 its own line. One bad file never stops a suite: `load_suite` returns the scenarios it could
-read and one error per file it could not.
+read and one error per file it could not, which names every problem of that file (`problems`).
 """
 
 from __future__ import annotations

@@ -184,3 +184,32 @@ def test_a_report_that_cannot_be_written_stops_before_the_suite(tmp_path):
     assert proc.returncode == 2
     assert f"cannot write the report {missing}: folder" in proc.stderr
     assert "scenarios:" not in proc.stdout  # nothing ran
+
+
+def test_a_file_with_three_problems_names_all_three_and_the_rest_runs(tmp_path):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "bad.yaml").write_text(
+        "name: bad\ncrmId: 12345\natributes:\n  source: web\nfaults: [slow-flow]\n"
+    )
+    (suite / "good.yaml").write_text("name: good\ncrmId: C-1\n")
+    out = tmp_path / "out.json"
+    proc = run(tmp_path / "home", suite, "--json", out)
+    assert proc.returncode == 2, proc.stderr
+    bad = str(suite / "bad.yaml")
+    problems = [line for line in proc.stderr.splitlines() if f"inspector run: {bad}:" in line]
+    assert len(problems) == 3, proc.stderr
+    assert problems[0].startswith(f"inspector run: {bad}:2: crmId: expected text, got a number")
+    assert problems[1].startswith(
+        f"inspector run: {bad}:3: atributes: unknown field (did you mean 'attributes'?)"
+    )
+    assert problems[2].startswith(f"inspector run: {bad}:5: faults: unknown fault 'slow-flow'")
+    assert "PASS   good:" in proc.stdout
+    assert "1 scenarios: 1 pass, 0 fail, 0 error, 1 invalid file(s)" in proc.stdout
+    body = json.loads(out.read_text(encoding="utf-8"))
+    assert body["counts"]["invalid"] == 1
+    assert [p["field"] for p in body["invalidFiles"][0]["problems"]] == [
+        "crmId",
+        "atributes",
+        "faults",
+    ]

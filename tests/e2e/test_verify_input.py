@@ -48,8 +48,61 @@ def test_timeouts_that_cannot_work_are_usage_errors(env, option, value, says):
     proc = verify(env, option, value, "--json")
     assert proc.returncode == 2
     assert f"argument {option}: " in proc.stderr and says in proc.stderr
-    assert proc.stdout == ""  # refused before anything ran: no misleading "missing" verdict
+    body = json.loads(proc.stdout)  # refused before anything ran: a usage error, no verdict
+    assert body["verdict"] == "error" and body["usage"] is True and body["rows"] == []
+    assert body["error"].startswith(f"argument {option}: ") and says in body["error"]
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--timeout", "0"), "argument --timeout: must be at least 1 second"),
+        (("--timeout", "x"), "argument --timeout: expected a number of seconds, got 'x'"),
+        (("--deployment", "nope"), "argument --deployment: 'nope' is not a deployment id"),
+        (("--sandbox-fault", "nope"), "argument --sandbox-fault: invalid choice: 'nope'"),
+        (("--bogus",), "unrecognized arguments: --bogus"),
+        (("--attr", "novalue"), "argument --attr: expected KEY=VALUE"),
+    ],
+)
+def test_every_option_error_prints_the_json_usage_object(env, args, says):
+    proc = verify(env, *args, "--json")
+    assert proc.returncode == 2
+    assert says in proc.stderr and "usage: inspector" in proc.stderr
+    body = json.loads(proc.stdout)
+    assert body["verdict"] == "error" and body["usage"] is True
+    assert says in body["error"] and body["error"] in proc.stderr
+    assert body["rows"] == [] and body["diagnoses"] == []
+    assert {"messageId", "conversationId", "steps", "summary"} <= set(body)  # the --json shape
+
+
+def test_a_missing_required_option_is_a_json_usage_error(env):
+    proc = inspector(env, "verify", "--json")
+    assert proc.returncode == 2
+    body = json.loads(proc.stdout)
+    assert body["usage"] is True and "--crm-id" in body["error"]
+
+
+def test_option_errors_without_json_leave_stdout_empty(env):
+    proc = verify(env, "--timeout", "x")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "argument --timeout" in proc.stderr
+
+
+def test_sandbox_option_error_with_json_prints_a_json_usage_object(env):
+    proc = inspector(env, "sandbox", "--port", "99999", "--json", timeout=30)
+    assert proc.returncode == 2
+    body = json.loads(proc.stdout)
+    assert body == {"verdict": "error", "error": body["error"], "usage": True}
+    assert "argument --port: must be 0 (a free port) to 65535" in body["error"]
+
+
+def test_run_json_is_a_report_file_so_option_errors_stay_on_stderr(env, tmp_path):
+    out = tmp_path / "out.json"
+    proc = inspector(env, "run", "examples", "--concurrency", "0", "--json", str(out))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "argument --concurrency: must be at least 1" in proc.stderr
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("port", ["99999", "65536", "-1"])

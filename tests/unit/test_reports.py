@@ -93,6 +93,7 @@ def test_json_rows_have_the_verify_format(tmp_path):
         "line": 4,
         "field": "timeout",
         "message": "expected a number of seconds",
+        "problems": [{"line": 4, "field": "timeout", "message": "expected a number of seconds"}],
     }
     assert suite_json([], [])["total"] == 0
 

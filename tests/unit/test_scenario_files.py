@@ -102,6 +102,62 @@ def test_unknown_fault_lists_the_known_ones():
     assert error.field == "faults" and "lowercase-keys" in error.message
 
 
+THREE_PROBLEMS = (
+    "name: n\ncrmId: 12345\natributes:\n  source: web\nfaults: [slow-flow]\ntimeout: 5\n"
+)
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    error = error_for(THREE_PROBLEMS)
+    assert [(p.line, p.field) for p in error.problems] == [
+        (2, "crmId"),
+        (3, "atributes"),
+        (5, "faults"),
+    ]
+    lines = str(error).splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("suite/bad.yaml:2: crmId: expected text, got a number (quote it")
+    assert lines[1].startswith(
+        "suite/bad.yaml:3: atributes: unknown field (did you mean 'attributes'?)"
+    )
+    assert lines[2].startswith("suite/bad.yaml:5: faults: unknown fault 'slow-flow'; known: ")
+    assert (error.line, error.field) == (2, "crmId")  # as a ScenarioError: the first
+
+
+def test_a_file_with_one_problem_reports_just_that_one():
+    error = error_for("name: n\ncrmId: C-1\ntimeout: soon\n")
+    assert error.problems == (error,)
+    assert str(error) == "suite/bad.yaml:3: timeout: expected a number of seconds, got text"
+
+
+def test_a_refused_field_does_not_drag_checks_that_need_it_along():
+    text = "name: n\ncrmId: C-1\nattributes: 5\nexpect:\n  arrive: [a]\n  mustNotAppear: [a]\n"
+    error = error_for(text)
+    assert [p.field for p in error.problems] == ["attributes"]  # not "'a' is not sent"
+
+
+def test_problems_in_several_expect_fields_are_all_reported():
+    text = (
+        "name: n\ncrmId: C-1\nexpect:\n  arrive: [nope]\n  mustNotAppear: [crmCustomerId]\n"
+        "  botReply: {contains: hi, within: soon}\n  eror: x\n"
+    )
+    fields = [p.field for p in error_for(text).problems]
+    assert fields == [
+        "expect.arrive[0]",
+        "expect.mustNotAppear[0]",
+        "expect.botReply.within",
+        "expect.eror",
+    ]
+
+
+def test_a_suite_lists_every_problem_of_a_file_and_runs_the_rest(tmp_path):
+    (tmp_path / "a.yaml").write_text(THREE_PROBLEMS)
+    (tmp_path / "b.yaml").write_text("name: fine\ncrmId: C-2\n")
+    suite = load_suite([tmp_path])
+    assert [s.name for s in suite.scenarios] == ["fine"]
+    assert len(suite.errors) == 1 and len(suite.errors[0].problems) == 3
+
+
 def test_missing_crm_id():
     assert error_for("name: n\n").field == "crmId"
 
