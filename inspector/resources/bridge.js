@@ -96,6 +96,14 @@
 
   function onSending(data) {
     var message = data.message || {};
+    if (run && run.late && run.phase === "sent" && message.type === "Text") {
+      // The website's mistake: Database.set once the first text is on the wire. sendMessage
+      // fulfils before its frame may leave (MESSENGER.md), so wait for the frame itself.
+      run.phase = "lateSet";
+      command("Database.set", { messaging: { customAttributes: run.attributes } }, function () {
+        post({ event: "attributesSet", count: Object.keys(run.attributes).length });
+      });
+    }
     post({
       event: "sending",
       tracingId: text(message.tracingId),
@@ -129,7 +137,7 @@
       errorKey: text(error.errorKey),
       code: text(error.code),
       errorClass: text(error["class"]),
-      body: typeof error.body === "string" ? error.body : json(error.body),
+      body: typeof error.body === "string" ? error.body : (error.body == null ? "" : json(error.body)),
       tracingId: text(error.tracingId),
       message: text(error.message),
       raw: json(error)
@@ -187,7 +195,7 @@
           run.phase = "set";
           advance();
         },
-        function (err) { post({ event: "pageError", message: "Database.set: " + reason(err) }); });
+        function (err) { post({ event: "setFailed", message: reason(err) }); });
     } else if (run.phase === "set") {
       run.phase = "opening";
       if (enabled(config.headlessMode)) {
@@ -197,10 +205,10 @@
       // Native UI: MessagingService loads when Messenger opens (MESSENGER.md).
       setStatus("Opening Messenger…");
       post({ event: "opening" });
+      run.phase = "open";
       command("Messenger.open", {},
         function () { post({ event: "opened" }); },
         function (err) { post({ event: "openFailed", message: reason(err) }); });
-      run.phase = "open";
     } else if ((run.phase === "opening" || run.phase === "open") && ready) {
       run.phase = "starting";
       if (started) { advance(); return; }
@@ -210,13 +218,7 @@
       });
     } else if (run.phase === "starting" && started) {
       run.phase = "sent";
-      command("MessagingService.sendMessage", { message: run.text }, function () {
-        if (run.late) {
-          command("Database.set", { messaging: { customAttributes: run.attributes } }, function () {
-            post({ event: "attributesSet", count: Object.keys(run.attributes).length });
-          });
-        }
-      }, function (err) {
+      command("MessagingService.sendMessage", { message: run.text }, null, function (err) {
         post({ event: "sendFailed", message: reason(err) });
       });
     }
@@ -245,8 +247,25 @@
     }
   }
 
+  // Subscribe on Messenger itself, not through the snippet's queue: the real Messenger drains
+  // that queue only once its products load, so a queued subscriber never hears
+  // GenesysJS.domainNotAllowed, nor anything on an inactive deployment (MESSENGER.md,
+  // "Loading"). The snippet's assignment of window.Genesys is its queueing stub; the next one
+  // is genesys.min.js replacing it.
+  var current;
+  var assignments = 0;
+  Object.defineProperty(window, "Genesys", {
+    configurable: true,
+    enumerable: true,
+    get: function () { return current; },
+    set: function (value) {
+      current = value;
+      assignments += 1;
+      if (assignments === 2) { setTimeout(watchMessenger, 0); }
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
-    watchMessenger();
     window.addEventListener("load", checkScript);
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;

@@ -6,7 +6,8 @@
  * says so.
  *
  * Loading [Loading]
- *   - replaces window[window._genesysJs] (the snippet's queueing stub) and drains its queue
+ *   - replaces window[window._genesysJs] (the snippet's queueing stub); its queue is replayed only
+ *     once the products have loaded (never when blocked or not Active)
  *   - fetches domains.json, checks document.location.hostname (case-insensitive; exact or a
  *     subdomain of an entry; an entry with a scheme or port never matches; allowAllDomains);
  *     blocked: publishes GenesysJS.domainNotAllowed and does nothing else
@@ -823,17 +824,28 @@
     if (headless) {
       loadHeadlessMessenger();
       loadMessagingService();
+      drainQueue();
     } else if (document.body) {
       loadMessengerUi();
+      drainQueue();
     } else {
-      document.addEventListener('DOMContentLoaded', loadMessengerUi);
+      document.addEventListener('DOMContentLoaded', () => {
+        loadMessengerUi();
+        drainQueue();
+      });
     }
+  }
+
+  // The snippet's queue is replayed once the products have loaded [Loading]: a page blocked by
+  // the domain check, or on a deployment that is not Active, never has its queued calls run,
+  // so a subscription queued before the script loaded hears nothing there.
+  function drainQueue() {
+    queued.splice(0).forEach((args) => Genesys.apply(null, Array.prototype.slice.call(args)));
   }
 
   Genesys.sandboxMessenger = true;
   Genesys.c = snippetConfig;
   Genesys.t = stub && stub.t;
   window[globalName] = Genesys;
-  queued.forEach((args) => Genesys.apply(null, Array.prototype.slice.call(args)));
   boot();
 })();

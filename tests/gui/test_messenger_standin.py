@@ -51,6 +51,24 @@ window.__sub = function (name) {
     __g()('subscribe', name, function (e) { __note('event', e); });
   } finally { window.__inCall = false; }
 };
+// Run fn once genesys.min.js replaces the snippet's stub (the second assignment of
+// window.Genesys), so it talks to Messenger itself: the snippet's queue is replayed only once
+// the products load (MESSENGER.md, "Loading"), which a blocked page never sees.
+window.__onMessenger = (function () {
+  var current, assignments = 0, waiting = [];
+  Object.defineProperty(window, 'Genesys', {
+    configurable: true, enumerable: true,
+    get: function () { return current; },
+    set: function (value) {
+      current = value;
+      assignments += 1;
+      if (assignments === 2) {
+        setTimeout(function () { waiting.splice(0).forEach(function (fn) { fn(); }); }, 0);
+      }
+    }
+  });
+  return function (fn) { if (assignments >= 2) { fn(); } else { waiting.push(fn); } };
+})();
 window.__cmd = function (name, options, tag) {
   window.__inCall = true;
   try {
@@ -166,7 +184,9 @@ def settled(log: list[LogEntry], tag: str) -> LogEntry | None:
 
 
 def subscribing(*names: str) -> str:
-    return "<script>" + "".join(f"__sub({json.dumps(n)});" for n in names) + "</script>"
+    """Subscribe on Messenger itself as soon as it replaces the stub (not through the queue)."""
+    subs = "".join(f"__sub({json.dumps(n)});" for n in names)
+    return f"<script>__onMessenger(function () {{ {subs} }});</script>"
 
 
 @pytest.fixture
@@ -244,7 +264,8 @@ def test_configuration_received_carries_the_untrimmed_config_and_the_snippet(sta
 def test_configuration_command_rejects_before_config_then_gives_a_trimmed_copy(standin):
     page = standin(
         SANDBOX_HEADLESS_DEPLOYMENT_ID,
-        after="<script>__cmd('GenesysJS.configuration', {}, 'early');</script>",
+        after="<script>__onMessenger(function () {"
+        " __cmd('GenesysJS.configuration', {}, 'early'); });</script>",
     )
     early = page.wait_settled("early")
     assert early["kind"] == "rejected"
@@ -618,3 +639,24 @@ def test_a_website_page_sets_attributes_opens_the_launcher_and_types(standin, sa
         ),
     )
     assert customer_attributes(sandbox) == {"crmCustomerId": "CRM-7", "source": "website"}
+
+
+def test_a_subscription_queued_before_the_script_loads_hears_nothing_on_a_blocked_page(standin):
+    # MESSENGER.md, "Loading": the queue is drained only once the products load, so a page
+    # that subscribed through the snippet's stub never hears domainNotAllowed. The bridge
+    # subscribes on Messenger itself for this reason.
+    queued = "<script>__sub('GenesysJS.domainNotAllowed');</script>"
+    page = standin(SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, before=queued)
+    page.js("__onMessenger(function () { __sub('GenesysJS.domainNotAllowed'); })")
+    page.wait_event("GenesysJS.domainNotAllowed")
+    log = page.quiet()
+    assert len(events(log, "GenesysJS.domainNotAllowed")) == 1  # the direct one only
+
+
+def test_a_queued_command_runs_once_the_products_load(standin):
+    page = standin(
+        SANDBOX_HEADLESS_DEPLOYMENT_ID,
+        before="<script>__cmd('Database.set', {messaging: {customAttributes: {a: 'b'}}}, 'q');"
+        "</script>",
+    )
+    assert page.wait_settled("q")["kind"] == "fulfilled"

@@ -115,11 +115,14 @@ FAKE_MESSENGER = """
     }
   }
   window[window._genesysJs] = function () { handle(arguments); };
-  queued.forEach(handle);
+  // Like Messenger: the config comes after a fetch, and the queue is replayed after that.
+  setTimeout(function () {
   publish("GenesysJS.configurationReceived", { deploymentConfig: {
     status: "Active", headlessMode: { enabled: true } }, snippetConfig: g.c });
   publish("Database.ready", {});
   publish("MessagingService.ready", {});
+  queued.forEach(handle);
+  }, 50);
 })();
 """
 
