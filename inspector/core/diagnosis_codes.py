@@ -101,6 +101,10 @@ KNOWN: dict[str, Known] = {
         "",
         "note",
     ),
+    "messenger-disabled": Known(
+        "Messenger is turned off in the deployment's configuration (messenger.enabled false).",
+        "Turn Messenger on in the deployment's Messenger configuration, or test headless.",
+    ),
     "domain-not-allowed": Known(
         "Messenger refused to run on the page (GenesysJS.domainNotAllowed): the page's host "
         "is not one of the deployment's allowed domains, nor a subdomain of one.",

@@ -35,6 +35,7 @@ KNOWN_EVENTS = frozenset(
         "sizeExceeded",
         "error",
         "sendFailed",
+        "setFailed",
         "disconnected",
         "scriptFailed",
         "pageError",

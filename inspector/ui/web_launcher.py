@@ -39,6 +39,7 @@ class MessengerMode:
     headless: bool
     auto_start: bool
     auth: bool
+    enabled: bool = True  # messenger.enabled
 
     @classmethod
     def from_event(cls, data: Mapping[str, Any]) -> MessengerMode:
@@ -47,11 +48,21 @@ class MessengerMode:
             headless=bool(data.get("headless")),
             auto_start=bool(data.get("autoStart")),
             auth=bool(data.get("auth")),
+            enabled=bool(data.get("messengerEnabled", True)),
         )
 
     def describe(self) -> str:
         mode = "headless" if self.headless else "native UI"
         return mode + (", autoStart" if self.auto_start else "")
+
+
+# Guest error codes that end any chat, whichever frame they answer (GENESYS.md: 400 pre-chat,
+# 401 authentication, 403 refused, 409 read-only, 4006/4007 session expired or unknown, 4011
+# too long, 4013 attributes too large, 5000 unexpected), and the WebSocket close codes of a cut
+# connection (RFC 6455 7.4.1; the stand-in does not reconnect).
+_FATAL_CODES = frozenset(
+    {"400", "401", "403", "409", "4006", "4007", "4011", "4013", "5000", "1001", "1006"}
+)
 
 
 def _json(text: Any) -> Any:
@@ -105,6 +116,12 @@ class WebLauncher:
 
     async def send_first_message(self, text: str, attributes: Mapping[str, str]) -> str:
         assert self._inbound is not None, "connect() first"
+        if not text.strip():
+            # Messenger sends nothing for "" and refuses blanks (MESSENGER.md, "Commands").
+            raise StepError(
+                "The first message is empty: Messenger sends no frame for it.",
+                code="messenger-error",
+            )
         self._chat.start_chat(attributes, text, late=self._attributes_late)
         return await self._wait(self._inbound, "The first message was not echoed by the org")
 
@@ -123,6 +140,9 @@ class WebLauncher:
         )
 
     async def close(self) -> None:
+        for future in (self._configured, self._inbound):
+            if future is not None and future.done() and not future.cancelled():
+                future.exception()  # retrieved: a failure nobody awaited is not an asyncio error
         if self._configured is not None:  # connect() ran, so the signal is connected
             try:
                 self._chat.page_event.disconnect(self._on_page_event)
@@ -156,8 +176,10 @@ class WebLauncher:
             )
         if self._seen("sending"):
             return " The first message left the page, but no echo with its tracingId came back."
+        if self._seen("opening") and not self._seen("opened"):
+            return " Inspector asked Messenger to open, but it never did."
         if self._seen("opening") and not self._seen("ready"):
-            return " Messenger was opened, but its messaging service never reported ready."
+            return " Messenger opened, but its messaging service never reported ready."
         if self._seen("ready") and not self._seen("started"):
             return " The messaging service was ready, but the conversation never started."
         return ""
@@ -196,6 +218,14 @@ class WebLauncher:
                     code="deployment-active",
                 )
             )
+        elif not mode.enabled and not mode.headless:
+            self._fail(
+                StepError(
+                    "Messenger is turned off in the deployment's configuration "
+                    "(messenger.enabled false): there is no window to open.",
+                    code="messenger-disabled",
+                )
+            )
         elif mode.auth:
             self._fail(
                 StepError(
@@ -226,6 +256,13 @@ class WebLauncher:
                 self._text_tracing_id = str(data.get("tracingId", "")) or None
         elif name == "message":
             self._on_message(data)
+        elif name in ("sendFailed", "setFailed"):
+            what = "sending the first message" if name == "sendFailed" else "Database.set"
+            self._fail(
+                StepError(
+                    f"Messenger refused {what}: {data.get('message', '')}", code="messenger-error"
+                )
+            )
         elif name == "openFailed":
             self._fail(
                 StepError(
@@ -268,7 +305,15 @@ class WebLauncher:
             self._inbound.set_result(str(data["id"]))
 
     def _on_error(self, data: Mapping[str, Any]) -> None:
+        """Fail the run on an error that concerns it: one answering the first text, or one
+        that ends any chat. ``{error: {}}`` and an answer to another frame (a 4029 on typing,
+        say) are logged only (MESSENGER.md, "Events")."""
         code = str(data.get("code", ""))
+        tracing = str(data.get("tracingId", ""))
+        ours = bool(tracing) and tracing == self._text_tracing_id
+        if not ours and code not in _FATAL_CODES:
+            log.info("Messenger reported an error that does not end the run: %s", data.get("raw"))
+            return
         key = str(data.get("errorKey", ""))
         body = str(data.get("body") or data.get("message") or "")
         what = " ".join(part for part in (key, f"(code {code})" if code else "") if part)

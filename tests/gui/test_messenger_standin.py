@@ -646,8 +646,8 @@ def test_a_subscription_queued_before_the_script_loads_hears_nothing_on_a_blocke
     # that subscribed through the snippet's stub never hears domainNotAllowed. The bridge
     # subscribes on Messenger itself for this reason.
     queued = "<script>__sub('GenesysJS.domainNotAllowed');</script>"
-    page = standin(SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, before=queued)
-    page.js("__onMessenger(function () { __sub('GenesysJS.domainNotAllowed'); })")
+    direct = subscribing("GenesysJS.domainNotAllowed")
+    page = standin(SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID, before=queued + direct)
     page.wait_event("GenesysJS.domainNotAllowed")
     log = page.quiet()
     assert len(events(log, "GenesysJS.domainNotAllowed")) == 1  # the direct one only
