@@ -268,6 +268,12 @@ class ChatView(QWidget):
             )
         page.load_host_page(render_host_page(spec), base)
 
+    def reset(self, text: str) -> None:
+        """Drop the previous run's chat and say what comes instead (a new run's first step)."""
+        self._drop_page()
+        self._placeholder.setText(text)
+        self._stack.setCurrentWidget(self._placeholder)
+
     def _show_devtools(self, page: ChatPage) -> None:
         if self._devtools_view is None:
             self._devtools_view = QWebEngineView()

@@ -308,6 +308,8 @@ class MainWindow(QMainWindow):
         self.sent_button.setEnabled(False)
         self.conversation_label.clear()
         self.banner.show_idle("Running… the chat starts on the left.")
+        # Nothing of the previous run stays beside this one, its chat included.
+        self.chat.reset("Checking the deployment before the chat starts…")
         launcher = WebLauncher(
             self.chat,
             self.org.host_page,
@@ -348,6 +350,11 @@ class MainWindow(QMainWindow):
         self.raw_button.setEnabled(result.raw is not None)
         self.sent_button.setEnabled(result.wire is not None)
         self.force_button.setVisible(result.preflight_refused)
+        if result.preflight_refused:
+            self.chat.reset(
+                "Not started: the deployment checks refused this run (the reasons are on the "
+                "right). Start anyway forces it."
+            )
         origin = [f"Scenario “{scenario}”"] if scenario else []
         if result.conversation_id:
             origin.append(f"Conversation {result.conversation_id}")

@@ -152,3 +152,14 @@ def test_attributes_set_after_the_first_message_show_as_not_sent(qtbot, open_win
     assert "The first message left the page without custom attributes" in (
         window.banner.details.text()
     )
+
+
+def test_a_refused_run_does_not_leave_the_previous_chat_on_screen(qtbot, open_window, sandbox):
+    window = open_window("native-ui")
+    run(qtbot, window)
+    assert window.chat.page is not None  # the chat of the passing run
+    sandbox.set_faults({"deployment-inactive"})
+    result = run(qtbot, window)
+    assert result.preflight_refused
+    assert window.chat.page is None
+    assert "Not started" in window.chat._placeholder.text()
