@@ -33,6 +33,7 @@ __all__ = [
     "check_gui_libraries",
     "import_problem",
     "libraries_for",
+    "load_library",
     "missing_libraries",
     "missing_libraries_message",
     "qt_platform",
@@ -141,8 +142,23 @@ def libraries_for(platform: str) -> tuple[SystemLibrary, ...]:
     return (*WEBENGINE_LIBRARIES, *XCB_LIBRARIES) if platform == "xcb" else WEBENGINE_LIBRARIES
 
 
+def load_library(soname: str) -> object:
+    """Load a library as Qt will find it: the loader's search path, then a frozen bundle's own.
+
+    A PyInstaller bundle may carry a library the system lacks; Qt finds it there through its
+    run path, which a bare soname given to `dlopen` does not search.
+    """
+    try:
+        return ctypes.CDLL(soname)
+    except OSError:
+        bundle = getattr(sys, "_MEIPASS", None) if getattr(sys, "frozen", False) else None
+        if bundle is None or not os.path.exists(os.path.join(bundle, soname)):
+            raise
+        return ctypes.CDLL(os.path.join(bundle, soname))
+
+
 def missing_libraries(
-    libraries: Iterable[SystemLibrary], load: Loader = ctypes.CDLL
+    libraries: Iterable[SystemLibrary], load: Loader = load_library
 ) -> list[MissingLibrary]:
     """Each library that the dynamic loader cannot load, in the order given."""
     missing: dict[str, MissingLibrary] = {}
@@ -214,7 +230,7 @@ def check_gui_libraries(
     environ: Mapping[str, str] | None = None,
     *,
     libraries: Iterable[SystemLibrary] | None = None,
-    load: Loader = ctypes.CDLL,
+    load: Loader = load_library,
     import_module: Callable[[str], object] = importlib.import_module,
 ) -> str | None:
     """Before the QApplication: the message to show if the window cannot start, else None.

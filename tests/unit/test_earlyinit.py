@@ -140,3 +140,37 @@ def test_a_library_whose_dependency_is_missing_names_the_dependency(tmp_path):
     assert "libnss3.so cannot be loaded" in proc.stdout
     assert "libsmime3" not in proc.stdout.split("(")[0]
     assert proc.stdout.strip().endswith("sudo apt-get install libnss3")
+
+
+@linux_only
+def test_a_frozen_bundle_s_own_copy_of_a_library_counts(tmp_path):
+    # The system copy is made unloadable (an empty file first on LD_LIBRARY_PATH); the bundle
+    # folder holds a working copy, as a PyInstaller build that collected it would.
+    broken, bundle = tmp_path / "broken", tmp_path / "bundle"
+    broken.mkdir()
+    bundle.mkdir()
+    (broken / "libxcb-cursor.so.0").write_bytes(b"")
+
+    real = Path("/lib/x86_64-linux-gnu/libxcb-cursor.so.0")
+    if not real.exists():
+        pytest.skip("libxcb-cursor0 is not at the Debian path")
+    (bundle / "libxcb-cursor.so.0").write_bytes(real.read_bytes())
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from inspector.earlyinit import SystemLibrary, missing_libraries
+        cursor = [SystemLibrary("libxcb-cursor.so.0", "libxcb-cursor0")]
+        print("source:", [m.soname for m in missing_libraries(cursor)])
+        sys.frozen, sys._MEIPASS = True, {str(bundle)!r}
+        print("frozen:", [m.soname for m in missing_libraries(cursor)])
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={"LD_LIBRARY_PATH": str(broken), "PATH": "/usr/bin:/bin"},
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdout.splitlines() == ["source: ['libxcb-cursor.so.0']", "frozen: []"]
