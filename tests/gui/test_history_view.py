@@ -246,10 +246,17 @@ def test_a_form_run_is_re_run_from_the_history_with_its_values_and_faults(
     # The form and the faults move on; the history still has the first run's values.
     window.set_faults(frozenset())
     window.form.fill("CRM-other", "crmCustomerId", {})
-    aio.run(view.refresh())
+    panel.actions["history"].trigger()  # Scenarios ▸ Show run history
+    qtbot.waitUntil(lambda: view.isVisible() and view.model.rowCount() == 1, timeout=10_000)
     select_rows(view, 0)
     view.rerun_button.click()
     qtbot.waitUntil(lambda: len(store.runs()) == 2, timeout=60_000)
+    shown = [(row.key, row.sent) for row in window.result.rows]
+    assert shown == [
+        ("crmCustomerId", "CRM-777-abc"),
+        ("source", "kiosk"),
+        ("tier", "gold"),
+    ]
     again = store.runs()[0]
     assert again.scenario == first.scenario
     assert (
