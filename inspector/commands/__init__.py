@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import re
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -74,7 +75,7 @@ class CommandParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         parser, arg_strings = self._command_parser(self.arg_strings)
-        message = parser._with_suggestions(message)
+        message = parser._with_suggestions(self._with_option_before(message), arg_strings)
         json_error = parser._json_error() if parser._wants_json(arg_strings) else None
         if json_error is not None:
             print(json.dumps(json_error(message), ensure_ascii=False))
@@ -95,28 +96,48 @@ class CommandParser(argparse.ArgumentParser):
     def _option_strings(self) -> list[str]:
         return [o for action in self._actions for o in action.option_strings]
 
-    def _with_suggestions(self, message: str) -> str:
+    def _with_suggestions(self, message: str, arg_strings: list[str]) -> str:
         """An unrecognized option, with the option it most likely stands for."""
         prefix = "unrecognized arguments: "
-        if not message.startswith(prefix):
+        if message.startswith(prefix):
+            hints = []
+            for text in message[len(prefix) :].split():
+                typed = text.split("=", 1)[0]
+                near = self._near(typed) if typed.startswith("--") and typed != "--" else []
+                if len(near) == 1:
+                    hints.append(f"{near[0]} for {typed}")
+                elif near:
+                    hints.append(f"one of {', '.join(near)} for {typed}")
+            if not hints:
+                return message
+            if len(hints) == 1:
+                return f"{message} (did you mean {hints[0].rsplit(' for ', 1)[0]}?)"
+            return f"{message} (did you mean {'; '.join(hints)}?)"
+        return message
+
+    def _with_option_before(self, message: str) -> str:
+        """An invalid choice that is there because the option before it is not one: name it.
+
+        An unknown option takes no value, so argparse reads the value after it as the next
+        positional argument: `inspector --sand slow` is "invalid choice: 'slow'" for a command.
+        """
+        match = re.search(r" invalid choice: '((?:[^'\\]|\\.)*)'", message)
+        args = _options(self.arg_strings)
+        if match is None or match.group(1) not in args:
             return message
+        index = args.index(match.group(1))
+        typed = args[index - 1].split("=", 1)[0] if index > 0 else ""
+        if not typed.startswith("--") or typed == "--" or typed in self._option_strings():
+            return message
+        near = self._near(typed)
+        hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+        return f"{message}; {typed} is not an option{hint}"
+
+    def _near(self, typed: str) -> list[str]:
+        """The long options `typed` abbreviates, or else the one it is closest to."""
         options = [o for o in self._option_strings() if o.startswith("--")]
-        hints = []
-        for text in message[len(prefix) :].split():
-            typed = text.split("=", 1)[0]
-            if not typed.startswith("--") or typed == "--":
-                continue
-            near = [o for o in options if o.startswith(typed)]
-            near = near or difflib.get_close_matches(typed, options, n=1)
-            if len(near) == 1:
-                hints.append(f"{near[0]} for {typed}")
-            elif near:
-                hints.append(f"one of {', '.join(sorted(near))} for {typed}")
-        if not hints:
-            return message
-        if len(hints) == 1:
-            return f"{message} (did you mean {hints[0].rsplit(' for ', 1)[0]}?)"
-        return f"{message} (did you mean {'; '.join(hints)}?)"
+        near = sorted(o for o in options if o.startswith(typed))
+        return near or difflib.get_close_matches(typed, options, n=1)
 
     def _json_error(self) -> JsonError | None:
         for action in self._actions:
