@@ -119,7 +119,26 @@ XCB_LIBRARIES = _libraries(
     "libxkbcommon-x11.so.0 libxkbcommon-x11-0",
 )
 
-_KNOWN_PACKAGES = {lib.soname: lib.package for lib in (*WEBENGINE_LIBRARIES, *XCB_LIBRARIES)}
+# Not loaded by the check, but named by the loader when a library above needs them.
+_DEPENDENCY_PACKAGES = {
+    "libdrm.so.2": "libdrm2",
+    "libexpat.so.1": "libexpat1",
+    "libgthread-2.0.so.0": "libglib2.0-0",
+    "libplc4.so": "libnspr4",
+    "libplds4.so": "libnspr4",
+    "libpng16.so.16": "libpng16-16",
+    "libudev.so.1": "libudev1",
+    "libwayland-server.so.0": "libwayland-server0",
+    "libXau.so.6": "libxau6",
+    "libXdmcp.so.6": "libxdmcp6",
+    "libXrender.so.1": "libxrender1",
+}
+_KNOWN_PACKAGES = {
+    **_DEPENDENCY_PACKAGES,
+    **{lib.soname: lib.package for lib in (*WEBENGINE_LIBRARIES, *XCB_LIBRARIES)},
+}
+# Libraries that come with PySide6 itself, not from the system.
+_BUNDLED = re.compile(r"^lib(Qt6|pyside6|shiboken6)", re.IGNORECASE)
 _SONAME = re.compile(r"(lib[\w.+-]*?\.so(?:\.\d+)*)\b")
 
 
@@ -190,15 +209,14 @@ def missing_libraries_message(missing: list[MissingLibrary]) -> str:
     """One message for the user: which libraries, and the packages that provide them."""
     names = ", ".join(lib.soname for lib in missing)
     several = len(missing) > 1
+    kind = "libraries" if several else "library"
+    if not any(_BUNDLED.match(lib.soname) for lib in missing):
+        kind = f"system {kind}"
     if all(lib.absent for lib in missing):
-        what = f"the system {'libraries' if several else 'library'} {names} "
-        what += "are missing" if several else "is missing"
+        what = f"the {kind} {names} " + ("are missing" if several else "is missing")
     else:
         reasons = "; ".join(dict.fromkeys(lib.error for lib in missing))
-        what = (
-            f"the system {'libraries' if several else 'library'} {names} "
-            f"cannot be loaded ({reasons})"
-        )
+        what = f"the {kind} {names} cannot be loaded ({reasons})"
     packages = list(dict.fromkeys(lib.package for lib in missing if lib.package))
     message = f"Cannot open the window: {what}."
     if packages:
@@ -206,8 +224,16 @@ def missing_libraries_message(missing: list[MissingLibrary]) -> str:
         message += f" On Debian or Ubuntu, install {them} with: sudo apt-get install " + " ".join(
             packages
         )
-    else:
-        message += " Reinstall Inspector; if that does not help, report this message."
+    unknown = [lib.soname for lib in missing if lib.package is None]
+    own = [name for name in unknown if _BUNDLED.match(name)]
+    system = [name for name in unknown if name not in own]
+    if system:
+        message += (
+            f" Install the package that provides {', '.join(system)} "
+            f"(on Debian or Ubuntu, `apt-file search {system[0]}` names it)."
+        )
+    if own:
+        message += f" Reinstall Inspector: {', '.join(own)} comes with it."
     return message
 
 

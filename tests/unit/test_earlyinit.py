@@ -107,7 +107,18 @@ def test_the_xcb_libraries_are_checked_only_for_an_x11_window():
         ),
         (
             "libQt6WebEngineCore.so.6: cannot open shared object file: No such file or directory",
-            "the system library libQt6WebEngineCore.so.6 is missing. Reinstall Inspector",
+            "the library libQt6WebEngineCore.so.6 is missing. Reinstall Inspector: "
+            "libQt6WebEngineCore.so.6 comes with it.",
+        ),
+        (
+            "libXrender.so.1: cannot open shared object file: No such file or directory",
+            "libXrender.so.1 is missing. On Debian or Ubuntu, install it with: "
+            "sudo apt-get install libxrender1",
+        ),
+        (
+            "libfoo.so.3: cannot open shared object file: No such file or directory",
+            "the system library libfoo.so.3 is missing. Install the package that provides "
+            "libfoo.so.3 (on Debian or Ubuntu, `apt-file search libfoo.so.3` names it).",
         ),
         ("No module named 'PySide6'", "PySide6 with QtWebEngine cannot be imported"),
     ],
