@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBo
 from inspector.core import VerificationResult
 from inspector.core.expectations import unsaved_outcome
 from inspector.runner import ScenarioRun
-from inspector.store.history import HistoryError, HistoryStore, RunRecord
+from inspector.store.history import HistoryError, HistoryStore, RunRecord, StoredRequest
 from inspector.ui.history_view import HistoryView, result_from_record
 from inspector.ui.scenario_sidebar import ScenarioSidebar
 
@@ -138,24 +138,19 @@ def _rerun(sidebar: ScenarioSidebar, name: str) -> None:
 
 
 def _rerun_form(window: MainWindow, view: HistoryView, record: RunRecord) -> bool:
-    """Start a form run again: its values go into the form, which starts them as typed there.
+    """Start a form run again: its values go into the form and start from there, as typed.
 
     Refused, with the reason in the history view, when the window is on another org or
     deployment than the run was (switch first), or a run is running. The sandbox faults the
     run had are switched on for it and restored afterwards, as for a scenario.
     """
     stored = record.stored_request()
-    problem = None
     if stored is None:
-        problem = "This run kept nothing to start it again with."
-    elif window.form.running:
-        problem = "A run is running: re-run this one when it has ended."
-    elif record.profile != window.org.profile:
-        problem = f"This run was on the org “{record.profile}”: switch to it, then re-run."
-    elif window.org.deployment_for(stored.deployment) != window.org.deployment_id:
-        problem = f"This run was on the deployment {stored.deployment}: switch to it, then re-run."
-    if problem is not None or stored is None:
-        view.message.setText(problem or "")
+        view.message.setText("This run kept nothing to start it again with.")
+        return False
+    problem = _rerun_refused(window, record, stored)
+    if problem is not None:
+        view.message.setText(problem)
         return False
     window.form.fill(stored.crm_id, stored.crm_key, stored.attributes)
     request, messages = window.form.build_request()
@@ -184,6 +179,16 @@ def _rerun_form(window: MainWindow, view: HistoryView, record: RunRecord) -> boo
         task.add_done_callback(lambda _task: window.set_faults(before))
     view.message.setText(" ".join([f"Re-running {record.scenario}", *notes]) + "…")
     return True
+
+
+def _rerun_refused(window: MainWindow, record: RunRecord, stored: StoredRequest) -> str | None:
+    if window.form.running:
+        return "A run is running: re-run this one when it has ended."
+    if record.profile != window.org.profile:
+        return f"This run was on the org “{record.profile}”: switch to it, then re-run."
+    if window.org.deployment_for(stored.deployment) != window.org.deployment_id:
+        return f"This run was on the deployment {stored.deployment}: switch to it, then re-run."
+    return None
 
 
 def _menu(
