@@ -313,3 +313,19 @@ def test_a_form_run_of_another_org_is_not_re_run_here(qtbot, aio, window, tmp_pa
     assert window.tasks.get("verification") is None
     assert window.form.crm_id.text() != "CRM-9"  # the form keeps what the user typed
     store.close()
+
+
+def test_a_form_run_on_another_deployment_asks_to_switch_first(qtbot, aio, window, tmp_path):
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    panel = attach_scenarios(window, history=store)
+    base = record("(form) CRM-9", {"crmCustomerId": "CRM-9"}, T0)
+    headless = dataclasses.replace(base, request={**base.request, "deployment": "headless"})
+    store.record(headless)
+    aio.run(panel.history_view.refresh())
+    select_rows(panel.history_view, 0)
+    panel.history_view.rerun_button.click()
+    assert panel.history_view.message.text() == (
+        "This run was on the deployment headless: switch to it, then re-run."
+    )
+    assert window.tasks.get("verification") is None
+    store.close()
