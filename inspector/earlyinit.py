@@ -10,6 +10,8 @@ Following qutebrowser's misc/earlyinit.py, the GUI path calls `check_gui_librari
 creates the QApplication: it loads each system library the platform plugin and QtWebEngine
 link against (by soname, with `ctypes`: no subprocess, a few milliseconds) and imports
 QtWebEngine, and turns a failure into one sentence naming the Debian/Ubuntu packages to install.
+For an X11 window it also connects to the X display once (with libxcb, as the plugin will): a
+display that does not answer is the other common abort.
 
 No Qt import at module level: this runs when Qt itself is what cannot load.
 """
@@ -37,6 +39,7 @@ __all__ = [
     "missing_libraries",
     "missing_libraries_message",
     "qt_platform",
+    "x_display_problem",
 ]
 
 log = logging.getLogger("inspector.init")
@@ -252,6 +255,39 @@ def import_problem(exc: ImportError) -> str:
     return missing_libraries_message([MissingLibrary(soname, _KNOWN_PACKAGES.get(soname), reason)])
 
 
+def x_display_problem(environ: Mapping[str, str]) -> str | None:
+    """Whether the X server the xcb plugin will use answers; Qt aborts when it does not.
+
+    Connects with libxcb as Qt's plugin does (a local socket or TCP, and the X authority), then
+    disconnects: a stale `DISPLAY` or an ssh session without X forwarding is one sentence.
+    """
+    display = environ.get("DISPLAY", "")
+    if not display:
+        return (
+            "Cannot open the window: Qt is set to use X11 (QT_QPA_PLATFORM=xcb) but DISPLAY is "
+            "not set. Run Inspector on a desktop, under `xvfb-run inspector`, or headless with "
+            "`inspector verify`."
+        )
+    xcb = ctypes.CDLL("libxcb.so.1")
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)
+    try:
+        error = int(xcb.xcb_connection_has_error(connection))
+    finally:
+        xcb.xcb_disconnect(connection)
+    if error == 0:
+        return None
+    log.debug("xcb_connect(%r) failed with error %d", display, error)
+    return (
+        f"Cannot open the window: the X display {display} (DISPLAY) does not answer or refuses "
+        "the connection. Run Inspector inside that desktop session, under `xvfb-run inspector`, "
+        "or headless with `inspector verify`."
+    )
+
+
 def check_gui_libraries(
     environ: Mapping[str, str] | None = None,
     *,
@@ -272,6 +308,10 @@ def check_gui_libraries(
         if missing:
             log.debug("Qt platform %s; missing: %s", platform, [m.soname for m in missing])
             return missing_libraries_message(missing)
+        if platform == "xcb" and libraries is None:
+            problem = x_display_problem(env)
+            if problem is not None:
+                return problem
     try:
         # Also the import QtWebEngine needs before any QApplication exists.
         import_module("PySide6.QtWebEngineWidgets")

@@ -103,3 +103,12 @@ def test_the_start_after_a_missing_library_does_not_report_a_crash(tmp_path, env
     assert proc.returncode == 0, output
     assert not (Path(env["INSPECTOR_HOME"]) / "log" / CRASH_FILE_NAME).exists()
     assert _crash_reports(Path(env["INSPECTOR_HOME"])) == []
+
+
+def test_an_x_display_that_does_not_answer_is_a_message_not_an_abort(env):
+    number = next(n for n in range(140, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    proc = _start(env, QT_QPA_PLATFORM="xcb", DISPLAY=f":{number}")
+    assert proc.returncode == 2, proc.stderr  # Qt's "could not connect to display" aborts
+    assert f"the X display :{number} (DISPLAY) does not answer" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Fatal Python error" not in proc.stderr
+    assert _crash_reports(Path(env["INSPECTOR_HOME"])) == []

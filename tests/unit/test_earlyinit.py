@@ -1,8 +1,10 @@
 """Early checks: a library Qt needs that cannot load becomes one message naming its package."""
 
+import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from inspector.earlyinit import (
     missing_libraries,
     missing_libraries_message,
     qt_platform,
+    x_display_problem,
 )
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF sonames")
@@ -185,3 +188,39 @@ def test_a_frozen_bundle_s_own_copy_of_a_library_counts(tmp_path):
         cwd=Path(__file__).resolve().parents[2],
     )
     assert proc.stdout.splitlines() == ["source: ['libxcb-cursor.so.0']", "frozen: []"]
+
+
+def _free_display() -> str:
+    number = next(n for n in range(140, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    return f":{number}"
+
+
+@linux_only
+def test_an_x_display_that_does_not_answer_is_one_sentence():
+    display = _free_display()
+    problem = x_display_problem({"DISPLAY": display})
+    assert problem == (
+        f"Cannot open the window: the X display {display} (DISPLAY) does not answer or refuses "
+        "the connection. Run Inspector inside that desktop session, under `xvfb-run inspector`, "
+        "or headless with `inspector verify`."
+    )
+    assert "DISPLAY is not set" in (x_display_problem({}) or "")
+
+
+@linux_only
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb")
+def test_an_x_display_that_answers_passes():
+    display = _free_display()
+    server = subprocess.Popen(
+        ["Xvfb", display, "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
+        deadline = time.monotonic() + 10
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert x_display_problem({"DISPLAY": display}) is None
+        assert check_gui_libraries({"QT_QPA_PLATFORM": "xcb", "DISPLAY": display}) is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
