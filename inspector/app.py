@@ -97,7 +97,10 @@ def prepare_qt_environment() -> str | None:
             "No display found. Run Inspector on a desktop, under `xvfb-run inspector`, or "
             "headless with `inspector verify`."
         )
-    return None
+    from inspector.earlyinit import check_gui_libraries
+
+    # Before any QApplication: Qt aborts on a platform plugin it cannot load (earlyinit.py).
+    return check_gui_libraries()
 
 
 def run_gui(faults: Iterable[str] = ()) -> int:

@@ -133,10 +133,13 @@ class HistoryModel(ListTableModel[RunRecord]):
 
 class HistoryView(QWidget):
     """Signals: `rerun_requested(str)` with the scenario name of the selected run;
+    `rerun_form_requested(RunRecord)` for a run from the form (or `inspector verify`), which
+    has no scenario file and is started again from its stored request;
     `open_requested(RunRecord)` to show a run in the window (a double click or Open).
     """
 
     rerun_requested = Signal(str)
+    rerun_form_requested = Signal(object)
     open_requested = Signal(object)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
@@ -267,7 +270,11 @@ class HistoryView(QWidget):
 
     def _on_rerun_clicked(self) -> None:
         selected = self.selected_records()
-        if selected:
+        if not selected:
+            return
+        if selected[0].from_form:
+            self.rerun_form_requested.emit(selected[0])
+        else:
             self.rerun_requested.emit(selected[0].scenario)
 
     def compare_selected(self) -> list[RunChange] | None:
