@@ -177,8 +177,10 @@ class MainWindow(QMainWindow):
     def set_org(self, org: OrgConnection, *, is_sandbox: bool) -> None:
         """Point the window at another org; sandbox faults apply to the built-in org only."""
         self.org = org
-        self.faults_menu.setEnabled(is_sandbox and self.sandbox is not None)
+        self._on_sandbox = is_sandbox and self.sandbox is not None
+        self.faults_menu.setEnabled(self._on_sandbox)
         self._show_org()
+        self._show_faults()
 
     def _show_org(self) -> None:
         org = self.org
@@ -223,6 +225,17 @@ class MainWindow(QMainWindow):
         self.late_set_action.setStatusTip(self.late_set_action.toolTip())
         run_menu.addAction(self.late_set_action)
         self.org_status = QLabel(self)
+        # Lasts while any fault is on, so a failing run is never mistaken for the org's doing.
+        self.faults_badge = QLabel(self)
+        self.faults_badge.setObjectName("faultsBadge")
+        self.faults_badge.setStyleSheet(
+            "QLabel#faultsBadge { background: #fff4d6; color: #7a4b00;"
+            " border: 1px solid #d4a72c; border-radius: 3px; padding: 1px 6px; }"
+        )
+        self.faults_badge.hide()
+        self._fault_descriptions = dict(fault_descriptions)
+        self._on_sandbox = self.sandbox is not None
+        self.statusBar().addPermanentWidget(self.faults_badge)
         self.statusBar().addPermanentWidget(self.org_status)
         self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
         self.fault_actions: dict[str, QAction] = {}
@@ -240,6 +253,27 @@ class MainWindow(QMainWindow):
             faults_menu.addAction(action)
             self.fault_actions[name] = action
         faults_menu.setToolTipsVisible(True)
+        self._show_faults()
+
+    def _show_faults(self) -> None:
+        """The badge names the sandbox faults on now; hidden when none or not on the sandbox."""
+        chosen = sorted(self.sandbox.faults) if self.sandbox is not None else []
+        if not chosen or not self._on_sandbox:
+            self.faults_badge.hide()
+            self.faults_badge.clear()
+            self.faults_badge.setToolTip("")
+            return
+        self.faults_badge.setText(f"⚠ Sandbox faults: {', '.join(chosen)}")
+        lines = [
+            f"{name}: {self._fault_descriptions[name]}"
+            if name in self._fault_descriptions
+            else name
+            for name in chosen
+        ]
+        self.faults_badge.setToolTip(
+            "The sandbox misbehaves on purpose (Sandbox faults menu):\n" + "\n".join(lines)
+        )
+        self.faults_badge.show()
 
     def set_faults(self, names: frozenset[str]) -> None:
         """Switch the sandbox's faults (a scenario's, say) and tick the same ones in the menu."""
@@ -252,6 +286,7 @@ class MainWindow(QMainWindow):
                 action.setChecked(name in names)
         finally:
             self._ticking_faults = False
+        self._show_faults()
 
     def _on_fault_toggled(self, _checked: bool) -> None:
         assert self.sandbox is not None
@@ -259,6 +294,7 @@ class MainWindow(QMainWindow):
             return
         chosen = frozenset(n for n, a in self.fault_actions.items() if a.isChecked())
         self.sandbox.set_faults(chosen)
+        self._show_faults()
         shown = ", ".join(sorted(chosen)) or "none"
         self.statusBar().showMessage(f"Sandbox faults for the next run: {shown}", 8000)
 
