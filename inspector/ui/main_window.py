@@ -339,6 +339,7 @@ class MainWindow(QMainWindow):
         self.force_button.hide()
         self.form.set_running(True)
         self.progress.clear_steps()
+        self.progress.start_run(request.timeout)
         self.model.set_rows([])
         self.raw_button.setEnabled(False)
         self.sent_button.setEnabled(False)
@@ -368,6 +369,7 @@ class MainWindow(QMainWindow):
             raise
         finally:
             self._chat_running = False
+            self.progress.stop_clock()
             self.form.set_running(False)
         self.show_result(result)
         return result

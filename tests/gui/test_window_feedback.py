@@ -92,3 +92,53 @@ def test_run_all_ends_with_a_lasting_pass_fail_summary(qtbot, aio, window, tmp_p
         assert sidebar.summary.toolTip() == "Every scenario passed."
     finally:
         store.close()
+
+
+def _read_step(window):
+    item = window.progress._items.get("read")
+    return None if item is None or not item.text(0).startswith("…") else item
+
+
+def test_a_running_step_counts_up_against_the_timeout(qtbot, window):
+    from inspector.core import VerificationRequest
+
+    window.set_faults(frozenset({"drop-attributes"}))
+    window.start(VerificationRequest(crm_id="CRM-SLOW-1", timeout=3.0))
+    qtbot.waitUntil(lambda: _read_step(window) is not None, timeout=RUN_TIMEOUT_MS)
+    item = _read_step(window)
+    pattern = re.compile(r"(\d+\.\d) s of 3 s")
+    seen = []
+
+    def counted_up() -> bool:
+        match = pattern.fullmatch(item.text(2))
+        assert match, item.text(2)
+        if not seen or seen[-1] != match.group(1):
+            seen.append(match.group(1))
+        return len(seen) >= 3
+
+    qtbot.waitUntil(counted_up, timeout=3000)
+    assert [float(s) for s in seen] == sorted(float(s) for s in seen)
+    assert window.progress.ticking
+    assert "of its 3 s timeout" in item.toolTip(2)
+    # the step ends at the timeout: the counter stops and the step shows its milliseconds
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    assert not window.progress.ticking
+    assert re.fullmatch(r"\d+", item.text(2)), item.text(2)
+    window.set_faults(frozenset())
+
+
+def test_cancel_stops_the_counter(qtbot, window):
+    from inspector.core import VerificationRequest
+
+    window.set_faults(frozenset({"drop-attributes"}))
+    window.start(VerificationRequest(crm_id="CRM-SLOW-2", timeout=20.0))
+    qtbot.waitUntil(lambda: _read_step(window) is not None, timeout=RUN_TIMEOUT_MS)
+    item = _read_step(window)
+    assert re.fullmatch(r"\d+\.\d s of 20 s", item.text(2)), item.text(2)
+    qtbot.mouseClick(window.form.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.tasks.get("verification") is None, timeout=15_000)
+    assert not window.progress.ticking
+    frozen = item.text(2)
+    qtbot.wait(500)
+    assert item.text(2) == frozen
+    window.set_faults(frozenset())
