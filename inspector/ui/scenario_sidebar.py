@@ -81,7 +81,8 @@ def run_summary(
     *,
     cancelled: bool = False,
 ) -> tuple[str, str]:
-    """ "Run all: 9 passed, 1 failed, 0 errors (10 scenarios, 5.2 s)" and its colour."""
+    """The words and colour of a finished run: "Run all: 9 passed, 1 failed, 0 errors (10
+    scenarios, 5.2 s)"."""
     counts = {
         v: sum(1 for o in outcomes if o.verdict.value == v) for v in ("pass", "fail", "error")
     }
