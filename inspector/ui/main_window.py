@@ -35,6 +35,7 @@ from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import ChatView
 from inspector.ui.progress_list import ProgressList
 from inspector.ui.raw_json_dialog import RawJsonDialog
+from inspector.ui.results_delegate import ResultsDelegate
 from inspector.ui.results_model import ResultsModel
 from inspector.ui.run_form import RunForm
 from inspector.ui.verdict_banner import VerdictBanner
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.model = ResultsModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(ResultsDelegate(self.table))
         self.table.setAlternatingRowColors(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

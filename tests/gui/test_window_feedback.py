@@ -142,3 +142,46 @@ def test_cancel_stops_the_counter(qtbot, window):
     qtbot.wait(500)
     assert item.text(2) == frozen
     window.set_faults(frozenset())
+
+
+def _pixels(image, rect):
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(rect.left(), rect.right())
+        for y in range(rect.top(), rect.bottom())
+    }
+
+
+def test_a_case_mismatch_shows_which_letters_differ(qtbot, window):
+    from inspector.ui.results_delegate import HIGHLIGHT
+    from inspector.ui.results_model import CASE_SPANS_ROLE
+
+    window.fault_actions["lowercase-keys"].setChecked(True)
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    window.fault_actions["lowercase-keys"].setChecked(False)
+    model = window.model
+    received = model.index(0, 2)
+    assert received.data() == "crmCustomerid = CRM-12345-XYZ"
+    # the 12th letter of each spelling, and nothing in the matching row
+    assert received.data(CASE_SPANS_ROLE) == [(11, 1)]
+    assert model.index(0, 0).data(CASE_SPANS_ROLE) == [(11, 1)]
+    assert model.index(1, 2).data(CASE_SPANS_ROLE) == []
+    tip = received.data(Qt.ItemDataRole.ToolTipRole)
+    assert "letter 12: sent 'I', received 'i'" in tip, tip
+    assert "letter 12: sent 'I', received 'i'" in model.index(0, 0).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+
+    # what the user sees: the amber mark on that row's key cells, nowhere else
+    window.table.clearSelection()
+    window.table.setCurrentIndex(model.index(-1, -1))
+    image = window.table.viewport().grab().toImage()
+    assert HIGHLIGHT in _pixels(image, window.table.visualRect(received))
+    assert HIGHLIGHT in _pixels(image, window.table.visualRect(model.index(0, 0)))
+    assert HIGHLIGHT not in _pixels(image, window.table.visualRect(model.index(0, 1)))
+    assert HIGHLIGHT not in _pixels(image, window.table.visualRect(model.index(1, 2)))
+    # and the received key is still shown whole, not cut by the bolder letter
+    rect = window.table.visualRect(received)
+    fm = window.table.fontMetrics()
+    assert rect.width() > fm.horizontalAdvance("crmCustomerid = ")
