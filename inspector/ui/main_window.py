@@ -46,6 +46,7 @@ __all__ = ["MainWindow"]
 log = logging.getLogger("inspector.ui")
 
 _WIDTH, _HEIGHT, _TALL_HEIGHT = 1320, 820, 900
+_FAULTS_MESSAGE = "Sandbox faults for the next run: "
 
 
 def _default_size(window: QWidget) -> QSize:
@@ -289,6 +290,9 @@ class MainWindow(QMainWindow):
         finally:
             self._ticking_faults = False
         self._show_faults()
+        # A fading message of the menu's last choice would now contradict the badge.
+        if self.statusBar().currentMessage().startswith(_FAULTS_MESSAGE):
+            self.statusBar().clearMessage()
 
     def _on_fault_toggled(self, _checked: bool) -> None:
         assert self.sandbox is not None
@@ -298,7 +302,7 @@ class MainWindow(QMainWindow):
         self.sandbox.set_faults(chosen)
         self._show_faults()
         shown = ", ".join(sorted(chosen)) or "none"
-        self.statusBar().showMessage(f"Sandbox faults for the next run: {shown}", 8000)
+        self.statusBar().showMessage(f"{_FAULTS_MESSAGE}{shown}", 8000)
 
     def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
         """Say where the chat is while it starts: Messenger's own steps, as it reports them."""

@@ -32,7 +32,12 @@ def test_a_badge_names_the_sandbox_faults_while_any_is_on(qtbot, window, sandbox
 
 def test_the_badge_follows_a_scenarios_faults_and_the_org(qtbot, window, sandbox):
     badge = window.faults_badge
+    window.fault_actions["lowercase-keys"].setChecked(True)
+    assert window.statusBar().currentMessage().endswith("lowercase-keys")
     window.set_faults(frozenset({"drop-attributes"}))
+    # the menu's fading message no longer says what is on: it goes
+    assert window.statusBar().currentMessage() == ""
+    assert not window.fault_actions["lowercase-keys"].isChecked()
     assert badge.isVisible() and badge.text() == "⚠ Sandbox faults: drop-attributes"
     assert window.fault_actions["drop-attributes"].isChecked()
     window.set_faults(frozenset())
