@@ -415,7 +415,9 @@ class MainWindow(QMainWindow):
             return False
         self.progress.clear_steps()
         for step in result.steps:
-            state = StepState.DONE if step.ok else StepState.FAILED
+            state = StepState.FAILED if not step.ok else StepState.DONE
+            if step.ok and step.warned:
+                state = StepState.WARNED
             self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
         self.show_result(result, scenario=scenario)
         shown = self.conversation_label.text()

@@ -17,8 +17,13 @@ _ROWS = len(STEP_LABELS) - len(OPTIONAL_STEPS)
 
 __all__ = ["ProgressList"]
 
-_MARK = {StepState.RUNNING: "…", StepState.DONE: "✔", StepState.FAILED: "✖"}
-_COLOUR = {StepState.RUNNING: "#5f6b7a", StepState.DONE: "#1e7d32", StepState.FAILED: "#b3261e"}
+_MARK = {StepState.RUNNING: "…", StepState.DONE: "✔", StepState.WARNED: "⚠", StepState.FAILED: "✖"}
+_COLOUR = {
+    StepState.RUNNING: "#5f6b7a",
+    StepState.DONE: "#1e7d32",
+    StepState.WARNED: "#9a6700",
+    StepState.FAILED: "#b3261e",
+}
 # Steps the run's timeout does not bound: they come after it, with their own limits.
 _AFTER_TIMEOUT = frozenset({"late", "cleanup"})
 TICK_MS = 200

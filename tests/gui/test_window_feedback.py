@@ -190,3 +190,21 @@ def test_a_case_mismatch_shows_which_letters_differ(qtbot, window):
     rect = window.table.visualRect(received)
     fm = window.table.fontMetrics()
     assert rect.width() > fm.horizontalAdvance("crmCustomerid = ")
+
+
+def test_a_forced_preflight_is_marked_and_says_how_many_checks_failed(qtbot, window):
+    window.set_faults(frozenset({"deployment-inactive"}))
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    assert window.force_button.isVisible()
+    window.result = None
+    qtbot.mouseClick(window.force_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    window.set_faults(frozenset())
+    first = window.progress.step_texts()[0]
+    assert re.fullmatch(
+        r"⚠  Check the deployment \| 1 of \d+ checks failed; started anyway \| \d+", first
+    ), first
+    item = window.progress.topLevelItem(0)
+    # amber, as a warning: not the green of a clean pass
+    assert item.foreground(0).color().name() == "#9a6700"

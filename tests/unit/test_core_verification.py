@@ -287,6 +287,27 @@ async def test_forced_start_runs_and_keeps_the_preflight_problem_as_a_note():
     assert "origin-not-allowed" in [d.code for d in result.diagnoses]
 
 
+async def test_a_forced_preflight_says_how_many_checks_failed_and_is_not_a_clean_pass():
+    reader = Reader({"crmCustomerId": "C-1"}, appear_after=0)
+    check = preflight_with(
+        Finding("deployment-active", True, "Active"),
+        Finding("origin-not-allowed", False, "origin refused"),
+        Finding("attributes-size", False, "too big"),
+    )
+    events = []
+    request = VerificationRequest(crm_id="C-1", force=True)
+    result, _ = await run(reader, request=request, preflight=check, events=events)
+    step = result.steps[0]
+    assert step.detail == "2 of 3 checks failed; started anyway"
+    assert step.ok and step.warned
+    done = [e for e in events if e.name == "preflight" and e.state is not StepState.RUNNING]
+    assert [e.state for e in done] == [StepState.WARNED]
+    assert result.to_json_dict()["steps"][0]["warned"] is True
+    # a clean pre-flight is not marked
+    clean, _ = await run(reader, preflight=preflight_with(Finding("deployment-active", True, "ok")))
+    assert not clean.steps[0].warned and "warned" not in clean.to_json_dict()["steps"][0]
+
+
 async def test_cleanup_failure_is_noted_and_never_changes_the_verdict():
     reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
     reader.end_error = StepError("403 missing permission", code="permission-missing")
