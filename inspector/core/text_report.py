@@ -28,7 +28,9 @@ def format_result(result: VerificationResult) -> str:
         lines.append(
             "Steps: "
             + " · ".join(
-                f"{s.name} {s.ms:.0f} ms" + ("" if s.ok else " (failed)") for s in result.steps
+                f"{s.name} {s.ms:.0f} ms"
+                + (" (failed)" if not s.ok else " (started anyway)" if s.warned else "")
+                for s in result.steps
             )
         )
     for diagnosis in result.diagnoses:
