@@ -49,7 +49,7 @@ from inspector.core.run_types import (
     WireCapture,
     WireSource,
 )
-from inspector.core.wording import counted
+from inspector.core.wording import counted, headline
 
 __all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "run_verification"]
 
@@ -142,8 +142,10 @@ async def run_verification(
         return run.refusal(refused.failed)
     except StepError as exc:
         run.collect(sources)
+        # A forced pre-flight's note of the same cause would repeat the error with its fix.
+        notes = [n for n in run.notes if n.code != exc.code]
         return run.result(
-            Verdict.ERROR, exc.message, diagnoses=[explain(exc.code, exc.message), *run.notes]
+            Verdict.ERROR, exc.message, diagnoses=[explain(exc.code, exc.message), *notes]
         )
     except asyncio.CancelledError:
         raise
@@ -335,10 +337,13 @@ class _Run:
             )
             self.notes += failed
         elif failed:
-            raise _Refused(failed, f"{self.preflight_detail}: {failed[0].message}")
+            # The findings say what failed, in full; the step only counts them.
+            detail = f"{len(failed)} of {counted(len(findings), 'check')} failed; not started"
+            raise _Refused(failed, detail)
 
     def refusal(self, failed: list[Diagnosis]) -> VerificationResult:
-        summary = f"Not started: {failed[0].message}"
+        # The title names the first problem in short: the findings below it say it in full.
+        summary = f"Not started: {headline(failed[0].message)}"
         if len(failed) > 1:
             summary += f" (and {counted(len(failed) - 1, 'more pre-flight problem')})"
         return self.result(Verdict.ERROR, summary, diagnoses=failed, preflight_refused=True)

@@ -35,8 +35,11 @@ class Launcher:
         self.fail_on = fail_on
         self.sent = None
         self.closed = False
+        self.connect_error = None
 
     async def connect(self):
+        if self.connect_error is not None:
+            raise self.connect_error
         if self.fail_on == "connect":
             raise StepError("The chat did not report ready", code="chat-timeout")
 
@@ -347,6 +350,34 @@ async def test_step_details_count_more_in_the_plural():
     result, _ = await run(reader, preflight=check)
     assert step_detail(result, "read") == "2 attributes on the participant"
     assert step_detail(result, "preflight") == "2 of 2 checks passed"
+
+
+async def test_an_inactive_deployment_is_said_once_in_full_and_short_elsewhere():
+    full = "The deployment's status is Inactive, not Active: Messenger will not start a chat on it."
+    check = preflight_with(
+        Finding("deployment-exists", True, "exists"),
+        Finding("deployment-active", False, full),
+        Finding("origin-allowed", True, "ok"),
+    )
+    result, _ = await run(Reader({}), preflight=check)
+    assert result.summary == "Not started: The deployment's status is Inactive, not Active"
+    step = result.steps[0]
+    assert step.detail == "1 of 3 checks failed; not started" and not step.ok
+    assert [d.message for d in result.diagnoses] == [full]
+    texts = [result.summary, step.detail, *(d.message for d in result.diagnoses)]
+    assert sum("Messenger will not start a chat" in t for t in texts) == 1
+
+
+async def test_a_forced_run_failing_for_the_preflights_reason_names_it_once():
+    launcher = Launcher()
+    launcher.connect_error = StepError("Inactive: no product loaded", code="deployment-active")
+    check = preflight_with(Finding("deployment-active", False, "Inactive: no chat on it"))
+    request = VerificationRequest(crm_id="C-1", force=True)
+    result, _ = await run(Reader({}), launcher=launcher, request=request, preflight=check)
+    assert result.verdict is Verdict.ERROR
+    assert [(d.code, d.message) for d in result.diagnoses] == [
+        ("deployment-active", "Inactive: no product loaded")
+    ]
 
 
 @pytest.mark.parametrize(
