@@ -48,6 +48,9 @@ class ProgressList(QTreeWidget):
         self.setColumnCount(3)
         self.setHeaderLabels(["Step", "Detail", "ms"])
         self.setRootIsDecorated(False)
+        # A long detail loses its middle, not its end: "(via message details)" stays in view,
+        # and the tooltip has it whole.
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setUniformRowHeights(True)
         header = self.header()
         header.setStretchLastSection(False)

@@ -208,3 +208,22 @@ def test_a_forced_preflight_is_marked_and_says_how_many_checks_failed(qtbot, win
     item = window.progress.topLevelItem(0)
     # amber, as a warning: not the green of a clean pass
     assert item.foreground(0).color().name() == "#9a6700"
+
+
+def test_a_long_step_detail_keeps_its_end_in_view(qtbot, window):
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    progress = window.progress
+    item = progress._items["resolve"]
+    detail = item.text(1)
+    assert detail.endswith("(via message details)")
+    assert item.toolTip(1) == detail
+    # narrow enough that the detail does not fit: what is painted keeps the ending
+    window.resize(1000, window.height())
+    qtbot.waitUntil(
+        lambda: progress.columnWidth(1) < progress.fontMetrics().horizontalAdvance(detail)
+    )
+    shown = progress.fontMetrics().elidedText(
+        detail, progress.textElideMode(), progress.columnWidth(1) - 8
+    )
+    assert shown != detail and shown.endswith("(via message details)"), shown
