@@ -227,3 +227,53 @@ def test_a_long_step_detail_keeps_its_end_in_view(qtbot, window):
         detail, progress.textElideMode(), progress.columnWidth(1) - 8
     )
     assert shown != detail and shown.endswith("(via message details)"), shown
+
+
+def test_an_empty_profile_is_told_what_to_fill_in_in_words(qtbot, aio, tmp_path):
+    from inspector.store.profiles import ProfileStore
+    from inspector.store.secrets import SecretStore
+    from inspector.tasks import TaskRegistry
+    from inspector.ui.profile_dialog import ProfileDialog
+    from tests.memory_keyring import MemoryKeyring
+
+    store = ProfileStore(tmp_path / "profiles.json")
+    dialog = ProfileDialog(store, SecretStore(backend=MemoryKeyring()), TaskRegistry())
+    qtbot.addWidget(dialog)
+    dialog.set_profiles([])
+    dialog.show()
+
+    def test_says() -> str:
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.message.text() not in ("", "Testing…"))
+        text = dialog.message.text()
+        dialog.message.clear()
+        return text
+
+    assert test_says() == "Give the profile a name."
+    assert "#b3261e" in dialog.message.styleSheet()  # red: it is what stops the test
+    dialog.name.setText("Local org")
+    assert test_says().startswith("Enter the OAuth client id")
+    dialog.client_id.setText("abc")
+    dialog.region.setCurrentIndex(dialog.region.findData("custom"))
+    assert test_says().startswith("Enter the org's base URL")
+    dialog.base_url.setText("not a url")
+    said = test_says()
+    assert said.startswith("Base URL: ") and "profile." not in said, said
+    dialog.close()
+
+
+def test_a_deployment_rows_problem_names_the_row_and_column():
+    from inspector.store.profiles import DeploymentProfile, OrgProfile, ProfileError
+    from inspector.ui.profile_dialog import form_problem
+
+    def problem(*deployments):
+        try:
+            OrgProfile.create("Org", client_id="c", environment="prod", deployments=deployments)
+        except ProfileError as exc:
+            return form_problem(exc)
+        raise AssertionError("accepted")
+
+    ok = DeploymentProfile("d-1", "Shop")
+    assert problem(ok, DeploymentProfile(" ", "")) == "Enter the deployment id of deployment 2."
+    said = problem(DeploymentProfile("d-2", "", "https://x.test/path"))
+    assert said.startswith("Deployment 1, origin: 'https://x.test/path' is not an origin"), said
