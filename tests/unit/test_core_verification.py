@@ -398,7 +398,7 @@ async def test_a_pasted_newline_passes_as_sent_with_a_note_that_shows_it():
     [note] = [d for d in result.diagnoses if d.code == "hidden-characters"]
     assert "crmCustomerId = 'CRM-1\\n'" in note.message
     assert "source = ' web'" in note.message
-    assert note.fix.startswith("Trim the value")
+    assert note.fix.startswith("Trim the value where it comes from")
 
 
 async def test_plain_values_get_no_hidden_characters_note():
