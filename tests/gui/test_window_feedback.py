@@ -277,3 +277,24 @@ def test_a_deployment_rows_problem_names_the_row_and_column():
     assert problem(ok, DeploymentProfile(" ", "")) == "Enter the deployment id of deployment 2."
     said = problem(DeploymentProfile("d-2", "", "https://x.test/path"))
     assert said.startswith("Deployment 1, origin: 'https://x.test/path' is not an origin"), said
+
+
+def test_a_fix_leads_with_the_admins_action_and_greys_the_developers_line(qtbot, window):
+    from inspector.core import VerificationRequest
+    from inspector.ui.verdict_banner import DEVELOPER_COLOUR
+
+    window.set_faults(frozenset({"drop-attributes"}))
+    window.start(VerificationRequest(crm_id="CRM-GONE-1", timeout=2.0))
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    window.set_faults(frozenset())
+    [missing] = [d for d in window.result.diagnoses if d.code == "attributes-missing"]
+    details = window.banner.details.text()
+    assert "<i>Fix:</i> Have the website set it before the chat&#x27;s first message" in details
+    grey = f"<span style='color:{DEVELOPER_COLOUR}'>For the developer: call Database.set"
+    assert grey in details
+    # the same text, whole, as --json and the reports give it
+    assert missing.fix.startswith("Have the website set it")
+    assert "For the developer: call Database.set" in missing.fix
+    # and what the user reads in the view: the plain action comes before the technical line
+    shown = window.banner.details.toPlainText()
+    assert shown.index("Have the website set it") < shown.index("message.channel.metadata")
