@@ -319,7 +319,8 @@ class ScenarioSidebar(QWidget):
                 self._show(run, current)
                 current = None
                 self.progress.setValue(done + 1)
-            self.status.setText(f"Finished {len(scenarios)} scenario(s)")
+            # The summary says it all; a "finished" line above it would only repeat it.
+            self.status.clear()
             self._show_summary(title, outcomes, len(scenarios), time.monotonic() - started)
         except asyncio.CancelledError:
             if current is not None:

@@ -74,7 +74,7 @@ def test_run_all_ends_with_a_lasting_pass_fail_summary(qtbot, aio, window, tmp_p
         assert re.fullmatch(
             r"Run all: 2 passed, 1 failed, 0 errors \(3 scenarios, \d+\.\d s\)", text
         ), text
-        assert sidebar.summary.isVisible()
+        assert sidebar.summary.isVisible() and sidebar.status.text() == ""
         # red, as a failed scenario's dot
         assert "#cf222e" in sidebar.summary.styleSheet()
         # the tooltip says which one failed and why
