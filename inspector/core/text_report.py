@@ -23,6 +23,10 @@ def format_result(result: VerificationResult) -> str:
                     cell.ljust(width) for cell, width in zip(row, widths, strict=True)
                 ).rstrip()
             )
+        for r in result.rows:
+            if r.case_differences:
+                letters = "; ".join(d.describe() for d in r.case_differences)
+                lines.append(f"  {r.key_text} arrived as {r.received_key!r}: {letters}")
     if result.steps:
         lines.append("")
         lines.append(

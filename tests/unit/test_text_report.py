@@ -21,3 +21,14 @@ def test_steps_say_which_failed_and_which_were_forced():
     assert steps == (
         "Steps: preflight 12 ms (started anyway) · connect 30 ms · cleanup 5 ms (failed)"
     )
+
+
+def test_a_case_mismatch_row_names_the_letters_that_differ():
+    from inspector.core import diff_attributes, verdict_for_rows
+
+    sent = {"crmCustomerId": "C-1", "source": "web"}
+    rows = diff_attributes(sent, {"crmCustomerid": "C-1", "source": "web"})
+    result = VerificationResult(verdict_for_rows(rows), "1 of 2", sent, rows)
+    lines = format_result(result).splitlines()
+    assert "  crmCustomerId arrived as 'crmCustomerid': letter 12: sent 'I', received 'i'" in lines
+    assert not any("source arrived as" in line for line in lines)
