@@ -298,3 +298,20 @@ def test_a_fix_leads_with_the_admins_action_and_greys_the_developers_line(qtbot,
     # and what the user reads in the view: the plain action comes before the technical line
     shown = window.banner.details.toPlainText()
     assert shown.index("Have the website set it") < shown.index("message.channel.metadata")
+
+
+def test_faults_on_at_start_show_the_badge_at_once(qtbot, window, sandbox):
+    from inspector.tasks import TaskRegistry
+    from inspector.ui.main_window import MainWindow
+
+    sandbox.set_faults(frozenset({"rate-limit"}))
+    try:
+        other = MainWindow(window.org, TaskRegistry(), sandbox=sandbox, fault_descriptions=FAULTS)
+        qtbot.addWidget(other)
+        other.show()
+        assert other.faults_badge.isVisible()
+        assert other.faults_badge.text() == "⚠ Sandbox faults: rate-limit"
+        assert other.fault_actions["rate-limit"].isChecked()
+        other.close()
+    finally:
+        sandbox.set_faults(frozenset())
