@@ -33,6 +33,7 @@ from inspector.core import (
 from inspector.org import OrgConnection
 from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import ChatView
+from inspector.ui.faults_badge import FaultsBadge
 from inspector.ui.progress_list import ProgressList
 from inspector.ui.raw_json_dialog import RawJsonDialog
 from inspector.ui.results_delegate import ResultsDelegate
@@ -228,15 +229,7 @@ class MainWindow(QMainWindow):
         self.late_set_action.setStatusTip(self.late_set_action.toolTip())
         run_menu.addAction(self.late_set_action)
         self.org_status = QLabel(self)
-        # Lasts while any fault is on, so a failing run is never mistaken for the org's doing.
-        self.faults_badge = QLabel(self)
-        self.faults_badge.setObjectName("faultsBadge")
-        self.faults_badge.setStyleSheet(
-            "QLabel#faultsBadge { background: #fff4d6; color: #7a4b00;"
-            " border: 1px solid #d4a72c; border-radius: 3px; padding: 1px 6px; }"
-        )
-        self.faults_badge.hide()
-        self._fault_descriptions = dict(fault_descriptions)
+        self.faults_badge = FaultsBadge(fault_descriptions, self)
         self._on_sandbox = self.sandbox is not None
         self.statusBar().addPermanentWidget(self.faults_badge)
         self.statusBar().addPermanentWidget(self.org_status)
@@ -259,24 +252,9 @@ class MainWindow(QMainWindow):
         self._show_faults()
 
     def _show_faults(self) -> None:
-        """The badge names the sandbox faults on now; hidden when none or not on the sandbox."""
-        chosen = sorted(self.sandbox.faults) if self.sandbox is not None else []
-        if not chosen or not self._on_sandbox:
-            self.faults_badge.hide()
-            self.faults_badge.clear()
-            self.faults_badge.setToolTip("")
-            return
-        self.faults_badge.setText(f"⚠ Sandbox faults: {', '.join(chosen)}")
-        lines = [
-            f"{name}: {self._fault_descriptions[name]}"
-            if name in self._fault_descriptions
-            else name
-            for name in chosen
-        ]
-        self.faults_badge.setToolTip(
-            "The sandbox misbehaves on purpose (Sandbox faults menu):\n" + "\n".join(lines)
-        )
-        self.faults_badge.show()
+        """The badge names the sandbox's faults; none when the window is on another org."""
+        on = self.sandbox.faults if self.sandbox is not None and self._on_sandbox else ()
+        self.faults_badge.show_faults(on)
 
     def set_faults(self, names: frozenset[str]) -> None:
         """Switch the sandbox's faults (a scenario's, say) and tick the same ones in the menu."""
@@ -416,8 +394,7 @@ class MainWindow(QMainWindow):
         self.progress.clear_steps()
         for step in result.steps:
             state = StepState.FAILED if not step.ok else StepState.DONE
-            if step.ok and step.warned:
-                state = StepState.WARNED
+            state = StepState.WARNED if step.ok and step.warned else state
             self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
         self.show_result(result, scenario=scenario)
         shown = self.conversation_label.text()

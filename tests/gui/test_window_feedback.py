@@ -5,6 +5,7 @@ import re
 from PySide6.QtCore import Qt
 
 from inspector.sandbox import FAULTS
+from inspector.ui.faults_badge import BADGE_BACKGROUND
 
 RUN_TIMEOUT_MS = 40_000
 
@@ -23,7 +24,7 @@ def test_a_badge_names_the_sandbox_faults_while_any_is_on(qtbot, window, sandbox
     assert f"lowercase-keys: {FAULTS['lowercase-keys']}" in tip
     assert f"slow: {FAULTS['slow']}" in tip
     # amber on a light background: a warning, not an error nor decoration
-    assert "#fff4d6" in badge.styleSheet()
+    assert BADGE_BACKGROUND in badge.styleSheet()
 
     window.fault_actions["slow"].setChecked(False)
     window.fault_actions["lowercase-keys"].setChecked(False)
