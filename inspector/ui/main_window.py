@@ -33,12 +33,12 @@ from inspector.core import (
 from inspector.org import OrgConnection
 from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import ChatView
-from inspector.ui.faults_badge import FaultsBadge
 from inspector.ui.progress_list import ProgressList
 from inspector.ui.raw_json_dialog import RawJsonDialog
 from inspector.ui.results_delegate import ResultsDelegate
 from inspector.ui.results_model import ResultsModel
 from inspector.ui.run_form import RunForm
+from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
 from inspector.ui.web_launcher import WebLauncher
 
@@ -47,7 +47,6 @@ __all__ = ["MainWindow"]
 log = logging.getLogger("inspector.ui")
 
 _WIDTH, _HEIGHT, _TALL_HEIGHT = 1320, 820, 900
-_FAULTS_MESSAGE = "Sandbox faults for the next run: "
 
 
 def _default_size(window: QWidget) -> QSize:
@@ -137,6 +136,9 @@ class MainWindow(QMainWindow):
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
+        # Left of the org in the status bar, for as long as any sandbox fault is on.
+        self.faults_badge = FaultsBadge(fault_descriptions or {}, self)
+        self.statusBar().insertPermanentWidget(0, self.faults_badge)
 
         sent_box = QGroupBox("What the website sends", self)
         QVBoxLayout(sent_box).addWidget(self.form)
@@ -181,10 +183,8 @@ class MainWindow(QMainWindow):
     def set_org(self, org: OrgConnection, *, is_sandbox: bool) -> None:
         """Point the window at another org; sandbox faults apply to the built-in org only."""
         self.org = org
-        self._on_sandbox = is_sandbox and self.sandbox is not None
-        self.faults_menu.setEnabled(self._on_sandbox)
+        self.faults_menu.setEnabled(is_sandbox and self.sandbox is not None)
         self._show_org()
-        self._show_faults()
 
     def _show_org(self) -> None:
         org = self.org
@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.org_status.setText(
             f"{org.label} · deployment {org.deployment_id} · page origin {org.origin}"
         )
+        self._show_faults()
 
     def show_wait(self, text: str) -> None:
         """A rate-limit wait or a retry, shown while it lasts."""
@@ -229,9 +230,6 @@ class MainWindow(QMainWindow):
         self.late_set_action.setStatusTip(self.late_set_action.toolTip())
         run_menu.addAction(self.late_set_action)
         self.org_status = QLabel(self)
-        self.faults_badge = FaultsBadge(fault_descriptions, self)
-        self._on_sandbox = self.sandbox is not None
-        self.statusBar().addPermanentWidget(self.faults_badge)
         self.statusBar().addPermanentWidget(self.org_status)
         self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
         self.fault_actions: dict[str, QAction] = {}
@@ -249,11 +247,11 @@ class MainWindow(QMainWindow):
             faults_menu.addAction(action)
             self.fault_actions[name] = action
         faults_menu.setToolTipsVisible(True)
-        self._show_faults()
 
     def _show_faults(self) -> None:
-        """The badge names the sandbox's faults; none when the window is on another org."""
-        on = self.sandbox.faults if self.sandbox is not None and self._on_sandbox else ()
+        """The badge names the sandbox's faults; none on another org (the menu is off then)."""
+        sandbox = self.sandbox
+        on = sandbox.faults if sandbox is not None and self.faults_menu.isEnabled() else ()
         self.faults_badge.show_faults(on)
 
     def set_faults(self, names: frozenset[str]) -> None:
@@ -269,7 +267,7 @@ class MainWindow(QMainWindow):
             self._ticking_faults = False
         self._show_faults()
         # A fading message of the menu's last choice would now contradict the badge.
-        if self.statusBar().currentMessage().startswith(_FAULTS_MESSAGE):
+        if self.statusBar().currentMessage().startswith(FAULTS_MESSAGE):
             self.statusBar().clearMessage()
 
     def _on_fault_toggled(self, _checked: bool) -> None:
@@ -280,7 +278,7 @@ class MainWindow(QMainWindow):
         self.sandbox.set_faults(chosen)
         self._show_faults()
         shown = ", ".join(sorted(chosen)) or "none"
-        self.statusBar().showMessage(f"{_FAULTS_MESSAGE}{shown}", 8000)
+        self.statusBar().showMessage(f"{FAULTS_MESSAGE}{shown}", 8000)
 
     def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
         """Say where the chat is while it starts: Messenger's own steps, as it reports them."""
@@ -323,7 +321,6 @@ class MainWindow(QMainWindow):
         self.force_button.hide()
         self.form.set_running(True)
         self.progress.clear_steps()
-        self.progress.start_run(request.timeout)
         self.model.set_rows([])
         self.raw_button.setEnabled(False)
         self.sent_button.setEnabled(False)
@@ -338,6 +335,7 @@ class MainWindow(QMainWindow):
             attributes_late=self.late_set_action.isChecked(),
         )
         self.last_launcher = launcher
+        self.progress.start_run(request.timeout)
         self._chat_running = True
         try:
             result = await run_verification(
@@ -393,7 +391,7 @@ class MainWindow(QMainWindow):
             return False
         self.progress.clear_steps()
         for step in result.steps:
-            state = StepState.FAILED if not step.ok else StepState.DONE
+            state = StepState.DONE if step.ok else StepState.FAILED
             state = StepState.WARNED if step.ok and step.warned else state
             self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
         self.show_result(result, scenario=scenario)

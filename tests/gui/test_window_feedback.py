@@ -5,7 +5,7 @@ import re
 from PySide6.QtCore import Qt
 
 from inspector.sandbox import FAULTS
-from inspector.ui.faults_badge import BADGE_BACKGROUND
+from inspector.ui.sandbox_badge import BADGE_BACKGROUND
 
 RUN_TIMEOUT_MS = 40_000
 

@@ -7,9 +7,11 @@ from collections.abc import Iterable, Mapping
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-__all__ = ["BADGE_BACKGROUND", "FaultsBadge"]
+__all__ = ["BADGE_BACKGROUND", "FAULTS_MESSAGE", "FaultsBadge"]
 
 BADGE_BACKGROUND = "#fff4d6"
+# The status message of a choice in the Sandbox faults menu (it fades; the badge stays).
+FAULTS_MESSAGE = "Sandbox faults for the next run: "
 
 
 class FaultsBadge(QLabel):
