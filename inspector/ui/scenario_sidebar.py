@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from inspector.store.history import HistoryStore
     from inspector.ui.main_window import MainWindow
 
-__all__ = ["SCENARIO_ROLE", "VERDICT_ROLE", "ScenarioSidebar", "run_summary", "verdict_icon"]
+__all__ = ["SCENARIO_ROLE", "VERDICT_ROLE", "ScenarioSidebar", "verdict_icon"]
 
 log = logging.getLogger("inspector.ui")
 
@@ -71,33 +71,6 @@ def verdict_icon(verdict: str) -> QIcon:
         painter.end()
         icon = _ICONS[verdict] = QIcon(pixmap)
     return icon
-
-
-def run_summary(
-    title: str,
-    outcomes: Sequence[ScenarioOutcome],
-    total: int,
-    seconds: float,
-    *,
-    cancelled: bool = False,
-) -> tuple[str, str]:
-    """The words and colour of a finished run: "Run all: 9 passed, 1 failed, 0 errors (10
-    scenarios, 5.2 s)"."""
-    counts = {
-        v: sum(1 for o in outcomes if o.verdict.value == v) for v in ("pass", "fail", "error")
-    }
-    errors = "error" if counts["error"] == 1 else "errors"
-    done = f"{len(outcomes)} of {total} scenarios" if cancelled else f"{total} scenarios"
-    if total == 1 and not cancelled:
-        done = "1 scenario"
-    text = (
-        f"{title}{' cancelled' if cancelled else ''}: {counts['pass']} passed, "
-        f"{counts['fail']} failed, {counts['error']} {errors} ({done}, {seconds:.1f} s)"
-    )
-    worst = "fail" if counts["fail"] else "error" if counts["error"] else "pass"
-    if cancelled and worst == "pass":
-        worst = "invalid"
-    return text, _COLOURS[worst]
 
 
 class ScenarioSidebar(QWidget):
@@ -147,17 +120,16 @@ class ScenarioSidebar(QWidget):
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar(self)
-        self.progress.setFormat("%v / %m")
-        self.progress.setValue(0)
-        self.progress.hide()  # shown while scenarios run
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
         # What the last Run / Run all came to; stays until the next one starts.
         self.summary = QLabel(self)
         self.summary.setObjectName("runSummary")
         self.summary.setWordWrap(True)
         self.summary.hide()
+        self.progress = QProgressBar(self)
+        self.progress.setFormat("%v / %m")
+        self.progress.setValue(0)
+        self.progress.hide()  # shown while scenarios run
+        self.status = QLabel(self)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.run_all_button, self.cancel_button):
             buttons.addWidget(button)
@@ -167,8 +139,8 @@ class ScenarioSidebar(QWidget):
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
-        layout.addWidget(self.status)
         layout.addWidget(self.summary)
+        layout.addWidget(self.status)
         self._update_buttons()
 
     # -- the folder ------------------------------------------------------------------------
@@ -342,7 +314,7 @@ class ScenarioSidebar(QWidget):
     ) -> None:
         """Passed, failed and errors of the last run, in the worst verdict's colour; the tooltip
         names each scenario that did not pass and why."""
-        text, colour = run_summary(title, outcomes, total, seconds, cancelled=cancelled)
+        text, colour = _run_summary(title, outcomes, total, seconds, cancelled=cancelled)
         self.summary.setText(text)
         self.summary.setStyleSheet(f"QLabel#runSummary {{ color: {colour}; font-weight: bold; }}")
         bad = [o for o in outcomes if o.verdict.value != "pass"]
@@ -399,3 +371,30 @@ class ScenarioSidebar(QWidget):
             f"{outcome.scenario.name}: {verdict.upper()} · {outcome.summary}", 10000
         )
         self.run_finished.emit(run)
+
+
+def _run_summary(
+    title: str,
+    outcomes: Sequence[ScenarioOutcome],
+    total: int,
+    seconds: float,
+    *,
+    cancelled: bool = False,
+) -> tuple[str, str]:
+    """The words and colour of a finished run: "Run all: 9 passed, 1 failed, 0 errors (10
+    scenarios, 5.2 s)"."""
+    counts = {
+        v: sum(1 for o in outcomes if o.verdict.value == v) for v in ("pass", "fail", "error")
+    }
+    errors = "error" if counts["error"] == 1 else "errors"
+    done = f"{len(outcomes)} of {total} scenarios" if cancelled else f"{total} scenarios"
+    if total == 1 and not cancelled:
+        done = "1 scenario"
+    text = (
+        f"{title}{' cancelled' if cancelled else ''}: {counts['pass']} passed, "
+        f"{counts['fail']} failed, {counts['error']} {errors} ({done}, {seconds:.1f} s)"
+    )
+    worst = "fail" if counts["fail"] else "error" if counts["error"] else "pass"
+    if cancelled and worst == "pass":
+        worst = "invalid"
+    return text, _COLOURS[worst]
