@@ -87,6 +87,7 @@ def result_from_record(record: RunRecord) -> VerificationResult:
                 float(s.get("ms") or 0.0),
                 str(s.get("detail") or ""),
                 bool(s.get("ok", True)),
+                bool(s.get("warned", False)),
             )
             for s in record.steps
         ),

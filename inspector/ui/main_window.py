@@ -35,8 +35,10 @@ from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import ChatView
 from inspector.ui.progress_list import ProgressList
 from inspector.ui.raw_json_dialog import RawJsonDialog
+from inspector.ui.results_delegate import ResultsDelegate
 from inspector.ui.results_model import ResultsModel
 from inspector.ui.run_form import RunForm
+from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
 from inspector.ui.web_launcher import WebLauncher
 
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self.model = ResultsModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(ResultsDelegate(self.table))
         self.table.setAlternatingRowColors(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -133,6 +136,9 @@ class MainWindow(QMainWindow):
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
+        # Left of the org in the status bar, for as long as any sandbox fault is on.
+        self.faults_badge = FaultsBadge(fault_descriptions or {}, self)
+        self.statusBar().insertPermanentWidget(0, self.faults_badge)
 
         sent_box = QGroupBox("What the website sends", self)
         QVBoxLayout(sent_box).addWidget(self.form)
@@ -187,6 +193,7 @@ class MainWindow(QMainWindow):
         self.org_status.setText(
             f"{org.label} · deployment {org.deployment_id} · page origin {org.origin}"
         )
+        self._show_faults()
 
     def show_wait(self, text: str) -> None:
         """A rate-limit wait or a retry, shown while it lasts."""
@@ -241,6 +248,12 @@ class MainWindow(QMainWindow):
             self.fault_actions[name] = action
         faults_menu.setToolTipsVisible(True)
 
+    def _show_faults(self) -> None:
+        """The badge names the sandbox's faults; none on another org (the menu is off then)."""
+        sandbox = self.sandbox
+        on = sandbox.faults if sandbox is not None and self.faults_menu.isEnabled() else ()
+        self.faults_badge.show_faults(on)
+
     def set_faults(self, names: frozenset[str]) -> None:
         """Switch the sandbox's faults (a scenario's, say) and tick the same ones in the menu."""
         if self.sandbox is None:
@@ -252,6 +265,10 @@ class MainWindow(QMainWindow):
                 action.setChecked(name in names)
         finally:
             self._ticking_faults = False
+        self._show_faults()
+        # A fading message of the menu's last choice would now contradict the badge.
+        if self.statusBar().currentMessage().startswith(FAULTS_MESSAGE):
+            self.statusBar().clearMessage()
 
     def _on_fault_toggled(self, _checked: bool) -> None:
         assert self.sandbox is not None
@@ -259,8 +276,9 @@ class MainWindow(QMainWindow):
             return
         chosen = frozenset(n for n, a in self.fault_actions.items() if a.isChecked())
         self.sandbox.set_faults(chosen)
+        self._show_faults()
         shown = ", ".join(sorted(chosen)) or "none"
-        self.statusBar().showMessage(f"Sandbox faults for the next run: {shown}", 8000)
+        self.statusBar().showMessage(f"{FAULTS_MESSAGE}{shown}", 8000)
 
     def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
         """Say where the chat is while it starts: Messenger's own steps, as it reports them."""
@@ -317,6 +335,7 @@ class MainWindow(QMainWindow):
             attributes_late=self.late_set_action.isChecked(),
         )
         self.last_launcher = launcher
+        self.progress.start_run(request.timeout)
         self._chat_running = True
         try:
             result = await run_verification(
@@ -332,6 +351,7 @@ class MainWindow(QMainWindow):
             raise
         finally:
             self._chat_running = False
+            self.progress.stop_clock()
             self.form.set_running(False)
         self.show_result(result)
         return result
@@ -372,6 +392,7 @@ class MainWindow(QMainWindow):
         self.progress.clear_steps()
         for step in result.steps:
             state = StepState.DONE if step.ok else StepState.FAILED
+            state = StepState.WARNED if step.ok and step.warned else state
             self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
         self.show_result(result, scenario=scenario)
         shown = self.conversation_label.text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,6 +120,11 @@ class ScenarioSidebar(QWidget):
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
+        # What the last Run / Run all came to; stays until the next one starts.
+        self.summary = QLabel(self)
+        self.summary.setObjectName("runSummary")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
         self.progress = QProgressBar(self)
         self.progress.setFormat("%v / %m")
         self.progress.setValue(0)
@@ -133,6 +139,7 @@ class ScenarioSidebar(QWidget):
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
         layout.addWidget(self.status)
         self._update_buttons()
 
@@ -269,6 +276,10 @@ class ScenarioSidebar(QWidget):
 
     async def _run(self, scenarios: list[Scenario]) -> None:
         current: QListWidgetItem | None = None
+        title = "Run all" if len(scenarios) > 1 else "Run"
+        outcomes: list[ScenarioOutcome] = []
+        started = time.monotonic()
+        self.summary.hide()
         try:
             for done, scenario in enumerate(scenarios):
                 current = self.item_for(scenario.name)
@@ -276,15 +287,42 @@ class ScenarioSidebar(QWidget):
                     current.setIcon(verdict_icon("running"))
                 self.status.setText(f"Running {scenario.name}…")
                 run = await self._run_one(scenario)
+                outcomes.append(run.outcome)
                 self._show(run, current)
                 current = None
                 self.progress.setValue(done + 1)
-            self.status.setText(f"Finished {len(scenarios)} scenario(s)")
+            # The summary says it all; a "finished" line above it would only repeat it.
+            self.status.clear()
+            self._show_summary(title, outcomes, len(scenarios), time.monotonic() - started)
         except asyncio.CancelledError:
             if current is not None:
                 verdict = str(current.data(VERDICT_ROLE) or "")
                 current.setIcon(verdict_icon(verdict))
+            self._show_summary(
+                title, outcomes, len(scenarios), time.monotonic() - started, cancelled=True
+            )
             raise
+
+    def _show_summary(
+        self,
+        title: str,
+        outcomes: Sequence[ScenarioOutcome],
+        total: int,
+        seconds: float,
+        *,
+        cancelled: bool = False,
+    ) -> None:
+        """Passed, failed and errors of the last run, in the worst verdict's colour; the tooltip
+        names each scenario that did not pass and why."""
+        text, colour = _run_summary(title, outcomes, total, seconds, cancelled=cancelled)
+        self.summary.setText(text)
+        self.summary.setStyleSheet(f"QLabel#runSummary {{ color: {colour}; font-weight: bold; }}")
+        bad = [o for o in outcomes if o.verdict.value != "pass"]
+        self.summary.setToolTip(
+            "\n".join(f"{o.verdict.value.upper()}: {o.scenario.name} — {o.summary}" for o in bad)
+            or "Every scenario passed."
+        )
+        self.summary.show()
 
     async def _run_one(self, scenario: Scenario) -> ScenarioRun:
         window = self.main_window
@@ -333,3 +371,30 @@ class ScenarioSidebar(QWidget):
             f"{outcome.scenario.name}: {verdict.upper()} · {outcome.summary}", 10000
         )
         self.run_finished.emit(run)
+
+
+def _run_summary(
+    title: str,
+    outcomes: Sequence[ScenarioOutcome],
+    total: int,
+    seconds: float,
+    *,
+    cancelled: bool = False,
+) -> tuple[str, str]:
+    """The words and colour of a finished run: "Run all: 9 passed, 1 failed, 0 errors (10
+    scenarios, 5.2 s)"."""
+    counts = {
+        v: sum(1 for o in outcomes if o.verdict.value == v) for v in ("pass", "fail", "error")
+    }
+    errors = "error" if counts["error"] == 1 else "errors"
+    done = f"{len(outcomes)} of {total} scenarios" if cancelled else f"{total} scenarios"
+    if total == 1 and not cancelled:
+        done = "1 scenario"
+    text = (
+        f"{title}{' cancelled' if cancelled else ''}: {counts['pass']} passed, "
+        f"{counts['fail']} failed, {counts['error']} {errors} ({done}, {seconds:.1f} s)"
+    )
+    worst = "fail" if counts["fail"] else "error" if counts["error"] else "pass"
+    if cancelled and worst == "pass":
+        worst = "invalid"
+    return text, _COLOURS[worst]
