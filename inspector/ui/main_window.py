@@ -11,12 +11,13 @@ from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -33,6 +34,7 @@ from inspector.core import (
 from inspector.org import OrgConnection
 from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import ChatView
+from inspector.ui.elided_label import ElidedLabel
 from inspector.ui.progress_list import ProgressList
 from inspector.ui.raw_json_dialog import RawJsonDialog
 from inspector.ui.results_delegate import ResultsDelegate
@@ -46,14 +48,37 @@ __all__ = ["MainWindow"]
 
 log = logging.getLogger("inspector.ui")
 
-_WIDTH, _HEIGHT, _TALL_HEIGHT = 1320, 820, 900
+_WIDTH, _HEIGHT = 1320, 900
+# Room left around the window on its screen for the frame and title bar the window manager adds
+# (availableGeometry already leaves out the taskbar).
+_FRAME_ROOM = QSize(16, 48)
+# Narrowest the chat and the results may get: the window's minimum width is their sum plus the
+# Scenarios dock, which must stay under 1366 px.
+_CHAT_MIN_WIDTH, _RIGHT_MIN_WIDTH = 300, 460
 
 
-def _default_size(window: QWidget) -> QSize:
-    """Taller where the screen has room (1080p and up): every box then shows in full."""
+def default_size(window: QWidget) -> QSize:
+    """As large as the content likes (1320×900), but never larger than the screen's free area."""
     screen = window.screen()
-    room = screen.availableGeometry().height() if screen is not None else 0
-    return QSize(_WIDTH, _TALL_HEIGHT if room >= _TALL_HEIGHT + 80 else _HEIGHT)
+    if screen is None:
+        return QSize(_WIDTH, _HEIGHT)
+    room = screen.availableGeometry().size() - _FRAME_ROOM
+    return QSize(min(_WIDTH, room.width()), min(_HEIGHT, room.height()))
+
+
+class _Column(QWidget):
+    """The right-hand column, in a scroll area that scrolls only when it must.
+
+    A QScrollArea sizes a resizable widget whose layout has height-for-width (the banner's
+    wrapped text) to its *preferred* height for the width, so the column always scrolled. Its
+    minimum height for the width is what it needs; above that, the boxes share the viewport.
+    """
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        if layout is None:
+            return super().heightForWidth(width)
+        return layout.totalMinimumHeightForWidth(width)
 
 
 class FaultSwitch(Protocol):
@@ -93,7 +118,7 @@ class MainWindow(QMainWindow):
         self.sandbox = sandbox
         self.result: VerificationResult | None = None
         self.setWindowTitle(f"Inspector — {org.label}")
-        self.resize(_default_size(self))
+        self.resize(default_size(self))
 
         self.chat = ChatView(self)
         self.chat.page_event.connect(self._on_page_event)
@@ -132,7 +157,9 @@ class MainWindow(QMainWindow):
         # The chat of the last run, with every event the page posted (for its transcript).
         self.last_launcher: WebLauncher | None = None
         self._chat_running = False
-        self.conversation_label = QLabel(self)
+        # Long scenario names and ids end in "…" (whole in the tooltip) rather than widening
+        # the window past the screen.
+        self.conversation_label = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle)
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
@@ -141,13 +168,19 @@ class MainWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(0, self.faults_badge)
 
         sent_box = QGroupBox("What the website sends", self)
+        self.result_box = result_box = QGroupBox("What arrived on the conversation", self)
         QVBoxLayout(sent_box).addWidget(self.form)
         progress_box = QGroupBox("Progress", self)
         QVBoxLayout(progress_box).addWidget(self.progress)
-        result_box = QGroupBox("What arrived on the conversation", self)
         result_layout = QVBoxLayout(result_box)
         result_layout.addWidget(self.banner)
         result_layout.addWidget(self.table, 1)
+        # The header and three rows at least; more rows scroll inside the table.
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height()
+            + 3 * self.table.verticalHeader().defaultSectionSize()
+            + 2 * self.table.frameWidth()
+        )
         footer = QHBoxLayout()
         footer.addWidget(self.conversation_label, 1)
         footer.addWidget(self.force_button)
@@ -155,7 +188,7 @@ class MainWindow(QMainWindow):
         footer.addWidget(self.raw_button)
         result_layout.addLayout(footer)
 
-        right = QWidget(self)
+        right = _Column(self)
         right_layout = QVBoxLayout(right)
         # Where the org chooser goes (ui.org_controller puts it there).
         self.org_row = QHBoxLayout()
@@ -163,9 +196,22 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(sent_box)
         right_layout.addWidget(progress_box)
         right_layout.addWidget(result_box, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # On a short screen (1366×768 with the docks open) the column scrolls instead of
+        # squeezing its boxes into each other or growing the window past the screen; where
+        # there is room the column fills the viewport and nothing scrolls.
+        self.right_scroll = QScrollArea(self)
+        self.right_scroll.setObjectName("right-column")
+        self.right_scroll.setWidget(right)
+        self.right_scroll.setWidgetResizable(True)
+        self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.right_scroll.setMinimumWidth(_RIGHT_MIN_WIDTH)
+        self.chat.setMinimumWidth(_CHAT_MIN_WIDTH)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("chat-results-splitter")
         splitter.addWidget(self.chat)
-        splitter.addWidget(right)
+        splitter.addWidget(self.right_scroll)
+        splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([520, 800])
@@ -229,7 +275,7 @@ class MainWindow(QMainWindow):
         )
         self.late_set_action.setStatusTip(self.late_set_action.toolTip())
         run_menu.addAction(self.late_set_action)
-        self.org_status = QLabel(self)
+        self.org_status = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle, minimum_chars=20)
         self.statusBar().addPermanentWidget(self.org_status)
         self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
         self.fault_actions: dict[str, QAction] = {}
@@ -379,6 +425,8 @@ class MainWindow(QMainWindow):
         if result.conversation_id:
             origin.append(f"Conversation {result.conversation_id}")
         self.conversation_label.setText(" · ".join(origin))
+        # Where the column scrolls (a short screen), the verdict comes into view.
+        self.right_scroll.ensureWidgetVisible(self.result_box, 0, 0)
         self.result_shown.emit(result)
 
     def show_past_run(self, result: VerificationResult, *, scenario: str, started: str) -> bool:

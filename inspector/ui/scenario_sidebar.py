@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,6 +32,7 @@ from inspector.core.expectations import BotReplyObservation, ScenarioOutcome, ev
 from inspector.core.scenario import Scenario, ScenarioError
 from inspector.runner import RateLimiter, ScenarioRun, run_scenario
 from inspector.scenarios import load_suite, save_scenario
+from inspector.ui.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
     from inspector.store.history import HistoryStore
@@ -43,6 +44,9 @@ log = logging.getLogger("inspector.ui")
 
 SCENARIO_ROLE = Qt.ItemDataRole.UserRole
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The sidebar's width does not follow its names, verdicts or status line: the window's layout
+# must not shift when they change (the dock keeps the width the user gave it).
+_WIDTH, _MIN_WIDTH = 240, 160
 
 _COLOURS = {
     "pass": "#1a7f37",
@@ -100,6 +104,8 @@ class ScenarioSidebar(QWidget):
             self,
         )
         self.folder_label.setWordWrap(True)
+        self.folder_path = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle)
+        self.folder_path.hide()
         self.list = QListWidget(self)
         # Long names end in "…" (the tooltip has the whole name and the verdict) rather than
         # hiding the verdict colours behind a horizontal scroll bar.
@@ -129,19 +135,24 @@ class ScenarioSidebar(QWidget):
         self.progress.setFormat("%v / %m")
         self.progress.setValue(0)
         self.progress.hide()  # shown while scenarios run
-        self.status = QLabel(self)
+        self.status = ElidedLabel(self)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.run_all_button, self.cancel_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.folder_label)
+        layout.addWidget(self.folder_path)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.status)
+        self.setMinimumWidth(_MIN_WIDTH)
         self._update_buttons()
+
+    def sizeHint(self) -> QSize:
+        return QSize(_WIDTH, super().sizeHint().height())
 
     # -- the folder ------------------------------------------------------------------------
 
@@ -149,7 +160,9 @@ class ScenarioSidebar(QWidget):
         """List the folder's scenarios; unreadable files are listed with their error."""
         suite = await asyncio.to_thread(load_suite, [folder])
         self.folder = folder
-        self.folder_label.setText(str(folder))
+        self.folder_label.hide()
+        self.folder_path.setText(str(folder))
+        self.folder_path.show()
         self.list.clear()
         self.errors = list(suite.errors)
         for scenario in suite.scenarios:
