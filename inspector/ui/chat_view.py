@@ -37,7 +37,19 @@ from inspector.resources import read_text
 from inspector.ui.bridge import PageBridge
 from inspector.ui.web_policy import NavigationPolicy
 
-__all__ = ["DEVTOOLS_ENV", "ChatPage", "ChatView", "devtools_requested", "render_host_page"]
+__all__ = [
+    "CHAT_IDLE_TEXT",
+    "DEVTOOLS_ENV",
+    "ChatPage",
+    "ChatView",
+    "devtools_requested",
+    "render_host_page",
+]
+
+CHAT_IDLE_TEXT = (
+    "The chat widget appears here when you press Start.\n\n"
+    "It is the deployment's Messenger, started with the attributes on the right."
+)
 
 # Set to 1 to get Chromium's developer tools for the chat page (a separate window).
 DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
@@ -210,11 +222,7 @@ class ChatView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, devtools: bool | None = None) -> None:
         super().__init__(parent)
         self.devtools = devtools_requested() if devtools is None else devtools
-        self._placeholder = QLabel(
-            "The chat widget appears here when you press Start.\n\n"
-            "It is the deployment's Messenger, started with the attributes on the right.",
-            self,
-        )
+        self._placeholder = QLabel(CHAT_IDLE_TEXT, self)
         self._placeholder.setWordWrap(True)
         self._placeholder.setStyleSheet("color: #5f6b7a; padding: 24px; font-size: 13px;")
         self._placeholder.setAlignment(self._placeholder.alignment().AlignCenter)
@@ -233,6 +241,10 @@ class ChatView(QWidget):
     @property
     def page(self) -> ChatPage | None:
         return self._page
+
+    def placeholder_text(self) -> str:
+        """What the chat pane says when no chat is shown."""
+        return self._placeholder.text()
 
     def load_chat(self, spec: HostPageSpec) -> None:
         """Start from a clean browser state: new off-the-record profile, page and bridge."""

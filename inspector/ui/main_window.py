@@ -33,7 +33,7 @@ from inspector.core import (
 )
 from inspector.org import OrgConnection
 from inspector.tasks import TaskRegistry
-from inspector.ui.chat_view import ChatView
+from inspector.ui.chat_view import CHAT_IDLE_TEXT, ChatView
 from inspector.ui.elided_label import ElidedLabel
 from inspector.ui.progress_list import ProgressList
 from inspector.ui.raw_json_dialog import RawJsonDialog
@@ -227,10 +227,30 @@ class MainWindow(QMainWindow):
         self._show_org()
 
     def set_org(self, org: OrgConnection, *, is_sandbox: bool) -> None:
-        """Point the window at another org; sandbox faults apply to the built-in org only."""
+        """Point the window at another org; sandbox faults apply to the built-in org only.
+
+        What the window showed belongs to the previous org and deployment: it goes, chat,
+        steps, rows and Start anyway included.
+        """
         self.org = org
         self.faults_menu.setEnabled(is_sandbox and self.sandbox is not None)
         self._show_org()
+        self.clear_shown(
+            f"Now on {org.label}. Press Start to send the attributes and read them back.",
+            CHAT_IDLE_TEXT,
+        )
+
+    def clear_shown(self, banner: str, chat: str) -> None:
+        """Take the previous run off the window (result, rows, steps, chat) and say `banner`."""
+        self.result = None
+        self.force_button.hide()
+        self.progress.clear_steps()
+        self.model.set_rows([])
+        self.raw_button.setEnabled(False)
+        self.sent_button.setEnabled(False)
+        self.conversation_label.clear()
+        self.banner.show_idle(banner)
+        self.chat.reset(chat)
 
     def _show_org(self) -> None:
         org = self.org
@@ -364,16 +384,12 @@ class MainWindow(QMainWindow):
 
     async def _run(self, request: VerificationRequest) -> VerificationResult | None:
         self._last_request = request
-        self.force_button.hide()
         self.form.set_running(True)
-        self.progress.clear_steps()
-        self.model.set_rows([])
-        self.raw_button.setEnabled(False)
-        self.sent_button.setEnabled(False)
-        self.conversation_label.clear()
-        self.banner.show_idle("Running… the chat starts on the left.")
         # Nothing of the previous run stays beside this one, its chat included.
-        self.chat.reset("Checking the deployment before the chat starts…")
+        self.clear_shown(
+            "Running… the chat starts on the left.",
+            "Checking the deployment before the chat starts…",
+        )
         launcher = WebLauncher(
             self.chat,
             self.org.host_page,
@@ -415,8 +431,10 @@ class MainWindow(QMainWindow):
         self.banner.show_result(result)
         self.raw_button.setEnabled(result.raw is not None)
         self.sent_button.setEnabled(result.wire is not None)
-        self.force_button.setVisible(result.preflight_refused)
-        if result.preflight_refused:
+        # Start anyway forces the window's own last request: only for a refusal of it.
+        refused_here = result.preflight_refused and scenario is None
+        self.force_button.setVisible(refused_here)
+        if refused_here:
             self.chat.reset(
                 "Not started: the deployment checks refused this run (the reasons are on the "
                 "right). Start anyway forces it."
@@ -437,15 +455,30 @@ class MainWindow(QMainWindow):
         if self.form.running:
             self.statusBar().showMessage("A run is running: open the past one when it ended.", 8000)
             return False
-        self.progress.clear_steps()
+        self.show_finished_run(
+            result,
+            scenario=scenario,
+            chat=f"This run of {scenario} is from the history ({started}): its chat is not kept.",
+        )
+        shown = self.conversation_label.text()
+        self.conversation_label.setText(f"From the history, {started} · {shown}")
+        self.statusBar().showMessage(f"Showing the run of {scenario} from {started}", 10000)
+        return True
+
+    def show_finished_run(self, result: VerificationResult, *, scenario: str, chat: str) -> bool:
+        """A run that did not run in this window's chat (a scenario through the guest API, a
+        past run): only its own steps, rows and findings show, and the chat says `chat`.
+
+        Refused while a form run runs: its chat and result are on the window.
+        """
+        if self.form.running:
+            return False
+        self.clear_shown("", chat)
         for step in result.steps:
             state = StepState.DONE if step.ok else StepState.FAILED
             state = StepState.WARNED if step.ok and step.warned else state
             self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
         self.show_result(result, scenario=scenario)
-        shown = self.conversation_label.text()
-        self.conversation_label.setText(f"From the history, {started} · {shown}")
-        self.statusBar().showMessage(f"Showing the run of {scenario} from {started}", 10000)
         return True
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
