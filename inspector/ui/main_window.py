@@ -157,9 +157,9 @@ class MainWindow(QMainWindow):
         # The chat of the last run, with every event the page posted (for its transcript).
         self.last_launcher: WebLauncher | None = None
         self._chat_running = False
-        # Long scenario names and ids end in "…" (whole in the tooltip) rather than widening
-        # the window past the screen.
-        self.conversation_label = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle)
+        # A long scenario name is cut at the left ("…", whole in the tooltip) so the
+        # conversation id at the end stays whole, rather than widening the window.
+        self.conversation_label = ElidedLabel(self, mode=Qt.TextElideMode.ElideLeft)
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
@@ -181,8 +181,10 @@ class MainWindow(QMainWindow):
             + 3 * self.table.verticalHeader().defaultSectionSize()
             + 2 * self.table.frameWidth()
         )
+        # The conversation on a line of its own: beside the buttons its id did not fit.
+        result_layout.addWidget(self.conversation_label)
         footer = QHBoxLayout()
-        footer.addWidget(self.conversation_label, 1)
+        footer.addStretch(1)
         footer.addWidget(self.force_button)
         footer.addWidget(self.sent_button)
         footer.addWidget(self.raw_button)
