@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
@@ -261,6 +262,8 @@ class HistoryView(QWidget):
             )
         )
         names = await asyncio.to_thread(self.store.scenarios)
+        if not shiboken6.isValid(self.scenario):
+            return  # the view was closed and deleted meanwhile
         current = self.scenario.currentText()
         known = [self.scenario.itemText(i) for i in range(self.scenario.count())]
         if known != [ALL, *names]:

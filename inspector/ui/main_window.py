@@ -44,7 +44,7 @@ from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
 from inspector.ui.web_launcher import WebLauncher
 
-__all__ = ["MainWindow"]
+__all__ = ["MainWindow", "default_size", "screen_room"]
 
 log = logging.getLogger("inspector.ui")
 
@@ -57,13 +57,18 @@ _FRAME_ROOM = QSize(16, 48)
 _CHAT_MIN_WIDTH, _RIGHT_MIN_WIDTH = 300, 460
 
 
-def default_size(window: QWidget) -> QSize:
-    """As large as the content likes (1320×900), but never larger than the screen's free area."""
+def screen_room(window: QWidget) -> QSize | None:
+    """The largest size the window may take on its screen, its frame left aside."""
     screen = window.screen()
     if screen is None:
-        return QSize(_WIDTH, _HEIGHT)
-    room = screen.availableGeometry().size() - _FRAME_ROOM
-    return QSize(min(_WIDTH, room.width()), min(_HEIGHT, room.height()))
+        return None
+    return screen.availableGeometry().size() - _FRAME_ROOM
+
+
+def default_size(window: QWidget) -> QSize:
+    """As large as the content likes (1320×900), but never larger than the screen's free area."""
+    room = screen_room(window)
+    return QSize(_WIDTH, _HEIGHT) if room is None else QSize(_WIDTH, _HEIGHT).boundedTo(room)
 
 
 class _Column(QWidget):
