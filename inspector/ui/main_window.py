@@ -75,15 +75,37 @@ class _Column(QWidget):
     """The right-hand column, in a scroll area that scrolls only when it must.
 
     A QScrollArea sizes a resizable widget whose layout has height-for-width (the banner's
-    wrapped text) to its *preferred* height for the width, so the column always scrolled. Its
-    minimum height for the width is what it needs; above that, the boxes share the viewport.
+    wrapped text) to its *preferred* height for the width, so the column always scrolled.
+    What it needs is less: its boxes at their minimum, except that QBoxLayout gives a box
+    with height-for-width its full height for the width and squeezes the others below their
+    minimum (the form's buttons then overlapped its table). So: that sum, no less.
     """
 
     def heightForWidth(self, width: int) -> int:
         layout = self.layout()
         if layout is None:
             return super().heightForWidth(width)
-        return layout.totalMinimumHeightForWidth(width)
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        heights = []
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty():
+                continue
+            least = item.minimumSize().height()
+            if item.hasHeightForWidth():
+                least = max(least, item.heightForWidth(inner))
+            heights.append(least)
+        spacing = max(layout.spacing(), 0) * max(len(heights) - 1, 0)
+        return sum(heights) + spacing + margins.top() + margins.bottom()
+
+
+class _ResultsTable(QTableView):
+    """Asks for its minimum height only: the layout's stretch gives it the rest of the room,
+    and a 192-pixel wish made the column scroll on a short screen."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
 
 class FaultSwitch(Protocol):
@@ -133,7 +155,7 @@ class MainWindow(QMainWindow):
         self.progress = ProgressList(self)
         self.banner = VerdictBanner(self)
         self.model = ResultsModel(self)
-        self.table = QTableView(self)
+        self.table = _ResultsTable(self)
         self.table.setModel(self.model)
         self.table.setItemDelegate(ResultsDelegate(self.table))
         self.table.setAlternatingRowColors(False)
@@ -186,14 +208,19 @@ class MainWindow(QMainWindow):
             + 3 * self.table.verticalHeader().defaultSectionSize()
             + 2 * self.table.frameWidth()
         )
-        # The conversation on a line of its own: beside the buttons its id did not fit.
-        result_layout.addWidget(self.conversation_label)
-        footer = QHBoxLayout()
-        footer.addStretch(1)
-        footer.addWidget(self.force_button)
-        footer.addWidget(self.sent_button)
-        footer.addWidget(self.raw_button)
-        result_layout.addLayout(footer)
+        # Under the column, never scrolled away: the result's conversation (on a line of its
+        # own: beside the buttons its id did not fit) and what to do with it, Start anyway
+        # included.
+        footer = QWidget(self)
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(12, 0, 12, 6)
+        footer_layout.addWidget(self.conversation_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.force_button)
+        buttons.addWidget(self.sent_button)
+        buttons.addWidget(self.raw_button)
+        footer_layout.addLayout(buttons)
 
         right = _Column(self)
         right_layout = QVBoxLayout(right)
@@ -212,12 +239,18 @@ class MainWindow(QMainWindow):
         self.right_scroll.setWidgetResizable(True)
         self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.right_scroll.setMinimumWidth(_RIGHT_MIN_WIDTH)
+        results_side = QWidget(self)
+        results_side.setMinimumWidth(_RIGHT_MIN_WIDTH)
+        side_layout = QVBoxLayout(results_side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        side_layout.addWidget(self.right_scroll, 1)
+        side_layout.addWidget(footer)
         self.chat.setMinimumWidth(_CHAT_MIN_WIDTH)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("chat-results-splitter")
         splitter.addWidget(self.chat)
-        splitter.addWidget(self.right_scroll)
+        splitter.addWidget(results_side)
         splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -258,6 +291,7 @@ class MainWindow(QMainWindow):
         self.conversation_label.clear()
         self.banner.show_idle(banner)
         self.chat.reset(chat)
+        self.statusBar().clearMessage()  # "Showing the run of …" and the like
 
     def _show_org(self) -> None:
         org = self.org
@@ -450,8 +484,10 @@ class MainWindow(QMainWindow):
         if result.conversation_id:
             origin.append(f"Conversation {result.conversation_id}")
         self.conversation_label.setText(" · ".join(origin))
-        # Where the column scrolls (a short screen), the verdict comes into view.
-        self.right_scroll.ensureWidgetVisible(self.result_box, 0, 0)
+        # Where the column scrolls (a short screen), the result comes into view from its top:
+        # the verdict, the findings, then as many rows as fit.
+        bar = self.right_scroll.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), self.result_box.y()))
         self.result_shown.emit(result)
 
     def show_past_run(self, result: VerificationResult, *, scenario: str, started: str) -> bool:
