@@ -128,6 +128,8 @@ class Afternoon:
 
     def check_fits(self):
         window = self.window
+        # What the user sees: the layout requests of the last change done, as before a paint.
+        QApplication.processEvents()
         docks = [window.findChild(QDockWidget, n) for n in ("scenarios-dock", "history-dock")]
         assert all(d.isVisible() for d in docks), "both docks stay open all afternoon"
         frame, hint = window.frameGeometry().size(), window.minimumSizeHint()
@@ -143,7 +145,7 @@ class Afternoon:
         assert (
             add.mapTo(window, add.rect().topLeft()).y()
             >= table.mapTo(window, table.rect().bottomLeft()).y()
-        ), "Add attribute overlaps the attribute table"
+        ), f"Add attribute overlaps the attribute table after run {self.runs}"
         # The layout does not shift from run to run.
         layout = {
             "size": window.size(),
