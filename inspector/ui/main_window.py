@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
         self.right_scroll.setWidgetResizable(True)
         self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.right_scroll.viewport().installEventFilter(self)
         results_side = QWidget(self)
         results_side.setMinimumWidth(_RIGHT_MIN_WIDTH)
         side_layout = QVBoxLayout(results_side)
@@ -484,11 +485,24 @@ class MainWindow(QMainWindow):
         if result.conversation_id:
             origin.append(f"Conversation {result.conversation_id}")
         self.conversation_label.setText(" · ".join(origin))
-        # Where the column scrolls (a short screen), the result comes into view from its top:
-        # the verdict, the findings, then as many rows as fit.
+        self._scroll_to_result()
+        self.result_shown.emit(result)
+
+    def _scroll_to_result(self) -> None:
+        """Where the column scrolls (a short screen), the result comes into view from its top:
+        the verdict, the findings, then as many rows as fit."""
         bar = self.right_scroll.verticalScrollBar()
         bar.setValue(min(bar.maximum(), self.result_box.y()))
-        self.result_shown.emit(result)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A dock opened or closed under a result: the result stays in view, not the form.
+        if (
+            watched is self.right_scroll.viewport()
+            and event.type() == QEvent.Type.Resize
+            and self.result is not None
+        ):
+            self._scroll_to_result()
+        return super().eventFilter(watched, event)
 
     def show_past_run(self, result: VerificationResult, *, scenario: str, started: str) -> bool:
         """A run from the history, as it was: its rows, steps, findings and raw response.
