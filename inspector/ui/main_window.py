@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
         self.banner.show_idle(banner)
         self.chat.reset(chat)
         self.statusBar().clearMessage()  # "Showing the run of …" and the like
+        # Where the column scrolls, back to its top: the org, the form, then the steps.
+        self.right_scroll.verticalScrollBar().setValue(0)
 
     def _show_org(self) -> None:
         org = self.org
