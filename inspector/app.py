@@ -153,6 +153,7 @@ async def _gui_main(
     from inspector.ui.org_controller import OrgController
     from inspector.ui.scenarios_panel import attach_scenarios
     from inspector.ui.welcome_panel import attach_welcome_panel
+    from inspector.ui.window_state import attach_window_state
 
     tasks = TaskRegistry()
     # The bot answers before the attributes are read, so its reply shows in the chat before
@@ -167,6 +168,8 @@ async def _gui_main(
     attach_help_menu(window, paths)
     attach_welcome_panel(window, paths)
     orgs = OrgController(window, sandbox)
+    # Last: the docks and the org bar must exist for their sizes to be restored.
+    attach_window_state(window, paths.config)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,22 +27,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.core import VerificationResult
+from inspector.core import StepEvent, VerificationResult
 from inspector.core.expectations import BotReplyObservation, ScenarioOutcome, evaluate
 from inspector.core.scenario import Scenario, ScenarioError
 from inspector.runner import RateLimiter, ScenarioRun, run_scenario
 from inspector.scenarios import load_suite, save_scenario
+from inspector.ui.chat_view import CHAT_IDLE_TEXT
+from inspector.ui.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
     from inspector.store.history import HistoryStore
     from inspector.ui.main_window import MainWindow
 
-__all__ = ["SCENARIO_ROLE", "VERDICT_ROLE", "ScenarioSidebar", "verdict_icon"]
+__all__ = ["RESULT_ROLE", "SCENARIO_ROLE", "VERDICT_ROLE", "ScenarioSidebar", "verdict_icon"]
 
 log = logging.getLogger("inspector.ui")
 
 SCENARIO_ROLE = Qt.ItemDataRole.UserRole
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The VerificationResult of the scenario's last run in this window, shown when it is clicked.
+RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
+# The sidebar's width does not follow its names, verdicts or status line: the window's layout
+# must not shift when they change (the dock keeps the width the user gave it).
+_WIDTH, _MIN_WIDTH = 240, 160
 
 _COLOURS = {
     "pass": "#1a7f37",
@@ -73,6 +80,16 @@ def verdict_icon(verdict: str) -> QIcon:
     return icon
 
 
+def _chat_note(scenario: Scenario) -> str:
+    """What the chat pane says beside a finished run of `scenario`."""
+    if scenario.launcher == "messenger":
+        return f"The chat of this run of {scenario.name} has ended; Run runs it again."
+    return (
+        f"{scenario.name} ran through the guest API, without a chat in this window "
+        "(launcher: guest)."
+    )
+
+
 class ScenarioSidebar(QWidget):
     """Signals: `run_finished(ScenarioRun)` after each scenario; `suite_finished()`;
     `can_run_changed(run, run_all)` when Run or Run all becomes possible or not.
@@ -100,6 +117,8 @@ class ScenarioSidebar(QWidget):
             self,
         )
         self.folder_label.setWordWrap(True)
+        self.folder_path = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle)
+        self.folder_path.hide()
         self.list = QListWidget(self)
         # Long names end in "…" (the tooltip has the whole name and the verdict) rather than
         # hiding the verdict colours behind a horizontal scroll bar.
@@ -107,6 +126,7 @@ class ScenarioSidebar(QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.list.currentItemChanged.connect(lambda _new, _old: self._update_buttons())
+        self.list.itemClicked.connect(self._on_list_item_clicked)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b3261e;")
@@ -129,19 +149,24 @@ class ScenarioSidebar(QWidget):
         self.progress.setFormat("%v / %m")
         self.progress.setValue(0)
         self.progress.hide()  # shown while scenarios run
-        self.status = QLabel(self)
+        self.status = ElidedLabel(self)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.run_all_button, self.cancel_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.folder_label)
+        layout.addWidget(self.folder_path)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.status)
+        self.setMinimumWidth(_MIN_WIDTH)
         self._update_buttons()
+
+    def sizeHint(self) -> QSize:
+        return QSize(_WIDTH, super().sizeHint().height())
 
     # -- the folder ------------------------------------------------------------------------
 
@@ -149,7 +174,9 @@ class ScenarioSidebar(QWidget):
         """List the folder's scenarios; unreadable files are listed with their error."""
         suite = await asyncio.to_thread(load_suite, [folder])
         self.folder = folder
-        self.folder_label.setText(str(folder))
+        self.folder_label.hide()
+        self.folder_path.setText(str(folder))
+        self.folder_path.show()
         self.list.clear()
         self.errors = list(suite.errors)
         for scenario in suite.scenarios:
@@ -200,8 +227,37 @@ class ScenarioSidebar(QWidget):
         if isinstance(scenario, Scenario):
             self.load_into_form(scenario)
 
+    def _on_list_item_clicked(self, item: QListWidgetItem) -> None:
+        self.show_last_run(item)
+
+    def show_last_run(self, item: QListWidgetItem) -> bool:
+        """Show the scenario's last run in the window: its own rows, steps and raw response.
+
+        Nothing changes for a scenario that has not run yet, or while a run runs.
+        """
+        result = item.data(RESULT_ROLE)
+        scenario = item.data(SCENARIO_ROLE)
+        window = self.main_window
+        if not isinstance(result, VerificationResult) or not isinstance(scenario, Scenario):
+            return False
+        if self._running or window.form.running:
+            return False
+        self.showing_own_result = True
+        try:
+            window.show_finished_run(result, scenario=scenario.name, chat=_chat_note(scenario))
+        finally:
+            self.showing_own_result = False
+        return True
+
     def load_into_form(self, scenario: Scenario) -> None:
-        form = self.main_window.form
+        window = self.main_window
+        if not window.form.running:
+            # The form is the scenario's now: the previous result does not describe it.
+            window.clear_shown(
+                f"Loaded {scenario.name} into the form. Press Start to send it and read it back.",
+                CHAT_IDLE_TEXT,
+            )
+        form = window.form
         form.crm_id.setText(scenario.crm_id)
         form.crm_key.setText(scenario.crm_key)
         form.table.setRowCount(0)
@@ -331,7 +387,20 @@ class ScenarioSidebar(QWidget):
         try:
             if scenario.launcher == "messenger":
                 return await self._run_in_web_view(scenario)
-            return await run_scenario(scenario, window.org, self.limiter)
+            if not window.form.running:
+                # The window shows this scenario from its first step; nothing of the run
+                # before. (A form run in progress keeps the window: it is the user's.)
+                window.clear_shown(
+                    f"Running {scenario.name} through the guest API…",
+                    f"{scenario.name} runs through the guest API, without a chat in this "
+                    "window (launcher: guest).",
+                )
+
+            def on_step(event: StepEvent) -> None:
+                if not window.form.running:
+                    window.progress.on_step(event)
+
+            return await run_scenario(scenario, window.org, self.limiter, on_step=on_step)
         finally:
             window.set_faults(before)
 
@@ -359,12 +428,17 @@ class ScenarioSidebar(QWidget):
         verdict = outcome.verdict.value
         if item is not None:
             item.setData(VERDICT_ROLE, verdict)
+            item.setData(RESULT_ROLE, outcome.result)
             item.setIcon(verdict_icon(verdict))
             item.setToolTip(f"{verdict.upper()}: {outcome.summary}\n{outcome.scenario.name}")
         if outcome.scenario.launcher != "messenger":
             self.showing_own_result = True
             try:
-                self.main_window.show_result(outcome.result, scenario=outcome.scenario.name)
+                self.main_window.show_finished_run(
+                    outcome.result,
+                    scenario=outcome.scenario.name,
+                    chat=_chat_note(outcome.scenario),
+                )
             finally:
                 self.showing_own_result = False
         self.main_window.statusBar().showMessage(

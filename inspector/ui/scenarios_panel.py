@@ -66,6 +66,13 @@ def attach_scenarios(
         history_dock.setWidget(view)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, history_dock)
         history_dock.hide()
+
+        def on_history_shown(shown: bool) -> None:
+            # Also when the saved window layout brings the dock back open.
+            if shown and view is not None:
+                view.schedule_refresh()
+
+        history_dock.visibilityChanged.connect(on_history_shown)
         view.rerun_requested.connect(lambda name: _rerun(sidebar, name))
         view.rerun_form_requested.connect(lambda record: _rerun_form(window, view, record))
         view.open_requested.connect(lambda record: _open_run(window, sidebar, record))
