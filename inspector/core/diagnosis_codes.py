@@ -131,6 +131,19 @@ KNOWN: dict[str, Known] = {
         "conversation starts by itself).",
         "fail",
     ),
+    "attributes-after-first-message": Known(
+        "The page set the attributes only after its first message: that message left "
+        "without them, and the flow routes on it.",
+        "Call Database.set before the first message: on Database.ready, or before "
+        "Messenger opens (an autoStart Join carries them).",
+        "fail",
+    ),
+    "key-spelled-two-ways": Known(
+        "The page (or the expectation) spells one attribute two ways; names are "
+        "case-sensitive, so Genesys keeps two attributes and a flow reads one.",
+        "Use one spelling everywhere: in every Database.set of the website and in the flow.",
+        "fail",
+    ),
     "guest-refused": Known(
         "The org refused the guest connection (403): the deployment is unknown or inactive, "
         "or the origin is not allowed.",
