@@ -1,0 +1,63 @@
+"""Which of a website page's requests go to the sandbox org, decided in plain Python.
+
+On the sandbox, the admin's page runs unchanged: only the requests Messenger makes to a
+region's Genesys hosts are sent to the sandbox instead. Those hosts are `apps.<domain>` (the
+bootstrap script and Messenger's assets), `api-cdn.<domain>` (domains.json, config.json) and
+`webmessaging.<domain>` (the guest WebSocket), for any region's domain (GENESYS.md, "Regions";
+MESSENGER.md, "Loading"). The path and query are kept: the sandbox serves the same paths on one
+origin. Everything else of the page (its own scripts, images, analytics) is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = ["GENESYS_PREFIXES", "SandboxRedirect", "deployment_in_url"]
+
+GENESYS_PREFIXES = ("apps", "api-cdn", "webmessaging")
+
+_DEPLOYMENT_PATH = re.compile(r"/deployments/([^/?#]+)/")
+_DEPLOYMENT_QUERY = re.compile(r"(?:^|&)deploymentId=([^&#]+)")
+
+
+def deployment_in_url(url: str) -> str | None:
+    """The deployment id a Messenger request names (config path or socket query), if any."""
+    parts = urlsplit(url)
+    found = _DEPLOYMENT_PATH.search(parts.path) or _DEPLOYMENT_QUERY.search(parts.query)
+    return found.group(1) if found else None
+
+
+@dataclass(frozen=True)
+class SandboxRedirect:
+    """Maps Genesys hosts of the given region domains to the sandbox's base URL."""
+
+    base_url: str  # http://127.0.0.1:<port>
+    domains: frozenset[str]
+
+    @classmethod
+    def for_domains(cls, base_url: str, domains: Iterable[str]) -> SandboxRedirect:
+        return cls(base_url.rstrip("/"), frozenset(d.lower() for d in domains))
+
+    def is_genesys(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        prefix, _, domain = host.partition(".")
+        return prefix in GENESYS_PREFIXES and domain in self.domains
+
+    def is_sandbox(self, url: str) -> bool:
+        """A request already for the sandbox (its script fetches the config from there)."""
+        return urlsplit(url).netloc == urlsplit(self.base_url).netloc
+
+    def target(self, url: str) -> str | None:
+        """The sandbox URL for a Genesys request, or None to leave the request alone."""
+        if not self.is_genesys(url):
+            return None
+        parts = urlsplit(url)
+        base = urlsplit(self.base_url)
+        if parts.scheme.lower() in ("ws", "wss"):
+            scheme = "wss" if base.scheme == "https" else "ws"
+        else:
+            scheme = base.scheme
+        return urlunsplit((scheme, base.netloc, parts.path, parts.query, ""))
