@@ -144,3 +144,10 @@ def test_json_has_the_three_columns_and_both_verdicts():
     assert data["columns"] == {"expectedVsSent": "pass", "sentVsArrived": "pass"}
     assert data["rows"][0]["expected"] == "C-1" and data["rows"][0]["received"] == "C-1"
     assert data["snippet"]["environment"] == "prod-euw1"
+
+
+def test_an_expected_key_sent_only_later_shows_what_arrived_on_its_own_row():
+    rows = page_rows({"crmCustomerId": "C-1"}, {}, {"crmCustomerId": "C-1"})
+    assert len(rows) == 1
+    assert rows[0].sent is None and rows[0].received == "C-1"
+    assert rows[0].sent_status is RowStatus.MISSING and rows[0].received_status is None
