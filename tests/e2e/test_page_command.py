@@ -1,0 +1,46 @@
+"""`inspector page FILE --json` as CI runs it: a subprocess, offscreen, exit status as verify."""
+
+import json
+import subprocess
+import sys
+
+from tests.e2e.conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "website"
+
+
+def page(env, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "inspector", "page", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+
+
+def test_the_good_page_passes_with_three_columns_and_exit_0(env):
+    done = page(env, str(EXAMPLES / "good.html"), "--expect", "crmCustomerId=C-10442", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert data["verdict"] == "pass"
+    assert data["snippet"]["deploymentId"] == "9a4e6b1c-2d3f-4e5a-8b7c-0d1e2f3a4b5c"
+    assert data["columns"] == {"expectedVsSent": "pass", "sentVsArrived": "pass"}
+    row = data["rows"][0]
+    assert (row["expected"], row["sent"], row["received"]) == ("C-10442",) * 3
+
+
+def test_the_late_page_fails_with_its_diagnosis_and_exit_1(env):
+    done = page(env, str(EXAMPLES / "late.html"), "--json")
+    assert done.returncode == 1, done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert data["verdict"] == "fail"
+    assert data["diagnoses"][0]["code"] == "attributes-after-first-message"
+    assert data["frames"][0]["attributes"] == {}
+
+
+def test_a_missing_file_is_an_error_with_exit_2(env, tmp_path):
+    done = page(env, str(tmp_path / "nope.html"), "--json")
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["verdict"] == "error"
