@@ -30,7 +30,7 @@ from inspector.ui.page_redirect import SandboxRedirect
 from inspector.ui.page_view import PageSource, PageView
 from inspector.ui.page_watch import PageWatch
 
-__all__ = ["DEFAULT_CUSTOMER_MESSAGES", "PageRunRequest", "run_page"]
+__all__ = ["DEFAULT_CUSTOMER_MESSAGES", "PageRun", "PageRunRequest", "run_page"]
 
 log = logging.getLogger("inspector.page")
 
@@ -55,35 +55,49 @@ def _host(origin: str) -> str:
     return (urlsplit(origin).hostname or "").lower()
 
 
-async def run_page(
-    view: PageView,
-    org: OrgConnection,
-    request: PageRunRequest,
-    *,
-    sandbox: SandboxOrg | None = None,
-) -> PageRunResult:
-    """Open the page, watch it, read the conversation back and judge it; never raises a
-    StepError (it becomes the result's error)."""
-    watch = PageWatch(view)
-    notes: list[str] = []
-    conversation_id: str | None = None
-    message_id: str | None = None
-    received: Mapping[str, str] | None = None
-    try:
-        _load(view, org, request, sandbox, notes)
+class PageRun:
+    """One page run in steps, for the window (the admin chats) and `run_page` (a script does).
+
+    `open()` loads the page and waits for its snippet and Messenger's config; `customer()`
+    chats as a scripted customer; `first_echo()` waits for the org's echo of the first text
+    the page sent; `judge()` resolves the conversation, reads it back and judges every frame
+    seen so far (call it again after more frames: the verdict then covers them too). A step's
+    StepError ends the run: `failed(error)` gives its result.
+    """
+
+    def __init__(
+        self,
+        view: PageView,
+        org: OrgConnection,
+        request: PageRunRequest,
+        *,
+        sandbox: SandboxOrg | None = None,
+    ) -> None:
+        self.view = view
+        self.org = org
+        self.request = request
+        self.sandbox = sandbox
+        self.watch = PageWatch(view)
+        self.notes: list[str] = []
+        self.conversation_id: str | None = None
+        self.message_id: str | None = None
+        self.received: Mapping[str, str] | None = None
+
+    async def open(self) -> SnippetFacts:
+        request, watch = self.request, self.watch
+        _load(self.view, self.org, request, self.sandbox)
         await watch.until(
             lambda: watch.snippet is not None, request.timeout, "The page did not load"
         )
         snippet = watch.snippet or SnippetFacts()
-        notes.append(snippet.describe())
+        self.notes.append(snippet.describe())
         if not snippet.found:
             raise StepError(snippet.describe(), code="script-failed")
-        if sandbox is None:
-            notes.extend(
-                snippet.differences(org.deployment_id, org.endpoints.environment or "prod")
-            )
+        if self.sandbox is None:
+            environment = self.org.endpoints.environment or "prod"
+            self.notes.extend(snippet.differences(self.org.deployment_id, environment))
         else:
-            notes.append(
+            self.notes.append(
                 f"On the sandbox org, deployment {snippet.deployment_id} runs as a "
                 f"{request.kind} deployment allowing {_host(request.source.page_origin)}."
             )
@@ -92,64 +106,108 @@ async def run_page(
             request.timeout,
             "Messenger did not load the deployment's configuration",
         )
-        if request.scripted_customer:
-            await _customer(view, watch, request)
-        else:
-            await watch.until(
-                lambda: any(watch.echo_of(f) for f in watch.text_frames()),
-                request.timeout,
-                "No message of the customer was echoed by the org",
-            )
+        return snippet
+
+    async def customer(self) -> None:
+        await _customer(self.view, self.watch, self.request)
+
+    async def first_echo(self, seconds: float | None = None) -> str:
+        watch = self.watch
+        await watch.until(
+            lambda: any(watch.echo_of(f) for f in watch.text_frames()),
+            self.request.timeout if seconds is None else seconds,
+            "No message of the customer was echoed by the org",
+        )
         first = next(f for f in watch.text_frames() if watch.echo_of(f))
-        message_id = watch.echo_of(first)
-        assert message_id is not None
+        self.message_id = watch.echo_of(first)
+        assert self.message_id is not None
+        return self.message_id
+
+    def echoed(self) -> int:
+        """How many of the customer's texts the org has echoed so far."""
+        return sum(1 for f in self.watch.text_frames() if self.watch.echo_of(f))
+
+    async def next_echo(self, seen: int, seconds: float) -> int:
+        """Wait until more than `seen` texts are echoed; the new count."""
+        await self.watch.until(lambda: self.echoed() > seen, seconds, "No further message")
+        return self.echoed()
+
+    async def judge(self) -> PageRunResult:
+        """Resolve and read the conversation back (once resolved, read again), then judge."""
+        org, request, watch = self.org, self.request, self.watch
+        message_id = self.message_id or await self.first_echo()
         clock = time.monotonic
         poller = Poller(clock() + request.timeout, clock, asyncio.sleep)
-        conversation_id = await poller.retry(
-            lambda: org.reader.conversation_id_for_message(message_id or "")
-        )
+        if self.conversation_id is None:
+            self.conversation_id = await poller.retry(
+                lambda: org.reader.conversation_id_for_message(message_id)
+            )
         wanted = dict(request.expected)
         for frame in watch.frames:
             wanted.update(frame.attributes)
-        readback = await poller.read_until_present(org.reader, conversation_id, wanted)
-        received = dict(readback.attributes)
-        if readback.participant_id:
-            try:
-                await org.reader.end_conversation(conversation_id, readback.participant_id)
-            except StepError as exc:
-                notes.append(f"The test conversation could not be ended: {exc.message}")
+        readback = await poller.read_until_present(org.reader, self.conversation_id, wanted)
+        self.received = dict(readback.attributes)
+        return self.result()
+
+    async def end_conversation(self) -> None:
+        """End the test conversation's customer side (best effort, noted when it fails)."""
+        if self.conversation_id is None:
+            return
+        try:
+            readback = await self.org.reader.read_customer_attributes(self.conversation_id)
+            if readback.participant_id:
+                await self.org.reader.end_conversation(
+                    self.conversation_id, readback.participant_id
+                )
+        except StepError as exc:
+            self.notes.append(f"The test conversation could not be ended: {exc.message}")
+
+    def failed(self, error: StepError) -> PageRunResult:
+        log.info("Page run stopped: %s", error.message)
+        return self.result(error)
+
+    def result(self, error: StepError | None = None) -> PageRunResult:
         return judge_page(
-            snippet,
-            watch.frames,
-            request.expected,
-            received,
-            conversation_id=conversation_id,
-            message_id=message_id,
-            notes=notes,
+            self.watch.snippet or SnippetFacts(),
+            self.watch.frames,
+            self.request.expected,
+            self.received,
+            conversation_id=self.conversation_id,
+            message_id=self.message_id,
+            error=None if error is None else error.message,
+            error_code=None if error is None else error.code,
+            notes=self.notes,
         )
-    except StepError as exc:
-        log.info("Page run stopped: %s", exc.message)
-        return judge_page(
-            watch.snippet or SnippetFacts(),
-            watch.frames,
-            request.expected,
-            received,
-            conversation_id=conversation_id,
-            message_id=message_id,
-            error=exc.message,
-            error_code=exc.code,
-            notes=notes,
-        )
-    finally:
-        watch.close()
+
+    def close(self) -> None:
+        self.watch.close()
 
 
-def _load(
+async def run_page(
     view: PageView,
     org: OrgConnection,
     request: PageRunRequest,
-    sandbox: SandboxOrg | None,
-    notes: list[str],
+    *,
+    sandbox: SandboxOrg | None = None,
+) -> PageRunResult:
+    """Open the page, chat (scripted or not), read back and judge; a StepError becomes the
+    result's error, never an exception."""
+    run = PageRun(view, org, request, sandbox=sandbox)
+    try:
+        await run.open()
+        if request.scripted_customer:
+            await run.customer()
+        await run.judge()
+        await run.end_conversation()
+        return run.result()  # with a note if the conversation could not be ended
+    except StepError as exc:
+        return run.failed(exc)
+    finally:
+        run.close()
+
+
+def _load(
+    view: PageView, org: OrgConnection, request: PageRunRequest, sandbox: SandboxOrg | None
 ) -> None:
     host = _host(request.source.page_origin)
     messenger_origins = [f"https://apps.{domain}" for domain in REGIONS.values()]
