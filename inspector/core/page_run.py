@@ -488,8 +488,11 @@ def judge_page(
         return result(Verdict.ERROR, "The conversation was not read back")
     if not expected and not sent and not page_mistake:
         return result(Verdict.ERROR, "The page sent no attributes and none were expected")
-    if expected_vs_sent is Verdict.FAIL or page_mistake:
+    if expected_vs_sent is Verdict.FAIL:
         return result(Verdict.FAIL, "The page did not send what was expected")
+    if page_mistake:
+        code = next(d.code for d in diagnoses if d.code in _PAGE_MISTAKES)
+        return result(Verdict.FAIL, f"The page's mistake: {_PAGE_MISTAKES[code]}")
     if sent_vs_arrived is Verdict.FAIL:
         return result(Verdict.FAIL, "What the page sent did not arrive as sent")
     count = len(expected) or len(sent)
@@ -498,7 +501,9 @@ def judge_page(
     return result(Verdict.PASS, f"The page sent {count} attributes and they arrived as sent")
 
 
-# Page mistakes that fail a run even when the columns look right.
-_PAGE_MISTAKES = frozenset(
-    {"attributes-after-first-message", "attributes-not-sent", "key-spelled-two-ways"}
-)
+# Page mistakes that fail a run even when the columns look right, and how a summary says them.
+_PAGE_MISTAKES = {
+    "attributes-after-first-message": "the attributes were set after the first message",
+    "attributes-not-sent": "no frame carried the attributes",
+    "key-spelled-two-ways": "one attribute is spelled two ways",
+}
