@@ -17,15 +17,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
+from inspector.core.page_scenario import PAGE_KINDS
 
 if TYPE_CHECKING:
     from inspector.core.page_run import PageRunResult
+    from inspector.core.page_scenario import PageScenario
     from inspector.page_runner import PageRunRequest
+    from inspector.ui.page_view import PageSource
 
 __all__ = ["register", "run"]
 
 DEFAULT_ORIGIN = "https://shop.example.com"
-PAGE_KINDS = ("native-ui", "autostart", "headless")
 
 
 def _attribute(text: str) -> tuple[str, str]:
@@ -49,7 +51,11 @@ def register(commands: Any) -> None:
         "page",
         help="run your own website page (a file or a URL) and check the attributes it sends",
     )
-    parser.add_argument("page", help="an HTML file, or the URL of a page (your staging site)")
+    parser.add_argument(
+        "page",
+        help="an HTML file, the URL of a page (your staging site), or a page scenario file "
+        "(launcher: page) or a folder of them",
+    )
     parser.add_argument(
         "--origin",
         type=_origin,
@@ -82,20 +88,23 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _request(args: argparse.Namespace) -> PageRunRequest:
-    from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def _source(target: str, origin: str, base: Path | None = None) -> PageSource:
     from inspector.ui.page_view import PageSource
 
-    target = str(args.page)
     if urlsplit(target).scheme in ("http", "https"):
-        source = PageSource(url=target, label=target)
-    else:
-        path = Path(target)
-        source = PageSource(
-            html=path.read_text(encoding="utf-8"), origin=args.origin, label=str(path)
-        )
+        return PageSource(url=target, label=target)
+    path = Path(target) if base is None else base / target
+    return PageSource(html=path.read_text(encoding="utf-8"), origin=origin, label=str(path))
+
+
+def _request(args: argparse.Namespace) -> PageRunRequest:
+    from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest
+
     return PageRunRequest(
-        source=source,
+        source=_source(str(args.page), args.origin),
         expected=dict(args.expect),
         messages=tuple(args.message) or DEFAULT_CUSTOMER_MESSAGES,
         kind=args.kind,
@@ -103,11 +112,56 @@ def _request(args: argparse.Namespace) -> PageRunRequest:
     )
 
 
+def _scenarios(target: Path) -> list[tuple[PageScenario, PageRunRequest]]:
+    """The page scenarios of a file, or of every scenario file in a folder (not below it)."""
+    import yaml
+
+    from inspector.core.page_scenario import PageScenarioError, page_scenario_from_data
+    from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest
+
+    files = (
+        sorted(p for p in target.iterdir() if p.is_file() and p.suffix in SCENARIO_SUFFIXES)
+        if target.is_dir()
+        else [target]
+    )
+    found: list[tuple[PageScenario, PageRunRequest]] = []
+    for path in files:
+        try:
+            scenario = page_scenario_from_data(
+                yaml.safe_load(path.read_text(encoding="utf-8")), path.stem
+            )
+        except (PageScenarioError, yaml.YAMLError) as exc:
+            raise ValueError(f"{path}: {exc}") from exc
+        request = PageRunRequest(
+            source=_source(scenario.page, scenario.origin, path.parent),
+            expected=dict(scenario.expected),
+            messages=scenario.messages or DEFAULT_CUSTOMER_MESSAGES,
+            kind=scenario.kind,
+            timeout=scenario.timeout,
+        )
+        found.append((scenario, request))
+    if not found:
+        raise ValueError(f"{target}: no scenario file (*.yaml) in it")
+    return found
+
+
+def _is_scenario(target: str) -> bool:
+    path = Path(target)
+    return path.is_dir() or path.suffix in SCENARIO_SUFFIXES
+
+
 def run(args: argparse.Namespace) -> int:
+    scenarios: list[tuple[PageScenario, PageRunRequest]] = []
     try:
-        request = _request(args)
+        if _is_scenario(str(args.page)):
+            scenarios = _scenarios(Path(args.page))
+            requests = [request for _, request in scenarios]
+        else:
+            requests = [_request(args)]
     except OSError as exc:
-        return _print_error(args, f"Cannot read {args.page}: {exc.strerror or exc}")
+        return _print_error(args, f"Cannot read {exc.filename or args.page}: {exc.strerror or exc}")
+    except ValueError as exc:
+        return _print_error(args, str(exc))
     from inspector.self_test import _prefer_offscreen
 
     _prefer_offscreen()
@@ -116,7 +170,10 @@ def run(args: argparse.Namespace) -> int:
     problem = prepare_qt_environment()
     if problem:
         return _print_error(args, problem)
-    result = run_offscreen(request)
+    results = run_offscreen(requests)
+    if scenarios:
+        return _report_scenarios(args, [s for s, _ in scenarios], results)
+    result = results[0]
     if args.json:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
     else:
@@ -124,8 +181,31 @@ def run(args: argparse.Namespace) -> int:
     return {"pass": EXIT_PASS, "fail": EXIT_FAIL}.get(result.verdict.value, EXIT_ERROR)
 
 
-def run_offscreen(request: PageRunRequest) -> PageRunResult:
-    """The page run on one qasync loop, as the self-test does (one Qt exit only)."""
+def _report_scenarios(
+    args: argparse.Namespace, scenarios: list[PageScenario], results: list[PageRunResult]
+) -> int:
+    from inspector.core.page_scenario import evaluate_page
+
+    outcomes = [evaluate_page(s, r) for s, r in zip(scenarios, results, strict=True)]
+    if args.json:
+        data = {
+            "passed": sum(o.passed for o in outcomes),
+            "failed": sum(not o.passed for o in outcomes),
+            "scenarios": [o.to_json_dict() for o in outcomes],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for outcome in outcomes:
+            mark = "PASS" if outcome.passed else "FAIL"
+            print(f"{mark}  {outcome.scenario.name} ({outcome.scenario.page})")
+            print("\n".join("      " + line for line in result_text(outcome.result).splitlines()))
+            for failure in outcome.failures:
+                print(f"      ✗ {failure}")
+    return EXIT_PASS if all(o.passed for o in outcomes) else EXIT_FAIL
+
+
+def run_offscreen(requests: list[PageRunRequest]) -> list[PageRunResult]:
+    """The page runs on one qasync loop and one sandbox, as the self-test does (one Qt exit)."""
     import qasync
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (before QApplication)
     from PySide6.QtWidgets import QApplication
@@ -136,27 +216,32 @@ def run_offscreen(request: PageRunRequest) -> PageRunResult:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        result: PageRunResult = loop.run_until_complete(_main(request))
-    return result
+        results: list[PageRunResult] = loop.run_until_complete(_main(requests))
+    return results
 
 
-async def _main(request: PageRunRequest) -> PageRunResult:
+async def _main(requests: list[PageRunRequest]) -> list[PageRunResult]:
     from inspector.org import sandbox_connection
     from inspector.page_runner import run_page
     from inspector.sandbox import SandboxOrg
     from inspector.ui.page_view import PageView
 
+    results: list[PageRunResult] = []
     async with SandboxOrg(bot_reply_delay=0.2) as sandbox:
         org = sandbox_connection(sandbox)
-        view = PageView()
-        view.resize(1000, 760)
-        view.show()
         try:
-            return await run_page(view, org, request, sandbox=sandbox)
+            for request in requests:
+                view = PageView()  # a fresh profile per page: no guest session carried over
+                view.resize(1000, 760)
+                view.show()
+                try:
+                    results.append(await run_page(view, org, request, sandbox=sandbox))
+                finally:
+                    view.shutdown()
+                    view.deleteLater()
         finally:
-            view.shutdown()
-            view.deleteLater()
             await org.aclose()
+    return results
 
 
 def result_text(result: PageRunResult) -> str:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from inspector.core import StepError
 from inspector.core.diff import RowStatus, Verdict
 from inspector.core.page_run import PageFrame, PageRow, PageRunResult, SnippetFacts
+from inspector.core.page_scenario import PAGE_KINDS
 from inspector.ui.list_table_model import ListTableModel
 from inspector.ui.page_view import PageSource, PageView
 
@@ -51,7 +52,6 @@ log = logging.getLogger("inspector.page")
 
 # How long the window waits for the admin's first message, chatting by hand.
 FIRST_MESSAGE_WAIT = 600.0
-KINDS = ("native-ui", "autostart", "headless", "other-domain")
 
 
 class PageRunLike(Protocol):
@@ -178,7 +178,7 @@ class PageWindow(QMainWindow):
         self.expected_edit = QLineEdit(self)
         self.expected_edit.setPlaceholderText("crmCustomerId=C-10442; tier=gold (optional)")
         self.kind_combo = QComboBox(self)
-        self.kind_combo.addItems(KINDS)
+        self.kind_combo.addItems(PAGE_KINDS)
         self.kind_combo.setToolTip(
             "On the sandbox org, the page's own deployment id runs as a deployment of this kind"
         )

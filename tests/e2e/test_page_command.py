@@ -44,3 +44,36 @@ def test_a_missing_file_is_an_error_with_exit_2(env, tmp_path):
     done = page(env, str(tmp_path / "nope.html"), "--json")
     assert done.returncode == 2
     assert json.loads(done.stdout)["verdict"] == "error"
+
+
+def test_the_website_examples_folder_meets_every_scenario(env):
+    done = page(env, str(EXAMPLES), "--json")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert data["failed"] == 0 and data["passed"] == 5
+    verdicts = {s["page"]: s["result"]["verdict"] for s in data["scenarios"]}
+    assert verdicts == {
+        "good.html": "pass",
+        "hidden.html": "fail",
+        "late.html": "fail",
+        "spelling.html": "fail",
+        "too-large.html": "fail",
+    }
+
+
+def test_a_scenario_whose_expectation_is_not_met_exits_1(env, tmp_path):
+    (tmp_path / "good.html").write_text((EXAMPLES / "good.html").read_text())
+    (tmp_path / "wrong.yaml").write_text(
+        "name: wrong\nlauncher: page\npage: good.html\n"
+        "expect: {verdict: fail, diagnoses: [attributes-after-first-message]}\n"
+    )
+    done = page(env, str(tmp_path / "wrong.yaml"))
+    assert done.returncode == 1
+    assert "verdict pass, expected fail" in done.stdout
+
+
+def test_a_bad_scenario_file_is_an_error_naming_the_field(env, tmp_path):
+    (tmp_path / "bad.yaml").write_text("name: bad\nlauncher: page\n")
+    done = page(env, str(tmp_path / "bad.yaml"), "--json")
+    assert done.returncode == 2
+    assert "page" in json.loads(done.stdout)["error"]
