@@ -88,6 +88,20 @@ class PageFrame:
             tracing_id=str(message.get("tracingId") or ""),
         )
 
+    @classmethod
+    def from_guest_frame(cls, frame: Mapping[str, Any], key: str) -> PageFrame:
+        """From a whole onMessage frame the page wrote on its own guest socket (GENESYS.md,
+        "Guest API"): attributes in the message, and any in the deprecated top-level channel."""
+        message = frame.get("message")
+        message = message if isinstance(message, Mapping) else {}
+        return cls(
+            type=str(message.get("type", "")),
+            text=str(message.get("text") or ""),
+            attributes=_attributes_at(message),
+            tracing_id=key,
+            legacy_attributes=_attributes_at(frame),
+        )
+
     def label(self, index: int) -> str:
         what = "autoStart Join event" if self.type == "Event" else "message"
         return f"frame {index + 1} ({what})"
@@ -270,7 +284,11 @@ def diagnose_page(
                     "message, before the attributes exist.",
                 )
             )
-        elif expected and not any(f.attributes for f in frames):
+        elif (
+            expected
+            and not any(f.attributes for f in frames)
+            and not any(f.legacy_attributes for f in frames)
+        ):
             found.append(
                 explain(
                     "attributes-not-sent",
@@ -315,12 +333,18 @@ def diagnose_page(
                 "nothing arrived.",
             )
         )
-    if any(f.legacy_attributes for f in frames):
+    legacy = [i for i, f in enumerate(frames) if f.legacy_attributes]
+    if legacy:
+        legacy_keys = ", ".join(
+            sorted({repr(k) for i in legacy for k in frames[i].legacy_attributes})
+        )
         found.append(
             explain(
                 "attributes-legacy-location",
-                "The page sent attributes in the deprecated top-level channel.metadata beside "
-                "the message; Genesys ignores them there since 5 June 2026.",
+                f"The page sent {legacy_keys} in the deprecated top-level "
+                f"channel.metadata beside the message ({_frame_list(legacy, frames)}); Genesys "
+                "ignores attributes there since 5 June 2026 and reads only "
+                "message.channel.metadata.customAttributes.",
             )
         )
     for row in rows:
@@ -389,6 +413,7 @@ class PageRunResult:
                     "type": f.type,
                     "text": f.text,
                     "attributes": dict(f.attributes),
+                    "topLevelAttributes": dict(f.legacy_attributes),
                     "tracingId": f.tracing_id,
                 }
                 for f in self.frames
@@ -488,11 +513,11 @@ def judge_page(
         return result(Verdict.ERROR, "The conversation was not read back")
     if not expected and not sent and not page_mistake:
         return result(Verdict.ERROR, "The page sent no attributes and none were expected")
-    if expected_vs_sent is Verdict.FAIL:
-        return result(Verdict.FAIL, "The page did not send what was expected")
     if page_mistake:
         code = next(d.code for d in diagnoses if d.code in _PAGE_MISTAKES)
         return result(Verdict.FAIL, f"The page's mistake: {_PAGE_MISTAKES[code]}")
+    if expected_vs_sent is Verdict.FAIL:
+        return result(Verdict.FAIL, "The page did not send what was expected")
     if sent_vs_arrived is Verdict.FAIL:
         return result(Verdict.FAIL, "What the page sent did not arrive as sent")
     count = len(expected) or len(sent)
@@ -506,4 +531,5 @@ _PAGE_MISTAKES = {
     "attributes-after-first-message": "the attributes were set after the first message",
     "attributes-not-sent": "no frame carried the attributes",
     "key-spelled-two-ways": "one attribute is spelled two ways",
+    "attributes-legacy-location": "the attributes were sent in the deprecated location",
 }

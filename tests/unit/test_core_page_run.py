@@ -151,3 +151,18 @@ def test_an_expected_key_sent_only_later_shows_what_arrived_on_its_own_row():
     assert len(rows) == 1
     assert rows[0].sent is None and rows[0].received == "C-1"
     assert rows[0].sent_status is RowStatus.MISSING and rows[0].received_status is None
+
+
+def test_a_frame_from_the_page_s_own_socket_keeps_top_level_attributes_apart():
+    frame = {
+        "action": "onMessage",
+        "token": "t",
+        "message": {"type": "Text", "text": "hello world"},
+        "channel": {"metadata": {"customAttributes": {"crmCustomerId": "C-1"}}},
+    }
+    parsed = PageFrame.from_guest_frame(frame, "socket-frame-1")
+    assert parsed.attributes == {} and parsed.legacy_attributes == {"crmCustomerId": "C-1"}
+    result = judge_page(SNIPPET, [parsed], {"crmCustomerId": "C-1"}, {})
+    assert result.verdict is Verdict.FAIL
+    assert codes(result) == ["attributes-legacy-location"]
+    assert "deprecated location" in result.summary
