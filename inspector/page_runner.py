@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from inspector.core import StepError
-from inspector.core.page_run import PageRunResult, SnippetFacts, judge_page
+from inspector.core.page_run import PageFrame, PageRunResult, SnippetFacts, judge_page
 from inspector.core.polling import Poller
 from inspector.genesys.regions import REGIONS
 from inspector.org import OrgConnection
 from inspector.sandbox import SandboxOrg
 from inspector.ui.page_redirect import SandboxRedirect
-from inspector.ui.page_view import PageSource, PageView
+from inspector.ui.page_view import PageChat, PageSource, PageView
 from inspector.ui.page_watch import PageWatch
 
 __all__ = ["DEFAULT_CUSTOMER_MESSAGES", "PageRun", "PageRunRequest", "run_page"]
@@ -49,6 +49,8 @@ class PageRunRequest:
     kind: str = "native-ui"  # on the sandbox: the kind of deployment the page's id stands for
     timeout: float = 30.0
     scripted_customer: bool = True
+    # The page's own chat, when the customer does not use Messenger's window.
+    chat: PageChat | None = None
 
 
 def _host(origin: str) -> str:
@@ -91,6 +93,8 @@ class PageRun:
         )
         snippet = watch.snippet or SnippetFacts()
         self.notes.append(snippet.describe())
+        if not snippet.found and request.chat is not None:
+            return snippet  # a page with its own guest client: its socket is watched
         if not snippet.found:
             raise StepError(snippet.describe(), code="script-failed")
         if self.sandbox is None:
@@ -98,8 +102,8 @@ class PageRun:
             self.notes.extend(snippet.differences(self.org.deployment_id, environment))
         else:
             self.notes.append(
-                f"On the sandbox org, deployment {snippet.deployment_id} runs as a "
-                f"{request.kind} deployment allowing {_host(request.source.page_origin)}."
+                f"On the sandbox org, deployment {snippet.deployment_id} runs as a sandbox "
+                f"deployment of kind {request.kind}, allowing {_host(request.source.page_origin)}."
             )
         await watch.until(
             lambda: watch.mode is not None,
@@ -122,6 +126,11 @@ class PageRun:
         self.message_id = watch.echo_of(first)
         assert self.message_id is not None
         return self.message_id
+
+    @property
+    def frames(self) -> list[PageFrame]:
+        """Every frame the page sent so far, in order (Messenger's and its own socket's)."""
+        return list(self.watch.frames)
 
     def echoed(self) -> int:
         """How many of the customer's texts the org has echoed so far."""
@@ -229,7 +238,11 @@ def _load(
 
 
 async def _customer(view: PageView, watch: PageWatch, request: PageRunRequest) -> None:
-    """Click the launcher, wait for the session, type each message and wait for its echo."""
+    """Click the launcher, wait for the session, type each message and wait for its echo
+    (or type in the page's own chat, when the request names it)."""
+    if request.chat is not None:
+        await _page_chat(view, watch, request, request.chat)
+        return
     mode = watch.mode
     assert mode is not None
     if mode.headless:
@@ -256,6 +269,27 @@ async def _customer(view: PageView, watch: PageWatch, request: PageRunRequest) -
             raise StepError(
                 "Messenger's composer was not found in the page.", code="messenger-mode"
             )
+        await watch.until(
+            lambda count=count: (
+                len(watch.text_frames()) > count  # type: ignore[misc]
+                and watch.echo_of(watch.text_frames()[count]) is not None
+            ),
+            request.timeout,
+            f"Message {index + 1} was not echoed by the org",
+        )
+
+
+async def _page_chat(
+    view: PageView, watch: PageWatch, request: PageRunRequest, chat: PageChat
+) -> None:
+    for index, text in enumerate(request.messages):
+        if index:
+            await asyncio.sleep(SETTLE_SECONDS)
+        count = len(watch.text_frames())
+        done = await view.chat_in_page(chat, text)
+        if done != "sent":
+            missing = chat.open if done == "no-open" else f"{chat.input} or {chat.send}"
+            raise StepError(f"The page's chat has no {missing}.", code="messenger-mode")
         await watch.until(
             lambda count=count: (
                 len(watch.text_frames()) > count  # type: ignore[misc]

@@ -83,6 +83,16 @@ def register(commands: Any) -> None:
         help="what the customer types, in order (repeatable; default: a question, then a "
         "follow-up, so attributes set after the first message show)",
     )
+    parser.add_argument(
+        "--chat-input",
+        metavar="CSS",
+        help="the page's own chat: where the customer types (for pages without Messenger's "
+        "window: headless, or their own guest client)",
+    )
+    parser.add_argument("--chat-send", metavar="CSS", help="the page's own chat: its send button")
+    parser.add_argument(
+        "--chat-open", metavar="CSS", help="the page's own chat: clicked once first (optional)"
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per wait")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run)
@@ -102,8 +112,15 @@ def _source(target: str, origin: str, base: Path | None = None) -> PageSource:
 
 def _request(args: argparse.Namespace) -> PageRunRequest:
     from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest
+    from inspector.ui.page_view import PageChat
 
+    chat = None
+    if args.chat_input or args.chat_send:
+        if not (args.chat_input and args.chat_send):
+            raise ValueError("--chat-input and --chat-send go together")
+        chat = PageChat(args.chat_input, args.chat_send, args.chat_open or "")
     return PageRunRequest(
+        chat=chat,
         source=_source(str(args.page), args.origin),
         expected=dict(args.expect),
         messages=tuple(args.message) or DEFAULT_CUSTOMER_MESSAGES,
@@ -118,6 +135,7 @@ def _scenarios(target: Path) -> list[tuple[PageScenario, PageRunRequest]]:
 
     from inspector.core.page_scenario import PageScenarioError, page_scenario_from_data
     from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest
+    from inspector.ui.page_view import PageChat
 
     files = (
         sorted(p for p in target.iterdir() if p.is_file() and p.suffix in SCENARIO_SUFFIXES)
@@ -132,7 +150,11 @@ def _scenarios(target: Path) -> list[tuple[PageScenario, PageRunRequest]]:
             )
         except (PageScenarioError, yaml.YAMLError) as exc:
             raise ValueError(f"{path}: {exc}") from exc
+        chat = scenario.chat
         request = PageRunRequest(
+            chat=None
+            if chat is None
+            else PageChat(chat["input"], chat["send"], chat.get("open", "")),
             source=_source(scenario.page, scenario.origin, path.parent),
             expected=dict(scenario.expected),
             messages=scenario.messages or DEFAULT_CUSTOMER_MESSAGES,
@@ -249,6 +271,9 @@ def result_text(result: PageRunResult) -> str:
     lines.extend(f"  {note}" for note in result.notes)
     for index, frame in enumerate(result.frames):
         shown = json.dumps(dict(frame.attributes), ensure_ascii=False)
+        if frame.legacy_attributes:
+            legacy = json.dumps(dict(frame.legacy_attributes), ensure_ascii=False)
+            shown += f", top-level channel {legacy}"
         lines.append(f"  {frame.label(index)}: {frame.text!r} attributes {shown}")
     if result.rows:
         lines.append(f"  {'key':<20} {'expected':<20} {'page sent':<24} arrived")

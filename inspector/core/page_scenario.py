@@ -7,6 +7,7 @@ page: late.html                  # next to this file, or a URL
 origin: https://shop.example.com # a local file is served under it (default as here)
 deployment: native-ui            # on the sandbox: the kind the page's deployment stands for
 messages: [Hello, Are you still there?]   # what the scripted customer types (optional)
+chat: {open: "#chat-open", input: "#chat-text", send: "#chat-send"}   # the page's own chat
 expect:
   attributes: {crmCustomerId: C-10442}    # the first column (optional)
   verdict: fail                            # pass (default), fail or error
@@ -38,7 +39,17 @@ __all__ = [
 PAGE_KINDS = ("native-ui", "autostart", "headless", "other-domain")
 DEFAULT_ORIGIN = "https://shop.example.com"
 _FIELDS = frozenset(
-    {"name", "description", "launcher", "page", "origin", "deployment", "messages", "timeout"}
+    {
+        "name",
+        "description",
+        "launcher",
+        "page",
+        "origin",
+        "deployment",
+        "messages",
+        "timeout",
+        "chat",
+    }
 )
 _EXPECT_FIELDS = frozenset({"attributes", "verdict", "diagnoses"})
 
@@ -59,6 +70,8 @@ class PageScenario:
     verdict: Verdict = Verdict.PASS
     diagnoses: tuple[str, ...] = ()
     description: str = ""
+    # The page's own chat controls (CSS selectors: open, input, send), when not Messenger's.
+    chat: Mapping[str, str] | None = None
 
 
 def _text(value: Any, where: str) -> str:
@@ -107,6 +120,13 @@ def page_scenario_from_data(data: Any, default_name: str = "") -> PageScenario:
     diagnoses = expect.get("diagnoses", []) or []
     if not isinstance(diagnoses, list):
         raise PageScenarioError("expect.diagnoses: expected a list of diagnosis codes")
+    chat = data.get("chat")
+    if chat is not None:
+        if not isinstance(chat, Mapping) or set(chat) - {"open", "input", "send"}:
+            raise PageScenarioError("chat: expected {open?, input, send} CSS selectors")
+        for part in ("input", "send"):
+            _text(chat.get(part), f"chat.{part}")
+        chat = {str(k): _text(v, f"chat.{k}") for k, v in chat.items()}
     description = data.get("description", "")
     return PageScenario(
         name=name,
@@ -119,6 +139,7 @@ def page_scenario_from_data(data: Any, default_name: str = "") -> PageScenario:
         verdict=verdict,
         diagnoses=tuple(_text(d, "expect.diagnoses") for d in diagnoses),
         description=str(description),
+        chat=chat,
     )
 
 

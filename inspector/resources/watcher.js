@@ -12,6 +12,13 @@
 // - MessagingService.sendingMessage {message} is the frame written to the socket: what left the
 //   page, attributes included; messagesReceived {messages: [body]} carries the org's echo with
 //   the frame's tracingId; errors come as {error: frame + errorKey}.
+// - A page with its own guest client (an SDK that speaks the guest WebSocket itself) has no
+//   Messenger to publish anything. For it, and only for sockets to a guest endpoint
+//   (/v1?deploymentId=), the watcher wraps WebSocket.prototype.send: it reads each onMessage
+//   frame, then hands it on unchanged, and listens for the org's echo on that socket. This is
+//   the one thing of the page the watcher replaces; the page's frames and socket are the same.
+//   A frame without a tracingId (some clients send none, genesys-examples
+//   onMessage.request.top-level-channel.ovotech.json) is matched to the next inbound echo.
 // Events go to Inspector as plain values (raw objects as JSON text) through one post-only
 // object; nothing of Inspector's is exposed to the page beyond it.
 (function () {
@@ -135,6 +142,54 @@
       post({ event: "disconnected", readOnly: !!data.readOnly });
     });
   }
+
+  var GUEST_SOCKET = /\/v1\/?\?(.*&)?deploymentId=/;
+  var socketFrames = 0;
+  var nativeSend = WebSocket.prototype.send;
+
+  function watchSocket(ws) {
+    ws.__inspectorPending = [];
+    ws.addEventListener("message", function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (err) { return; }
+      var body = frame && frame.body;
+      if (!frame || frame["class"] !== "StructuredMessage" || !body || body.direction !== "Inbound" ||
+          body.type === "Event") { return; }
+      var pending = ws.__inspectorPending;
+      var index = -1;
+      for (var i = 0; i < pending.length; i += 1) {
+        if (frame.tracingId ? pending[i].tracingId === frame.tracingId : !pending[i].tracingId) {
+          index = i;
+          break;
+        }
+      }
+      if (index < 0) { return; }
+      var sent = pending.splice(index, 1)[0];
+      post({ event: "guestEcho", id: text(body.id), key: sent.key });
+    });
+  }
+
+  WebSocket.prototype.send = function (data) {
+    try {
+      if (typeof data === "string" && GUEST_SOCKET.test(String(this.url)) &&
+          data.indexOf("onMessage") >= 0) {
+        var frame = JSON.parse(data);
+        if (frame && frame.action === "onMessage" && frame.message) {
+          if (!this.__inspectorPending) { watchSocket(this); }
+          socketFrames += 1;
+          var tracingId = text(frame.tracingId || frame.message.tracingId);
+          var key = tracingId || "socket-frame-" + socketFrames;
+          if (frame.message.type === "Text") {
+            this.__inspectorPending.push({ key: key, tracingId: tracingId });
+          }
+          post({ event: "guestFrame", key: key, frame: data });
+        }
+      }
+    } catch (err) {
+      // never in the way of the page's own frame
+    }
+    return nativeSend.apply(this, arguments);
+  };
 
   var current;
   var assignments = 0;

@@ -38,7 +38,7 @@ from inspector.ui.chat_view import ChatPage
 from inspector.ui.page_redirect import SandboxRedirect, deployment_in_url
 from inspector.ui.web_policy import NavigationPolicy
 
-__all__ = ["PageSource", "PageView", "PageWatchBridge", "SandboxInterceptor"]
+__all__ = ["PageChat", "PageSource", "PageView", "PageWatchBridge", "SandboxInterceptor"]
 
 log = logging.getLogger("inspector.page")
 
@@ -57,6 +57,8 @@ KNOWN_EVENTS = frozenset(
         "error",
         "sizeExceeded",
         "disconnected",
+        "guestFrame",
+        "guestEcho",
         "watchError",
     }
 )
@@ -74,6 +76,20 @@ class PageSource:
     @property
     def page_origin(self) -> str:
         return self.origin if self.html is not None else (self.url or "")
+
+
+@dataclass(frozen=True)
+class PageChat:
+    """The page's own chat, for a scripted customer: CSS selectors of its controls.
+
+    For pages whose chat is not Messenger's window (a headless deployment, or a page with its
+    own guest client): `open` is clicked once first (optional), then each message is typed
+    into `input` and `send` is clicked.
+    """
+
+    input: str
+    send: str
+    open: str = ""
 
 
 class PageWatchBridge(QObject):
@@ -170,6 +186,25 @@ _TYPE_AND_SEND = """
 """
 
 
+_PAGE_CHAT = """
+(function (selectors, text) {
+  if (selectors.open) {
+    var opener = document.querySelector(selectors.open);
+    if (!opener) { return 'no-open'; }
+    if (!opener.__inspectorClicked) { opener.__inspectorClicked = true; opener.click(); }
+  }
+  var input = document.querySelector(selectors.input);
+  var send = document.querySelector(selectors.send);
+  if (!input || !send) { return 'no-composer'; }
+  input.focus();
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  send.click();
+  return 'sent';
+})(%s, %s)
+"""
+
+
 class PageView(QWidget):
     """Holds the web view of the admin's page; each `load_page` starts a clean browser state.
 
@@ -252,6 +287,11 @@ class PageView(QWidget):
     async def type_and_send(self, text: str) -> str:
         """Type a message in Messenger's composer and send it; 'sent' or 'no-composer'."""
         return str(await self.run_in_page(_TYPE_AND_SEND % json.dumps(text)))
+
+    async def chat_in_page(self, chat: PageChat, text: str) -> str:
+        """Type and send in the page's own chat; 'sent', 'no-open' or 'no-composer'."""
+        selectors = json.dumps({"open": chat.open, "input": chat.input, "send": chat.send})
+        return str(await self.run_in_page(_PAGE_CHAT % (selectors, json.dumps(text))))
 
     def _drop_page(self, *, now: bool = False) -> None:
         if self._page is None or self._profile is None:

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from inspector.core import StepError
@@ -28,6 +29,14 @@ log = logging.getLogger("inspector.page")
 _FATAL_CODES = frozenset(
     {"400", "401", "403", "409", "4006", "4007", "4011", "4013", "5000", "1001", "1006"}
 )
+
+
+def _json_object(text: Any) -> dict[str, Any] | None:
+    try:
+        value = json.loads(str(text or "{}"))
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 class PageWatch:
@@ -125,12 +134,17 @@ class PageWatch:
                 )
             )
         elif name == "sending":
-            try:
-                message = json.loads(str(data.get("message") or "{}"))
-            except ValueError:
-                message = {}
-            if isinstance(message, dict):
-                self.frames.append(PageFrame.from_message(message))
+            message = _json_object(data.get("message"))
+            if message is not None:
+                self._add(PageFrame.from_message(message), from_messenger=True)
+        elif name == "guestFrame":
+            frame = _json_object(data.get("frame"))
+            if frame is not None:
+                key = str(data.get("key", ""))
+                self._add(PageFrame.from_guest_frame(frame, key), from_messenger=False)
+        elif name == "guestEcho":
+            if data.get("key") and data.get("id"):
+                self.echoes.setdefault(str(data["key"]), str(data["id"]))
         elif name == "message":
             if data.get("direction") == "Inbound" and data.get("tracingId") and data.get("id"):
                 self.echoes.setdefault(str(data["tracingId"]), str(data["id"]))
@@ -144,6 +158,17 @@ class PageWatch:
                 )
             )
         self._changed.set()
+
+    def _add(self, frame: PageFrame, *, from_messenger: bool) -> None:
+        """One frame per tracingId: Messenger's sendingMessage and the socket's copy of the same
+        frame are one (Messenger's message, with any top-level attributes the socket saw)."""
+        for index, known in enumerate(self.frames):
+            if frame.tracing_id and known.tracing_id == frame.tracing_id:
+                ours, other = (frame, known) if from_messenger else (known, frame)
+                legacy = ours.legacy_attributes or other.legacy_attributes
+                self.frames[index] = replace(ours, legacy_attributes=legacy)
+                return
+        self.frames.append(frame)
 
     def _on_error(self, data: dict[str, Any]) -> None:
         code = str(data.get("code", ""))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,6 +58,9 @@ class PageRunLike(Protocol):
     """What the window needs of a page run (inspector.page_runner.PageRun)."""
 
     notes: list[str]
+
+    @property
+    def frames(self) -> list[PageFrame]: ...
 
     async def open(self) -> SnippetFacts: ...
 
@@ -139,7 +142,12 @@ def _frame_text(index: int, frame: PageFrame) -> str:
     if len(attributes) > 160:
         attributes = attributes[:160] + "…"
     said = f" {frame.text!r}" if frame.text else ""
-    return f"{frame.label(index)}{said} → {attributes}"
+    legacy = ""
+    if frame.legacy_attributes:
+        legacy = " · top-level channel (ignored): " + json.dumps(
+            dict(frame.legacy_attributes), ensure_ascii=False
+        )
+    return f"{frame.label(index)}{said} → {attributes}{legacy}"
 
 
 class PageWindow(QMainWindow):
@@ -355,16 +363,17 @@ class PageWindow(QMainWindow):
         self._spawn("page-judge", judge())
 
     def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
-        if name != "sending":
+        if name in ("sending", "guestFrame"):
+            # After the run's own watcher has taken the event in (it merges the two copies).
+            QTimer.singleShot(0, self._show_frames)
+
+    def _show_frames(self) -> None:
+        if self.run is None:
             return
-        try:
-            message = json.loads(str(data.get("message") or "{}"))
-        except ValueError:
-            return
-        if isinstance(message, dict):
-            frame = PageFrame.from_message(message)
-            self.frames.append(frame)
-            self.frames_list.addItem(_frame_text(len(self.frames) - 1, frame))
+        self.frames = self.run.frames
+        self.frames_list.clear()
+        for index, frame in enumerate(self.frames):
+            self.frames_list.addItem(_frame_text(index, frame))
 
     def _show(self, result: PageRunResult) -> None:
         self.result = result

@@ -13,7 +13,7 @@ import pytest
 from inspector.app import sandbox_connection
 from inspector.core.diff import Verdict
 from inspector.page_runner import PageRunRequest, run_page
-from inspector.ui.page_view import PageSource, PageView
+from inspector.ui.page_view import PageChat, PageSource, PageView
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "website"
 EXPECTED = {"crmCustomerId": "C-10442"}
@@ -80,6 +80,32 @@ def test_each_mistaken_page_gets_its_diagnosis(aio, sandbox, page_view, page, ve
     result = run_example(aio, sandbox, page_view, page)
     assert result.verdict is verdict, (result.error, codes(result))
     assert code in codes(result)
+
+
+def test_a_page_with_its_own_guest_client_is_caught_sending_the_deprecated_location(
+    aio, sandbox, page_view
+):
+    chat = PageChat(input="#chat-text", send="#chat-send", open="#chat-open")
+    result = run_example(aio, sandbox, page_view, "legacy.html", chat=chat, timeout=8.0)
+    assert not result.snippet.found
+    assert result.frames and result.frames[0].legacy_attributes == {"crmCustomerId": "C-10442"}
+    assert result.frames[0].attributes == {}
+    # The chat worked: the sandbox stored the message, and put no attribute on the customer.
+    assert result.conversation_id is not None
+    assert result.received is not None and "crmCustomerId" not in result.received
+    assert result.verdict is Verdict.FAIL
+    assert codes(result)[0] == "attributes-legacy-location"
+    frames = [f for f in sandbox.guest_requests if f.get("action") == "onMessage"]
+    assert frames[0]["channel"]["metadata"]["customAttributes"] == {"crmCustomerId": "C-10442"}
+
+
+def test_messenger_frames_seen_on_the_socket_too_are_counted_once(aio, sandbox, page_view):
+    result = run_example(aio, sandbox, page_view, "good.html")
+    assert result.verdict is Verdict.PASS
+    assert [f.text for f in result.frames] == [
+        "Hello, I have a question about my order",
+        "Are you still there?",
+    ]
 
 
 def test_attributes_set_late_are_on_the_second_frame_not_the_first(aio, sandbox, page_view):
