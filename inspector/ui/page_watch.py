@@ -18,17 +18,11 @@ from typing import Any
 from inspector.core import StepError
 from inspector.core.page_run import PageFrame, SnippetFacts
 from inspector.ui.page_view import PageView
-from inspector.ui.web_launcher import MessengerMode
-from inspector.ui.web_policy import messenger_error_code
+from inspector.ui.web_launcher import MessengerMode, messenger_error
 
 __all__ = ["PageWatch"]
 
 log = logging.getLogger("inspector.page")
-
-# Org error codes that end the page's chat whichever frame they answer (as in web_launcher).
-_FATAL_CODES = frozenset(
-    {"400", "401", "403", "409", "4006", "4007", "4011", "4013", "5000", "1001", "1006"}
-)
 
 
 def _json_object(text: Any) -> dict[str, Any] | None:
@@ -171,18 +165,8 @@ class PageWatch:
         self.frames.append(frame)
 
     def _on_error(self, data: dict[str, Any]) -> None:
-        code = str(data.get("code", ""))
         tracing = str(data.get("tracingId", ""))
         ours = bool(tracing) and any(f.tracing_id == tracing for f in self.frames)
-        if not ours and code not in _FATAL_CODES:
-            log.info("Messenger reported an error that does not end the run: %s", data.get("raw"))
-            return
-        body = str(data.get("body") or data.get("message") or "")
-        key = str(data.get("errorKey", ""))
-        what = " ".join(p for p in (key, f"(code {code})" if code else "") if p)
-        self._fail(
-            StepError(
-                f"Messenger reported an error: {': '.join(p for p in (what, body) if p)}",
-                code=messenger_error_code(code, body),
-            )
-        )
+        error = messenger_error(data, ours=ours)
+        if error is not None:
+            self._fail(error)
