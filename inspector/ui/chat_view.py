@@ -37,7 +37,14 @@ from inspector.resources import read_text
 from inspector.ui.bridge import PageBridge
 from inspector.ui.web_policy import NavigationPolicy
 
-__all__ = ["DEVTOOLS_ENV", "ChatPage", "ChatView", "devtools_requested", "render_host_page"]
+__all__ = [
+    "DEVTOOLS_ENV",
+    "ChatPage",
+    "ChatView",
+    "channel_script",
+    "devtools_requested",
+    "render_host_page",
+]
 
 # Set to 1 to get Chromium's developer tools for the chat page (a separate window).
 DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
@@ -67,14 +74,20 @@ def render_host_page(spec: HostPageSpec) -> str:
 
 def _bridge_script() -> QWebEngineScript:
     """qwebchannel.js plus our bootstrap, injected before the page's own scripts run."""
+    return channel_script("inspector-bridge", read_text("bridge.js"))
+
+
+def channel_script(name: str, source: str) -> QWebEngineScript:
+    """qwebchannel.js plus ``source``, in the page's main world at document creation (before
+    the page's own scripts), in the main frame only."""
     qwebchannel = QFile(":/qtwebchannel/qwebchannel.js")
     if not qwebchannel.open(QIODevice.OpenModeFlag.ReadOnly):
         raise RuntimeError("Qt's qwebchannel.js resource is missing (PySide6 Addons install?)")
-    source = bytes(qwebchannel.readAll().data()).decode("utf-8")
+    channel = bytes(qwebchannel.readAll().data()).decode("utf-8")
     qwebchannel.close()
     script = QWebEngineScript()
-    script.setName("inspector-bridge")
-    script.setSourceCode(source + "\n" + read_text("bridge.js"))
+    script.setName(name)
+    script.setSourceCode(channel + "\n" + source)
     script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
     script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
     script.setRunsOnSubFrames(False)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -34,7 +34,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from inspector.resources import read_text
-from inspector.ui.chat_view import ChatPage
+from inspector.ui.chat_view import ChatPage, channel_script
 from inspector.ui.page_redirect import SandboxRedirect, deployment_in_url
 from inspector.ui.web_policy import NavigationPolicy
 
@@ -145,18 +145,7 @@ class SandboxInterceptor(QWebEngineUrlRequestInterceptor):
 
 
 def _watcher_script() -> QWebEngineScript:
-    qwebchannel = QFile(":/qtwebchannel/qwebchannel.js")
-    if not qwebchannel.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise RuntimeError("Qt's qwebchannel.js resource is missing (PySide6 Addons install?)")
-    source = bytes(qwebchannel.readAll().data()).decode("utf-8")
-    qwebchannel.close()
-    script = QWebEngineScript()
-    script.setName("inspector-watcher")
-    script.setSourceCode(source + "\n" + read_text("watcher.js"))
-    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-    script.setRunsOnSubFrames(False)
-    return script
+    return channel_script("inspector-watcher", read_text("watcher.js"))
 
 
 # The customer's part, run in an isolated world: the DOM is shared, the page's JS objects are
