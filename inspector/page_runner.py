@@ -286,7 +286,16 @@ async def _page_chat(
         if index:
             await asyncio.sleep(SETTLE_SECONDS)
         count = len(watch.text_frames())
-        done = await view.chat_in_page(chat, text)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + request.timeout
+        # A customer types once the page lets them: it may keep its chat disabled until ready.
+        while (done := await view.chat_in_page(chat, text)) == "disabled":
+            if loop.time() > deadline:
+                raise StepError(
+                    f"The page's chat ({chat.input}) stayed disabled for {request.timeout:.0f} s.",
+                    code="chat-timeout",
+                )
+            await asyncio.sleep(0.2)
         if done != "sent":
             missing = chat.open if done == "no-open" else f"{chat.input} or {chat.send}"
             raise StepError(f"The page's chat has no {missing}.", code="messenger-mode")

@@ -185,6 +185,7 @@ _PAGE_CHAT = """
   var input = document.querySelector(selectors.input);
   var send = document.querySelector(selectors.send);
   if (!input || !send) { return 'no-composer'; }
+  if (input.disabled || send.disabled) { return 'disabled'; }
   input.focus();
   input.value = text;
   input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -278,7 +279,8 @@ class PageView(QWidget):
         return str(await self.run_in_page(_TYPE_AND_SEND % json.dumps(text)))
 
     async def chat_in_page(self, chat: PageChat, text: str) -> str:
-        """Type and send in the page's own chat; 'sent', 'no-open' or 'no-composer'."""
+        """Type and send in the page's own chat; 'sent', 'no-open', 'no-composer', or
+        'disabled' while the page keeps its controls disabled (nothing typed then)."""
         selectors = json.dumps({"open": chat.open, "input": chat.input, "send": chat.send})
         return str(await self.run_in_page(_PAGE_CHAT % (selectors, json.dumps(text))))
 
