@@ -177,3 +177,10 @@ def test_a_guest_socket_to_a_region_host_is_sent_to_the_sandbox(
     source, target = page_view.interceptor.redirected[-1]
     assert source.startswith("wss://webmessaging.mypurecloud.ie/v1")
     assert target.startswith(sandbox.base_url.replace("http://", "ws://") + "/v1")
+
+
+def test_a_headless_page_drawing_its_own_chat_passes(aio, sandbox, page_view):
+    chat = PageChat(input="#help-text", send="#help-send")
+    result = run_example(aio, sandbox, page_view, "headless.html", chat=chat, kind="headless")
+    assert result.verdict is Verdict.PASS, (result.error, codes(result))
+    assert result.frames[0].attributes == {"crmCustomerId": "C-10442"}
