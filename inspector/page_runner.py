@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from inspector.core import StepError
@@ -25,8 +26,9 @@ from inspector.core.page_run import PageFrame, PageRunResult, SnippetFacts, judg
 from inspector.core.polling import Poller
 from inspector.genesys.regions import REGIONS
 from inspector.org import OrgConnection
+from inspector.page_files import PageFileServer, page_files
 from inspector.sandbox import SandboxOrg
-from inspector.ui.page_redirect import SandboxRedirect
+from inspector.ui.page_redirect import LocalFiles, SandboxRedirect
 from inspector.ui.page_view import PageChat, PageSource, PageView
 from inspector.ui.page_watch import PageWatch
 
@@ -84,10 +86,17 @@ class PageRun:
         self.conversation_id: str | None = None
         self.message_id: str | None = None
         self.received: Mapping[str, str] | None = None
+        self._files: PageFileServer | None = None
 
     async def open(self) -> SnippetFacts:
         request, watch = self.request, self.watch
-        _load(self.view, self.org, request, self.sandbox)
+        files = None
+        if request.source.html is not None and request.source.folder:
+            folder = Path(request.source.folder)
+            self._files = PageFileServer(folder)
+            base_url = await self._files.start()
+            files = LocalFiles(request.source.origin.rstrip("/"), base_url, page_files(folder))
+        _load(self.view, self.org, request, self.sandbox, files)
         await watch.until(
             lambda: watch.snippet is not None, request.timeout, "The page did not load"
         )
@@ -188,8 +197,12 @@ class PageRun:
             notes=self.notes,
         )
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
+        """Stop watching, and stop serving the page's files."""
         self.watch.close()
+        files, self._files = self._files, None
+        if files is not None:
+            await files.stop()
 
 
 async def run_page(
@@ -212,17 +225,21 @@ async def run_page(
     except StepError as exc:
         return run.failed(exc)
     finally:
-        run.close()
+        await run.aclose()
 
 
 def _load(
-    view: PageView, org: OrgConnection, request: PageRunRequest, sandbox: SandboxOrg | None
+    view: PageView,
+    org: OrgConnection,
+    request: PageRunRequest,
+    sandbox: SandboxOrg | None,
+    files: LocalFiles | None,
 ) -> None:
     host = _host(request.source.page_origin)
     messenger_origins = [f"https://apps.{domain}" for domain in REGIONS.values()]
     messenger_origins.append(org.endpoints.bootstrap_script_url)
     if sandbox is None:
-        view.load_page(request.source, messenger_origins=messenger_origins)
+        view.load_page(request.source, messenger_origins=messenger_origins, files=files)
         return
     redirect = SandboxRedirect.for_domains(sandbox.base_url, REGIONS.values())
 
@@ -234,6 +251,7 @@ def _load(
         messenger_origins=[*messenger_origins, sandbox.base_url],
         redirect=redirect,
         on_deployment=on_deployment,
+        files=files,
     )
 
 

@@ -107,7 +107,12 @@ def _source(target: str, origin: str, base: Path | None = None) -> PageSource:
     if urlsplit(target).scheme in ("http", "https"):
         return PageSource(url=target, label=target)
     path = Path(target) if base is None else base / target
-    return PageSource(html=path.read_text(encoding="utf-8"), origin=origin, label=str(path))
+    return PageSource(
+        html=path.read_text(encoding="utf-8"),
+        origin=origin,
+        label=str(path),
+        folder=str(path.parent),
+    )
 
 
 def _request(args: argparse.Namespace) -> PageRunRequest:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["GENESYS_PREFIXES", "SandboxRedirect", "deployment_in_url"]
+__all__ = ["GENESYS_PREFIXES", "LocalFiles", "SandboxRedirect", "deployment_in_url"]
 
 GENESYS_PREFIXES = ("apps", "api-cdn", "webmessaging")
 
@@ -61,3 +61,28 @@ class SandboxRedirect:
         else:
             scheme = base.scheme
         return urlunsplit((scheme, base.netloc, parts.path, parts.query, ""))
+
+
+@dataclass(frozen=True)
+class LocalFiles:
+    """A local page's own files (scripts, styles, images next to it), served under its origin.
+
+    A page opened from a file asks its origin for `app.js`; the files that exist in its folder
+    come from a local server instead, so the page's own code runs as on the website. Only
+    those files: any other request to the origin goes where it would go.
+    """
+
+    origin: str  # https://shop.example.com
+    base_url: str  # http://127.0.0.1:<port>
+    names: frozenset[str]  # paths relative to the page's folder, with "/"
+
+    def target(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        here = urlsplit(self.origin)
+        if (parts.scheme, parts.netloc) != (here.scheme, here.netloc):
+            return None
+        name = parts.path.lstrip("/")
+        if name not in self.names:
+            return None
+        base = urlsplit(self.base_url)
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))

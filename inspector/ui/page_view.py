@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from inspector.resources import read_text
 from inspector.ui.chat_view import ChatPage, channel_script
-from inspector.ui.page_redirect import SandboxRedirect, deployment_in_url
+from inspector.ui.page_redirect import LocalFiles, SandboxRedirect, deployment_in_url
 from inspector.ui.web_policy import NavigationPolicy
 
 __all__ = ["PageChat", "PageSource", "PageView", "PageWatchBridge", "SandboxInterceptor"]
@@ -72,6 +72,7 @@ class PageSource:
     html: str | None = None
     origin: str = ""
     label: str = ""
+    folder: str = ""  # a local file's folder: its own scripts and styles are served from there
 
     @property
     def page_origin(self) -> str:
@@ -118,25 +119,30 @@ class SandboxInterceptor(QWebEngineUrlRequestInterceptor):
 
     def __init__(
         self,
-        redirect: SandboxRedirect,
+        redirect: SandboxRedirect | None,
         on_deployment: Callable[[str], None],
         parent: QObject | None = None,
+        *,
+        files: LocalFiles | None = None,
     ) -> None:
         super().__init__(parent)
         self._redirect = redirect
+        self._files = files
         self._on_deployment = on_deployment
         self._deployments: set[str] = set()
         self.redirected: list[tuple[str, str]] = []
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl().toString()
-        target = self._redirect.target(url)
-        if target is None and not self._redirect.is_sandbox(url):
-            return
-        deployment = deployment_in_url(url)
-        if deployment and deployment not in self._deployments:
-            self._deployments.add(deployment)
-            self._on_deployment(deployment)
+        target = self._files.target(url) if self._files is not None else None
+        redirect = self._redirect
+        if target is None and redirect is not None:
+            target = redirect.target(url)
+            if target is not None or redirect.is_sandbox(url):
+                deployment = deployment_in_url(url)
+                if deployment and deployment not in self._deployments:
+                    self._deployments.add(deployment)
+                    self._on_deployment(deployment)
         if target is None:
             return
         self.redirected.append((url, target))
@@ -229,14 +235,18 @@ class PageView(QWidget):
         messenger_origins: Iterable[str] = (),
         redirect: SandboxRedirect | None = None,
         on_deployment: Callable[[str], None] | None = None,
+        files: LocalFiles | None = None,
     ) -> None:
-        """Open the page with the watcher in it; on the sandbox, with the redirect."""
+        """Open the page with the watcher in it; on the sandbox, with the redirect; a local
+        page with its own files served."""
         self._drop_page()
         profile = QWebEngineProfile(QCoreApplication.instance())
         profile.scripts().insert(_watcher_script())
         interceptor = None
-        if redirect is not None:
-            interceptor = SandboxInterceptor(redirect, on_deployment or (lambda _id: None), profile)
+        if redirect is not None or files is not None:
+            interceptor = SandboxInterceptor(
+                redirect, on_deployment or (lambda _id: None), profile, files=files
+            )
             profile.setUrlRequestInterceptor(interceptor)
         policy = NavigationPolicy.for_host_page(source.page_origin, *messenger_origins)
         page = ChatPage(profile, policy, self)

@@ -76,7 +76,7 @@ class PageRunLike(Protocol):
 
     def failed(self, error: StepError) -> PageRunResult: ...
 
-    def close(self) -> None: ...
+    async def aclose(self) -> None: ...
 
 
 # (view, source, expected, sandbox kind) -> a run
@@ -276,6 +276,7 @@ class PageWindow(QMainWindow):
                     html=path.read_text(encoding="utf-8"),
                     origin=self.origin_edit.text().strip(),
                     label=str(path),
+                    folder=str(path.parent),
                 )
             )
 
@@ -288,7 +289,7 @@ class PageWindow(QMainWindow):
     def open_source(self, source: PageSource) -> None:
         """Open the page watched; the run waits for the customer's first message."""
         if self.run is not None:
-            self.run.close()
+            self._spawn("page-close", self.run.aclose())
         self.result = None
         self.frames = []
         self.frames_list.clear()
@@ -404,7 +405,7 @@ class PageWindow(QMainWindow):
         if self._task is not None:
             self._task.cancel()
         if self.run is not None:
-            self.run.close()
+            self._spawn("page-close", self.run.aclose())
             self.run = None
         self.page_view.shutdown()
         super().closeEvent(event)

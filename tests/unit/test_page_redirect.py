@@ -45,3 +45,22 @@ def test_the_deployment_a_messenger_request_names_is_found_in_path_or_query():
     )
     assert deployment_in_url("wss://webmessaging.x/v1?deploymentId=abc&x=1") == "abc"
     assert deployment_in_url("https://apps.x/genesys-bootstrap/genesys.min.js") is None
+
+
+def test_a_local_page_s_own_files_come_from_its_folder_and_nothing_else_does(tmp_path):
+    from inspector.page_files import page_files
+    from inspector.ui.page_redirect import LocalFiles
+
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "app.js").write_text("//")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    names = page_files(tmp_path)
+    assert names == {"js/app.js"}
+    files = LocalFiles("https://shop.example.com", "http://127.0.0.1:5555", names)
+    assert files.target("https://shop.example.com/js/app.js?v=2") == (
+        "http://127.0.0.1:5555/js/app.js?v=2"
+    )
+    assert files.target("https://shop.example.com/api/cart") is None
+    assert files.target("https://other.example.com/js/app.js") is None
+    assert files.target("http://shop.example.com/js/app.js") is None
