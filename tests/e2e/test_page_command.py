@@ -1,6 +1,7 @@
 """`inspector page FILE --json` as CI runs it: a subprocess, offscreen, exit status as verify."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -65,6 +66,7 @@ def test_the_website_examples_folder_meets_every_scenario(env):
 
 def test_a_scenario_whose_expectation_is_not_met_exits_1(env, tmp_path):
     (tmp_path / "good.html").write_text((EXAMPLES / "good.html").read_text())
+    shutil.copytree(EXAMPLES / "js", tmp_path / "js")  # the page's own script
     (tmp_path / "wrong.yaml").write_text(
         "name: wrong\nlauncher: page\npage: good.html\n"
         "expect: {verdict: fail, diagnoses: [attributes-after-first-message]}\n"

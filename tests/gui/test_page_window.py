@@ -42,6 +42,7 @@ def open_example(qtbot, page_window, name, expected=""):
             html=(EXAMPLES / name).read_text(encoding="utf-8"),
             origin=page_window.origin_edit.text(),
             label=name,
+            folder=str(EXAMPLES),
         )
     )
     qtbot.waitUntil(page_window.customer_button.isEnabled, timeout=RUN_TIMEOUT_MS)

@@ -36,6 +36,7 @@ def run_example(aio, sandbox, view, name, **changes):
         html=(EXAMPLES / name).read_text(encoding="utf-8"),
         origin="https://shop.example.com",
         label=name,
+        folder=str(EXAMPLES),
     )
     request = PageRunRequest(source=source, expected=changes.pop("expected", EXPECTED), **changes)
     try:
@@ -61,10 +62,12 @@ def test_a_page_written_the_right_way_passes_with_its_snippet_found(aio, sandbox
     frames = [f for f in sandbox.guest_requests if f.get("action") == "onMessage"]
     sent = frames[0]["message"]["channel"]["metadata"]["customAttributes"]
     assert sent == {"crmCustomerId": "C-10442", "tier": "gold"}
-    # The page's own Genesys requests went to the sandbox; nothing else was redirected.
+    # The page's own script came from its folder; its Genesys requests went to the sandbox;
+    # nothing else was redirected.
     assert page_view.interceptor is not None
     redirected = [src for src, _ in page_view.interceptor.redirected]
-    assert redirected and all("mypurecloud.ie" in src for src in redirected)
+    assert redirected[0] == "https://shop.example.com/js/shop.js"
+    assert redirected[1:] and all("mypurecloud.ie" in src for src in redirected[1:])
 
 
 @pytest.mark.parametrize(
