@@ -12,8 +12,9 @@ Measured with QtWebEngine 6.11.3 (tests/gui/test_website_page.py):
   `wss://webmessaging.<domain>` request redirected to `ws://127.0.0.1:<port>` opens, with the
   page's `Origin` header kept: a page's own guest client reaches the sandbox as it is.
 - Scripts redirected this way load (styles and images are fetched without CORS too; not
-  measured). A `fetch()` redirected to another origin does not: Qt answers the redirect itself with an `Access-Control-Allow-Origin` of the
-  target's origin, which the page's CORS check refuses. So the sandbox's Messenger reads
+  measured). A `fetch()` redirected to another origin does not: Qt answers the redirect
+  itself with an `Access-Control-Allow-Origin` of the target's origin, which the page's CORS
+  check refuses. So the sandbox's Messenger reads
   domains.json and config.json from the sandbox's own origin (it is served knowing it, as the
   real script knows its region's hosts), and config.json names the sandbox as the messaging
   endpoint; a local page's own `fetch()` of its own origin is left unserved for the same
