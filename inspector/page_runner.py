@@ -1,14 +1,15 @@
 """One run of the admin's own website page: open it watched, let the customer chat, read back.
 
-The one place a page run is assembled (the `page` command and, later, the window call it).
+The one place a page run is assembled: the `page` command and the window both call it.
 The page runs unchanged. On the sandbox org its Genesys requests go to the sandbox, and the
 deployment its snippet names is created there as a sandbox deployment of the kind chosen
 (`native-ui` by default), allowing the page's host, before Messenger first asks for it.
 
-The customer is either the admin clicking through the page in the window, or (headless) a
-script that does what a customer does: click Messenger's launcher, wait for the window to be
-ready, type and send. It can only do that with the sandbox's Messenger, whose window is part
-of the page; the real Messenger draws its window in a frame of its own origin.
+The customer is either the admin clicking through the page in the window, or a script that
+does what a customer does: click Messenger's launcher, wait for the window to be ready, type
+and send (or type in the page's own chat controls, named by CSS selectors). Messenger's window
+can only be scripted with the sandbox's Messenger, whose window is part of the page; the real
+Messenger draws its window in a frame of its own origin.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -258,15 +259,19 @@ def _load(
 async def _customer(view: PageView, watch: PageWatch, request: PageRunRequest) -> None:
     """Click the launcher, wait for the session, type each message and wait for its echo
     (or type in the page's own chat, when the request names it)."""
-    if request.chat is not None:
-        await _page_chat(view, watch, request, request.chat)
+    chat = request.chat
+    if chat is not None:
+        await _each_message(
+            watch, request, lambda text: _type_in_page_chat(view, chat, text, request)
+        )
         return
     mode = watch.mode
     assert mode is not None
     if mode.headless:
         raise StepError(
             "The deployment is headless: the page draws its own chat, which a scripted "
-            "customer cannot know. Open the page in the window and chat as a customer.",
+            "customer cannot know. Name its controls (--chat-input, --chat-send), or open the "
+            "page in the window and chat as a customer.",
             code="messenger-mode",
         )
     opened = await view.open_messenger()
@@ -279,44 +284,25 @@ async def _customer(view: PageView, watch: PageWatch, request: PageRunRequest) -
     await watch.until(
         lambda: watch.seen("started"), request.timeout, "Messenger did not start a session"
     )
-    for index, text in enumerate(request.messages):
-        if index:
-            await asyncio.sleep(SETTLE_SECONDS)
-        count = len(watch.text_frames())
+
+    async def type_in_messenger(text: str) -> None:
         if await view.type_and_send(text) != "sent":
             raise StepError(
                 "Messenger's composer was not found in the page.", code="messenger-mode"
             )
-        await watch.until(
-            lambda count=count: (
-                len(watch.text_frames()) > count  # type: ignore[misc]
-                and watch.echo_of(watch.text_frames()[count]) is not None
-            ),
-            request.timeout,
-            f"Message {index + 1} was not echoed by the org",
-        )
+
+    await _each_message(watch, request, type_in_messenger)
 
 
-async def _page_chat(
-    view: PageView, watch: PageWatch, request: PageRunRequest, chat: PageChat
+async def _each_message(
+    watch: PageWatch, request: PageRunRequest, type_one: Callable[[str], Awaitable[None]]
 ) -> None:
+    """Type each message with `type_one` and wait for the org's echo of the frame it made."""
     for index, text in enumerate(request.messages):
         if index:
             await asyncio.sleep(SETTLE_SECONDS)
         count = len(watch.text_frames())
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + request.timeout
-        # A customer types once the page lets them: it may keep its chat disabled until ready.
-        while (done := await view.chat_in_page(chat, text)) == "disabled":
-            if loop.time() > deadline:
-                raise StepError(
-                    f"The page's chat ({chat.input}) stayed disabled for {request.timeout:.0f} s.",
-                    code="chat-timeout",
-                )
-            await asyncio.sleep(0.2)
-        if done != "sent":
-            missing = chat.open if done == "no-open" else f"{chat.input} or {chat.send}"
-            raise StepError(f"The page's chat has no {missing}.", code="messenger-mode")
+        await type_one(text)
         await watch.until(
             lambda count=count: (
                 len(watch.text_frames()) > count  # type: ignore[misc]
@@ -325,3 +311,21 @@ async def _page_chat(
             request.timeout,
             f"Message {index + 1} was not echoed by the org",
         )
+
+
+async def _type_in_page_chat(
+    view: PageView, chat: PageChat, text: str, request: PageRunRequest
+) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + request.timeout
+    # A customer types once the page lets them: it may keep its chat disabled until ready.
+    while (done := await view.chat_in_page(chat, text)) == "disabled":
+        if loop.time() > deadline:
+            raise StepError(
+                f"The page's chat ({chat.input}) stayed disabled for {request.timeout:.0f} s.",
+                code="chat-timeout",
+            )
+        await asyncio.sleep(0.2)
+    if done != "sent":
+        missing = chat.open if done == "no-open" else f"{chat.input} or {chat.send}"
+        raise StepError(f"The page's chat has no {missing}.", code="messenger-mode")
