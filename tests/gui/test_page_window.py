@@ -106,3 +106,53 @@ def test_the_spelling_page_shows_both_spellings(qtbot, page_window, tmp_path):
     keys = [row[0] for row in cells(page_window)]
     assert "crmCustomerId" in keys and "crmCustomerid" in keys
     shot(page_window, tmp_path, "page-window-spelling.png")
+
+
+def test_read_back_again_judges_the_frames_so_far_once_more(qtbot, page_window):
+    open_example(qtbot, page_window, "good.html", "crmCustomerId=C-10442")
+    qtbot.waitUntil(lambda: page_window.result is not None, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(page_window.judge_button.isEnabled, timeout=RUN_TIMEOUT_MS)
+    first = page_window.result
+    qtbot.mouseClick(page_window.judge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page_window.result is not first, timeout=RUN_TIMEOUT_MS)
+    assert page_window.result.verdict is Verdict.PASS
+    assert page_window.result.conversation_id == first.conversation_id
+
+
+class _RealOrgRun:
+    """A page run as on a real org: its notes say how the snippet differs from the profile."""
+
+    def __init__(self):
+        self.notes = [
+            "The page's snippet uses deployment d-page in environment prod-euw1.",
+            "The page's deployment d-page is not the profile's d-profile.",
+        ]
+        self.frames = []
+
+    async def open(self):
+        from inspector.core.page_run import SnippetFacts
+
+        return SnippetFacts("d-page", "prod-euw1", "https://apps.mypurecloud.ie/x.js")
+
+    async def first_echo(self, seconds=None):
+        import asyncio
+
+        await asyncio.sleep(3600)
+
+    async def aclose(self):
+        return None
+
+
+def test_the_window_warns_when_the_snippet_is_not_the_profile_s(aio, qtbot):
+    from inspector.tasks import TaskRegistry
+    from inspector.ui.page_window import PageWindow
+
+    tasks = TaskRegistry()
+    window = PageWindow(lambda *args: _RealOrgRun(), tasks.spawn, sandbox=False)
+    qtbot.addWidget(window)
+    window.open_source(PageSource(url="https://staging.shop.example/", label="staging"))
+    qtbot.waitUntil(lambda: "not the profile" in window.snippet_label.text(), timeout=5000)
+    assert "d-profile" in window.snippet_label.text()
+    assert not window.customer_button.isEnabled()  # a real Messenger cannot be scripted
+    window.close()
+    aio.run(tasks.cancel_all())
