@@ -18,14 +18,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from inspector.core import StepError
 from inspector.core.page_run import PageFrame, PageRunResult, SnippetFacts, judge_page
 from inspector.core.polling import Poller
-from inspector.genesys.regions import REGIONS
+from inspector.genesys.regions import REGIONS, SHORT_ENVIRONMENTS
 from inspector.org import OrgConnection
 from inspector.page_files import PageFileServer, page_files
 from inspector.sandbox import SandboxOrg
@@ -108,8 +108,14 @@ class PageRun:
         if not snippet.found:
             raise StepError(snippet.describe(), code="script-failed")
         if self.sandbox is None:
-            environment = self.org.endpoints.environment or "prod"
-            self.notes.extend(snippet.differences(self.org.deployment_id, environment))
+            # Short names are the same region ("euw1" is "prod-euw1", MESSENGER.md "Loading");
+            # a profile with a custom domain has no environment to compare.
+            named = replace(
+                snippet,
+                environment=SHORT_ENVIRONMENTS.get(snippet.environment, snippet.environment),
+            )
+            environment = self.org.endpoints.environment or ""
+            self.notes.extend(named.differences(self.org.deployment_id, environment))
         else:
             self.notes.append(
                 f"On the sandbox org, deployment {snippet.deployment_id} runs as a sandbox "
