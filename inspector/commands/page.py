@@ -22,7 +22,9 @@ from inspector.core.page_scenario import PAGE_KINDS
 if TYPE_CHECKING:
     from inspector.core.page_run import PageRunResult
     from inspector.core.page_scenario import PageScenario
+    from inspector.org import OrgConnection
     from inspector.page_runner import PageRunRequest
+    from inspector.sandbox import SandboxOrg
     from inspector.ui.page_view import PageSource
 
 __all__ = ["register", "run"]
@@ -92,6 +94,12 @@ def register(commands: Any) -> None:
     parser.add_argument("--chat-send", metavar="CSS", help="the page's own chat: its send button")
     parser.add_argument(
         "--chat-open", metavar="CSS", help="the page's own chat: clicked once first (optional)"
+    )
+    parser.add_argument(
+        "--profile",
+        help="a stored org profile (see `inspector profile`): the page's own Messenger talks to "
+        "that org, unchanged; default: the built-in sandbox org, with the page's Genesys "
+        "requests sent to it",
     )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per wait")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -197,7 +205,10 @@ def run(args: argparse.Namespace) -> int:
     problem = prepare_qt_environment()
     if problem:
         return _print_error(args, problem)
-    results = run_offscreen(requests)
+    try:
+        results = run_offscreen(requests, args.profile)
+    except ProfileUnusable as exc:
+        return _print_error(args, str(exc))
     if scenarios:
         return _report_scenarios(args, [s for s, _ in scenarios], results)
     result = results[0]
@@ -231,7 +242,13 @@ def _report_scenarios(
     return EXIT_PASS if all(o.passed for o in outcomes) else EXIT_FAIL
 
 
-def run_offscreen(requests: list[PageRunRequest]) -> list[PageRunResult]:
+class ProfileUnusable(Exception):
+    """The profile named cannot be used (unknown, broken, or its org or keychain refused)."""
+
+
+def run_offscreen(
+    requests: list[PageRunRequest], profile: str | None = None
+) -> list[PageRunResult]:
     """The page runs on one qasync loop and one sandbox, as the self-test does (one Qt exit)."""
     import qasync
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (before QApplication)
@@ -243,31 +260,58 @@ def run_offscreen(requests: list[PageRunRequest]) -> list[PageRunResult]:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        results: list[PageRunResult] = loop.run_until_complete(_main(requests))
+        results: list[PageRunResult] = loop.run_until_complete(_main(requests, profile))
     return results
 
 
-async def _main(requests: list[PageRunRequest]) -> list[PageRunResult]:
-    from inspector.org import sandbox_connection
-    from inspector.page_runner import run_page
-    from inspector.sandbox import SandboxOrg
-    from inspector.ui.page_view import PageView
+async def _main(requests: list[PageRunRequest], profile: str | None) -> list[PageRunResult]:
+    from inspector.store.profiles import is_sandbox_name
 
-    results: list[PageRunResult] = []
+    if profile is not None and not is_sandbox_name(profile):
+        org = await _profile_org(profile)
+        try:
+            return await _run_all(requests, org, None)
+        finally:
+            await org.aclose()
+    from inspector.org import sandbox_connection
+    from inspector.sandbox import SandboxOrg
+
     async with SandboxOrg(bot_reply_delay=0.2) as sandbox:
         org = sandbox_connection(sandbox)
         try:
-            for request in requests:
-                view = PageView()  # a fresh profile per page: no guest session carried over
-                view.resize(1000, 760)
-                view.show()
-                try:
-                    results.append(await run_page(view, org, request, sandbox=sandbox))
-                finally:
-                    view.shutdown()
-                    view.deleteLater()
+            return await _run_all(requests, org, sandbox)
         finally:
             await org.aclose()
+
+
+async def _profile_org(name: str) -> OrgConnection:
+    from inspector.profile_connection import ProfileProblem, open_profile
+    from inspector.store.profiles import ProfileError, ProfileStore
+    from inspector.store.secrets import SecretStore
+
+    try:
+        stored = await asyncio.to_thread(ProfileStore().get, name)
+        return await open_profile(stored, SecretStore())
+    except (ProfileError, ProfileProblem) as exc:
+        raise ProfileUnusable(str(exc)) from exc
+
+
+async def _run_all(
+    requests: list[PageRunRequest], org: OrgConnection, sandbox: SandboxOrg | None
+) -> list[PageRunResult]:
+    from inspector.page_runner import run_page
+    from inspector.ui.page_view import PageView
+
+    results: list[PageRunResult] = []
+    for request in requests:
+        view = PageView()  # a fresh profile per page: no guest session carried over
+        view.resize(1000, 760)
+        view.show()
+        try:
+            results.append(await run_page(view, org, request, sandbox=sandbox))
+        finally:
+            view.shutdown()
+            view.deleteLater()
     return results
 
 

@@ -81,3 +81,69 @@ def test_a_bad_scenario_file_is_an_error_naming_the_field(env, tmp_path):
     done = page(env, str(tmp_path / "bad.yaml"), "--json")
     assert done.returncode == 2
     assert "page" in json.loads(done.stdout)["error"]
+
+
+def test_with_a_profile_the_page_talks_to_that_org_unchanged(env, sandbox_process, tmp_path):
+    """The real-org path: no redirect, the page's own snippet names the org's script; the
+    snippet's short environment name and its deployment are compared with the profile's."""
+    from inspector.sandbox import (
+        SANDBOX_CLIENT_ID,
+        SANDBOX_CLIENT_SECRET,
+        SANDBOX_DEPLOYMENT_ID,
+        SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID,
+    )
+
+    base = sandbox_process["baseUrl"]
+    added = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inspector",
+            "profile",
+            "add",
+            "LocalOrg",
+            "--base-url",
+            base,
+            "--client-id",
+            SANDBOX_CLIENT_ID,
+            "--deployment",
+            f"{SANDBOX_DEPLOYMENT_ID},name=Shop",
+            "--secret-stdin",
+        ],
+        input=SANDBOX_CLIENT_SECRET + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    html = (EXAMPLES / "good.html").read_text()
+    html = html.replace(
+        "https://apps.mypurecloud.ie/genesys-bootstrap/genesys.min.js",
+        f"{base}/genesys-bootstrap/genesys.min.js",
+    ).replace("9a4e6b1c-2d3f-4e5a-8b7c-0d1e2f3a4b5c", SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID)
+    (tmp_path / "page.html").write_text(html)
+    shutil.copytree(EXAMPLES / "js", tmp_path / "js")
+    done = page(
+        env,
+        str(tmp_path / "page.html"),
+        "--profile",
+        "LocalOrg",
+        "--json",
+        "--expect",
+        "crmCustomerId=C-10442",
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert data["verdict"] == "pass"
+    assert data["snippet"]["deploymentId"] == SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID
+    assert any(
+        f"{SANDBOX_PARENT_DOMAIN_DEPLOYMENT_ID} is not the profile's {SANDBOX_DEPLOYMENT_ID}" in n
+        for n in data["notes"]
+    )
+
+
+def test_an_unknown_profile_is_an_error_with_exit_2(env):
+    done = page(env, str(EXAMPLES / "good.html"), "--profile", "Nope", "--json")
+    assert done.returncode == 2
+    assert "Nope" in json.loads(done.stdout)["error"]
