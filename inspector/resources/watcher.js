@@ -146,16 +146,17 @@
   var GUEST_SOCKET = /\/v1\/?\?(.*&)?deploymentId=/;
   var socketFrames = 0;
   var nativeSend = WebSocket.prototype.send;
+  var pendingBySocket = new WeakMap(); // nothing is added to the page's own socket objects
 
   function watchSocket(ws) {
-    ws.__inspectorPending = [];
+    pendingBySocket.set(ws, []);
     ws.addEventListener("message", function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (err) { return; }
       var body = frame && frame.body;
       if (!frame || frame["class"] !== "StructuredMessage" || !body || body.direction !== "Inbound" ||
           body.type === "Event") { return; }
-      var pending = ws.__inspectorPending;
+      var pending = pendingBySocket.get(ws);
       var index = -1;
       for (var i = 0; i < pending.length; i += 1) {
         if (frame.tracingId ? pending[i].tracingId === frame.tracingId : !pending[i].tracingId) {
@@ -175,12 +176,12 @@
           data.indexOf("onMessage") >= 0) {
         var frame = JSON.parse(data);
         if (frame && frame.action === "onMessage" && frame.message) {
-          if (!this.__inspectorPending) { watchSocket(this); }
+          if (!pendingBySocket.has(this)) { watchSocket(this); }
           socketFrames += 1;
           var tracingId = text(frame.tracingId || frame.message.tracingId);
           var key = tracingId || "socket-frame-" + socketFrames;
           if (frame.message.type === "Text") {
-            this.__inspectorPending.push({ key: key, tracingId: tracingId });
+            pendingBySocket.get(this).push({ key: key, tracingId: tracingId });
           }
           post({ event: "guestFrame", key: key, frame: data });
         }
