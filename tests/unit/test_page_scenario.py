@@ -77,3 +77,14 @@ def test_a_scenario_passes_only_with_its_verdict_and_every_diagnosis():
     assert not outcome.passed
     assert outcome.failures[0].startswith("verdict pass, expected fail")
     assert "no attributes-after-first-message diagnosis" in outcome.failures[1]
+
+
+def test_the_host_page_scenario_loader_points_a_page_scenario_to_inspector_page():
+    from inspector.core.scenario import ScenarioError
+    from inspector.scenarios import load_scenario_text
+
+    text = (EXAMPLES / "late.yaml").read_text()
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(text, "website/late.yaml")
+    assert caught.value.field == "launcher"
+    assert "inspector page FILE" in caught.value.message
