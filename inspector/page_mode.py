@@ -29,7 +29,10 @@ def open_page_window(window: MainWindow, sandbox: SandboxOrg | None) -> PageWind
     def make_run(
         view: PageView, source: PageSource, expected: Mapping[str, str], kind: str
     ) -> PageRun:
-        request = PageRunRequest(source=source, expected=dict(expected), kind=kind)
+        # The admin chats in the window (the scripted customer is a button there).
+        request = PageRunRequest(
+            source=source, expected=dict(expected), kind=kind, scripted_customer=False
+        )
         return PageRun(view, window.org, request, sandbox=sandbox if on_sandbox else None)
 
     profile = f"Org: {org.label} · deployment {org.deployment_id}" + (

@@ -103,8 +103,11 @@ class PageRun:
         )
         snippet = watch.snippet or SnippetFacts()
         self.notes.append(snippet.describe())
-        if not snippet.found and request.chat is not None:
-            return snippet  # a page with its own guest client: its socket is watched
+        if not snippet.found and (request.chat is not None or not request.scripted_customer):
+            # A page with its own guest client (or so the admin chatting by hand will find):
+            # its socket is watched.
+            self.notes.append("Watching the page's own guest socket instead.")
+            return snippet
         if not snippet.found:
             raise StepError(snippet.describe(), code="script-failed")
         if self.sandbox is None:

@@ -311,7 +311,8 @@ class PageWindow(QMainWindow):
         try:
             snippet = await run.open()
             self._show_snippet(snippet)
-            self.customer_button.setEnabled(self._sandbox)
+            # Messenger's window can be scripted on the sandbox only (page_runner).
+            self.customer_button.setEnabled(self._sandbox and snippet.found)
             await run.first_echo(FIRST_MESSAGE_WAIT)
             self.judge_button.setEnabled(True)
             self._show(await run.judge())
