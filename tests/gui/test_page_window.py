@@ -156,3 +156,61 @@ def test_the_window_warns_when_the_snippet_is_not_the_profile_s(aio, qtbot):
     assert not window.customer_button.isEnabled()  # a real Messenger cannot be scripted
     window.close()
     aio.run(tasks.cancel_all())
+
+
+@pytest.mark.parametrize(
+    ("page", "kind", "verdict", "code"),
+    [
+        ("hidden.html", "native-ui", Verdict.FAIL, "hidden-characters"),
+        ("too-large.html", "native-ui", Verdict.FAIL, "too-large"),
+        ("headless.html", "headless", Verdict.PASS, None),
+        ("legacy.html", "native-ui", Verdict.FAIL, "attributes-legacy-location"),
+    ],
+)
+def test_every_other_example_gets_its_verdict_in_the_window(
+    qtbot, page_window, run_js, page, kind, verdict, code
+):
+    """The pages with their own chat are chatted in by hand, as the admin would: here the
+    test types in the page (clicks and keystrokes in its DOM)."""
+    page_window.kind_combo.setCurrentText(kind)
+    page_window.expected_edit.setText("crmCustomerId=C-10442")
+    page_window.open_source(
+        PageSource(
+            html=(EXAMPLES / page).read_text(encoding="utf-8"),
+            origin=page_window.origin_edit.text(),
+            label=page,
+            folder=str(EXAMPLES),
+        )
+    )
+    own_chat = {
+        "headless.html": ("", "#help-text", "#help-send"),
+        "legacy.html": ("#chat-open", "#chat-text", "#chat-send"),
+    }.get(page)
+    if own_chat is None:
+        qtbot.waitUntil(page_window.customer_button.isEnabled, timeout=RUN_TIMEOUT_MS)
+        qtbot.mouseClick(page_window.customer_button, Qt.MouseButton.LeftButton)
+    else:
+        opener, field, send = own_chat
+
+        def typed() -> None:
+            assert page_window.page_view.page is not None  # the run is opening it
+            outcome = run_js(
+                page_window.page_view.page,
+                f"(function () {{"
+                f"  if ({opener!r} && !window.__opened) {{"
+                f"    window.__opened = true; document.querySelector({opener!r}).click(); }}"
+                f"  var input = document.querySelector({field!r});"
+                f"  if (!input || input.disabled) {{ return 'wait'; }}"
+                f"  input.value = 'Hello, about my order';"
+                f"  document.querySelector({send!r}).click();"
+                f"  return 'sent'; }})()",
+            )
+            assert outcome == {"ok": "sent"}
+
+        qtbot.waitUntil(typed, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: page_window.result is not None, timeout=RUN_TIMEOUT_MS)
+    result = page_window.result
+    assert result.verdict is verdict, (result.error, result.diagnoses)
+    if code is not None:
+        assert code in [d.code for d in result.diagnoses]
+        assert code in page_window.diagnoses_label.toPlainText()
