@@ -144,6 +144,7 @@ async def _gui_main(
 ) -> int:
     from PySide6.QtCore import QTimer
 
+    from inspector.page_mode import attach_page_mode
     from inspector.sandbox import FAULTS
     from inspector.tasks import TaskRegistry
     from inspector.ui.crash_notice import show_crash_notice
@@ -165,6 +166,7 @@ async def _gui_main(
     window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
     ErrorReporter(window).install(asyncio.get_running_loop())
     attach_scenarios(window)
+    attach_page_mode(window, sandbox)
     attach_help_menu(window, paths)
     attach_welcome_panel(window, paths)
     orgs = OrgController(window, sandbox)

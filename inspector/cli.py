@@ -10,6 +10,7 @@ import sys
 from inspector import __version__
 from inspector.commands import EXIT_ERROR, CommandParser, add_fault_option, cancelled
 from inspector.commands import history as history_command
+from inspector.commands import page as page_command
 from inspector.commands import profile as profile_command
 from inspector.commands import run as run_command
 from inspector.commands import sandbox as sandbox_command
@@ -20,10 +21,17 @@ __all__ = ["build_parser", "main"]
 # The same name as inspector.ui.chat_view.DEVTOOLS_ENV; not imported, to keep --help fast.
 DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
 
-COMMANDS = (verify_command, run_command, history_command, sandbox_command, profile_command)
+COMMANDS = (
+    verify_command,
+    run_command,
+    history_command,
+    sandbox_command,
+    profile_command,
+    page_command,
+)
 
 # Commands whose stdout is for machines: log only warnings unless --debug.
-QUIET_COMMANDS = frozenset({"verify", "sandbox", "run", "history", "profile"})
+QUIET_COMMANDS = frozenset({"verify", "sandbox", "run", "history", "profile", "page"})
 
 
 def build_parser() -> argparse.ArgumentParser:

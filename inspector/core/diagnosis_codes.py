@@ -146,6 +146,21 @@ KNOWN: dict[str, Known] = {
         "Database.set before the first message.",
         "fail",
     ),
+    "attributes-after-first-message": Known(
+        "The page set the attributes only after its first message: that message left "
+        "without them, and the flow routes on it.",
+        "Have the website set the attributes as the page loads, before the customer can send "
+        "anything. For the developer: call Database.set on Database.ready, before Messenger "
+        "opens (an autoStart Join carries them), never after the first message.",
+        "fail",
+    ),
+    "key-spelled-two-ways": Known(
+        "The page (or the expectation) spells one attribute two ways; names are "
+        "case-sensitive, so Genesys keeps two attributes and a flow reads one.",
+        "Use one spelling of the attribute everywhere: in every script of the website and in "
+        "the flow. For the developer: search the site for every Database.set of the key.",
+        "fail",
+    ),
     "guest-refused": Known(
         "The org refused the guest connection (403): the deployment is unknown or inactive, "
         "or the origin is not allowed.",

@@ -182,6 +182,11 @@ class _Reader:
     def scenario(self, data: Any, default_name: str) -> Scenario:
         if data is None:
             raise self.fail((), "the file is empty")
+        if isinstance(data, Mapping) and data.get("launcher") == "page":
+            # core.page_scenario reads these; they open the website page, not the host page.
+            raise self.fail(
+                ("launcher",), "a website page scenario: run it with `inspector page FILE`"
+            )
         top = self.mapping(data, (), SCENARIO_FIELDS)
         check = self.check
         if "sandboxFaults" in top and "faults" in top:

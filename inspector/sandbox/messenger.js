@@ -46,6 +46,12 @@
   const queued = stub && Array.isArray(stub.q) ? stub.q.slice() : [];
   const script = document.currentScript;
   const scriptOrigin = script && script.src ? new URL(script.src).origin : window.location.origin;
+  // Where domains.json and config.json come from. The real script knows its region's hosts
+  // from its own region table (MESSENGER.md, "Loading": api-cdn.<domain>), not from where it
+  // was loaded; the sandbox serves this script with its own origin, where all its hosts are
+  // (even when a website's request for apps.<domain> was sent here by Inspector).
+  const SERVED_BY = '__SANDBOX_ORG_ORIGIN__';
+  const configOrigin = /^https?:\/\//.test(SERVED_BY) ? SERVED_BY : scriptOrigin;
   const deploymentId = String(snippetConfig.deploymentId || '');
 
   // Texts the real Messenger uses (MESSENGER.md, "Native UI vs headless", "Commands").
@@ -785,7 +791,7 @@
   }
 
   async function fetchJson(path) {
-    const url = `${scriptOrigin}/webdeployments/v1/deployments/${encodeURIComponent(deploymentId)}/${path}`;
+    const url = `${configOrigin}/webdeployments/v1/deployments/${encodeURIComponent(deploymentId)}/${path}`;
     const response = await fetch(url, { cache: 'no-store', credentials: 'omit' });
     if (!response.ok) {
       throw new Error(`${path}: HTTP ${response.status}`);

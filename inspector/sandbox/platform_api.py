@@ -385,8 +385,10 @@ async def bootstrap_script(request: web.Request) -> web.Response:
     """GET /genesys-bootstrap/genesys.min.js: the Messenger-compatible script."""
     if "script-404" in request.app[STATE_KEY].faults:
         raise web.HTTPNotFound(text="Not Found", headers=CORS)
+    # The script fetches the deployment's config from the org that served it (messenger.js).
+    origin = request.app[STATE_KEY].base_url
     return web.Response(
-        text=messenger_script(),
+        text=messenger_script().replace("__SANDBOX_ORG_ORIGIN__", origin, 1),
         content_type="application/javascript",
         charset="utf-8",
         headers={**CORS, "Cache-Control": "no-cache"},

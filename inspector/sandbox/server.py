@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, Self, TextIO
 
@@ -21,7 +21,7 @@ from inspector.sandbox import guest_ws, platform_api, seed
 from inspector.sandbox.appkeys import FLOW_KEY, STATE_KEY
 from inspector.sandbox.faults import check_faults
 from inspector.sandbox.flow import SimulatedFlow
-from inspector.sandbox.state import LoggedRequest, OrgState
+from inspector.sandbox.state import LoggedRequest, OrgState, seeded_deployments
 
 log = logging.getLogger("inspector.sandbox")
 
@@ -166,6 +166,29 @@ class SandboxOrg:
             client_id=seed.SANDBOX_CLIENT_ID,
             client_secret=seed.SANDBOX_CLIENT_SECRET,
         )
+
+    def add_deployment_like(self, deployment_id: str, kind: str, host: str) -> None:
+        """Give the org a deployment with ``deployment_id``, configured as the seeded ``kind``.
+
+        For a website page run against the sandbox: the page's snippet names its own
+        deployment, and the org then has one of that id, as if an admin had created it with
+        that configuration. It allows the page's ``host`` besides the kind's own domains, except
+        for ``other-domain``, whose point is that the page's domain is refused. A seeded id is
+        left as it is.
+        """
+        if deployment_id in {d.id for d in seed.SEEDED_DEPLOYMENTS}:
+            return
+        seeded = seed.seeded_deployment(kind)
+        if seeded is None:
+            raise ValueError(f"no seeded deployment of kind {kind!r}")
+        domains = list(seeded.allowed_domains)
+        if kind != "other-domain" and host and host.lower() not in domains:
+            domains.append(host.lower())
+        template = next(d for d in seeded_deployments() if d.id == seeded.id)
+        self._state.deployments[deployment_id] = replace(
+            template, id=deployment_id, allowed_domains=domains
+        )
+        log.info("sandbox deployment %s added as a %s deployment", deployment_id, kind)
 
     @property
     def faults(self) -> frozenset[str]:

@@ -43,6 +43,7 @@ __all__ = [
     "DEVTOOLS_ENV",
     "ChatPage",
     "ChatView",
+    "channel_script",
     "devtools_requested",
     "render_host_page",
 ]
@@ -81,14 +82,20 @@ def render_host_page(spec: HostPageSpec) -> str:
 
 def _bridge_script() -> QWebEngineScript:
     """qwebchannel.js plus our bootstrap, injected before the page's own scripts run."""
+    return channel_script("inspector-bridge", read_text("bridge.js"))
+
+
+def channel_script(name: str, source: str) -> QWebEngineScript:
+    """qwebchannel.js plus ``source``, in the page's main world at document creation (before
+    the page's own scripts), in the main frame only."""
     qwebchannel = QFile(":/qtwebchannel/qwebchannel.js")
     if not qwebchannel.open(QIODevice.OpenModeFlag.ReadOnly):
         raise RuntimeError("Qt's qwebchannel.js resource is missing (PySide6 Addons install?)")
-    source = bytes(qwebchannel.readAll().data()).decode("utf-8")
+    channel = bytes(qwebchannel.readAll().data()).decode("utf-8")
     qwebchannel.close()
     script = QWebEngineScript()
-    script.setName("inspector-bridge")
-    script.setSourceCode(source + "\n" + read_text("bridge.js"))
+    script.setName(name)
+    script.setSourceCode(channel + "\n" + source)
     script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
     script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
     script.setRunsOnSubFrames(False)

@@ -22,7 +22,7 @@ from inspector.org import HostPageSpec
 from inspector.ui.chat_view import ChatView
 from inspector.ui.web_policy import messenger_error_code
 
-__all__ = ["MessengerMode", "WebLauncher"]
+__all__ = ["MessengerMode", "WebLauncher", "messenger_error"]
 
 log = logging.getLogger("inspector.web")
 
@@ -308,16 +308,22 @@ class WebLauncher:
         """Fail the run on an error that concerns it: one answering the first text, or one
         that ends any chat. ``{error: {}}`` and an answer to another frame (a 4029 on typing,
         say) are logged only (MESSENGER.md, "Events")."""
-        code = str(data.get("code", ""))
         tracing = str(data.get("tracingId", ""))
-        ours = bool(tracing) and tracing == self._text_tracing_id
-        if not ours and code not in _FATAL_CODES:
-            log.info("Messenger reported an error that does not end the run: %s", data.get("raw"))
-            return
-        key = str(data.get("errorKey", ""))
-        body = str(data.get("body") or data.get("message") or "")
-        what = " ".join(part for part in (key, f"(code {code})" if code else "") if part)
-        text = ": ".join(part for part in (what, body) if part) or "no details"
-        self._fail(
-            StepError(f"Messenger reported an error: {text}", code=messenger_error_code(code, body))
-        )
+        error = messenger_error(data, ours=bool(tracing) and tracing == self._text_tracing_id)
+        if error is not None:
+            self._fail(error)
+
+
+def messenger_error(data: Mapping[str, Any], *, ours: bool) -> StepError | None:
+    """The run's error for a Messenger error event (the page's `error` event fields), or None
+    when it neither answers the run's own frame (``ours``) nor ends any chat: then it is
+    logged only."""
+    code = str(data.get("code", ""))
+    if not ours and code not in _FATAL_CODES:
+        log.info("Messenger reported an error that does not end the run: %s", data.get("raw"))
+        return None
+    key = str(data.get("errorKey", ""))
+    body = str(data.get("body") or data.get("message") or "")
+    what = " ".join(part for part in (key, f"(code {code})" if code else "") if part)
+    text = ": ".join(part for part in (what, body) if part) or "no details"
+    return StepError(f"Messenger reported an error: {text}", code=messenger_error_code(code, body))

@@ -1,0 +1,60 @@
+"""File ▸ Open website page…: wires the page window to the window's org (and the sandbox).
+
+The window (ui.page_window) gets its runs from here, so it stays free of HTTP and of the
+sandbox: each run is a `PageRun` on the org the main window shows at that moment, with the
+sandbox redirect when that org is the built-in sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtGui import QAction
+
+from inspector.page_runner import PageRun, PageRunRequest
+from inspector.sandbox import SandboxOrg
+from inspector.store.profiles import is_sandbox_name
+from inspector.ui.main_window import MainWindow
+from inspector.ui.page_view import PageSource, PageView
+from inspector.ui.page_window import PageWindow
+
+__all__ = ["attach_page_mode", "open_page_window"]
+
+
+def open_page_window(window: MainWindow, sandbox: SandboxOrg | None) -> PageWindow:
+    """A page window on the main window's current org."""
+    org = window.org
+    on_sandbox = sandbox is not None and is_sandbox_name(org.profile)
+
+    def make_run(
+        view: PageView, source: PageSource, expected: Mapping[str, str], kind: str
+    ) -> PageRun:
+        # The admin chats in the window (the scripted customer is a button there).
+        request = PageRunRequest(
+            source=source, expected=dict(expected), kind=kind, scripted_customer=False
+        )
+        return PageRun(view, window.org, request, sandbox=sandbox if on_sandbox else None)
+
+    profile = f"Org: {org.label} · deployment {org.deployment_id}" + (
+        " · the page's Genesys requests go to the sandbox" if on_sandbox else ""
+    )
+    page_window = PageWindow(
+        make_run, window.tasks.spawn, sandbox=on_sandbox, profile_text=profile, parent=window
+    )
+    page_window.show()
+    return page_window
+
+
+def attach_page_mode(window: MainWindow, sandbox: SandboxOrg | None) -> QAction:
+    """Add File ▸ Open website page… before Quit."""
+    action = QAction("Open &website page…", window)
+    action.setShortcut("Ctrl+Shift+W")
+    action.triggered.connect(lambda: open_page_window(window, sandbox))
+    menu = window.file_menu
+    existing = menu.actions()
+    if existing:
+        menu.insertAction(existing[0], action)
+        menu.insertSeparator(existing[0])
+    else:
+        menu.addAction(action)
+    return action
