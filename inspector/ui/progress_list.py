@@ -1,4 +1,4 @@
-"""Step-by-step progress of a run, with the milliseconds each step took."""
+"""Step-by-step progress of a run, with the time each step took (the run's, while one runs)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class ProgressList(QTreeWidget):
         self._ticker.timeout.connect(self._tick)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setColumnCount(3)
-        self.setHeaderLabels(["Step", "Detail", "ms"])
+        self.setHeaderLabels(["Step", "Detail", "Time"])
         self.setRootIsDecorated(False)
         # A long detail loses its middle, not its end: "(via message details)" stays in view,
         # and the tooltip has it whole.
@@ -103,8 +103,7 @@ class ProgressList(QTreeWidget):
         item.setText(0, f"{_MARK[event.state]}  {event.label}")
         item.setText(1, event.detail)
         item.setToolTip(1, event.detail)
-        item.setText(2, "" if event.ms is None else f"{event.ms:.0f}")
-        item.setToolTip(2, "" if event.ms is None else f"{event.ms:.0f} ms")
+        item.setText(2, "" if event.ms is None else f"{event.ms:.0f} ms")
         if event.state is StepState.RUNNING and self._run_started is not None:
             self._step_started.setdefault(event.name, self._clock())
             self._show_elapsed(event.name, item)

@@ -130,7 +130,7 @@ def test_a_running_step_counts_up_against_the_timeout(qtbot, window):
     # the step ends at the timeout: the counter stops and the step shows its milliseconds
     qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
     assert not window.progress.ticking
-    assert re.fullmatch(r"\d+", item.text(2)), item.text(2)
+    assert re.fullmatch(r"\d+ ms", item.text(2)), item.text(2)
     window.set_faults(frozenset())
 
 
@@ -205,7 +205,7 @@ def test_a_forced_preflight_is_marked_and_says_how_many_checks_failed(qtbot, win
     window.set_faults(frozenset())
     first = window.progress.step_texts()[0]
     assert re.fullmatch(
-        r"⚠  Check the deployment \| 1 of \d+ checks failed; started anyway \| \d+", first
+        r"⚠  Check the deployment \| 1 of \d+ checks failed; started anyway \| \d+ ms", first
     ), first
     item = window.progress.topLevelItem(0)
     # amber, as a warning: not the green of a clean pass
