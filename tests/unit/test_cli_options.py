@@ -34,7 +34,7 @@ def test_an_abbreviated_top_level_option_is_named_not_taken_for_a_command(capsys
     assert out == ""
     assert err == (
         "inspector: error: argument command: invalid choice: 'slow' (choose from 'verify', "
-        "'run', 'history', 'sandbox', 'profile'); --sand is not an option "
+        "'run', 'history', 'sandbox', 'profile', 'page'); --sand is not an option "
         "(did you mean --sandbox-fault?)"
     )
 
