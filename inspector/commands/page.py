@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
+from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, attribute_arg
 from inspector.core.page_scenario import PAGE_KINDS
 
 if TYPE_CHECKING:
@@ -30,13 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["register", "run"]
 
 DEFAULT_ORIGIN = "https://shop.example.com"
-
-
-def _attribute(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key, value
 
 
 def _origin(text: str) -> str:
@@ -68,7 +61,7 @@ def register(commands: Any) -> None:
         "--expect",
         action="append",
         default=[],
-        type=_attribute,
+        type=attribute_arg,
         metavar="KEY=VALUE",
         help="an attribute the page should send (repeatable); the first column",
     )
@@ -197,9 +190,9 @@ def run(args: argparse.Namespace) -> int:
         return _print_error(args, f"Cannot read {exc.filename or args.page}: {exc.strerror or exc}")
     except ValueError as exc:
         return _print_error(args, str(exc))
-    from inspector.self_test import _prefer_offscreen
+    from inspector.earlyinit import prefer_offscreen
 
-    _prefer_offscreen()
+    prefer_offscreen()
     from inspector.app import prepare_qt_environment
 
     problem = prepare_qt_environment()
