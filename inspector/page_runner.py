@@ -23,7 +23,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from inspector.core import StepError
-from inspector.core.page_run import PageFrame, PageRunResult, SnippetFacts, judge_page
+from inspector.core.page_run import (
+    PageFrame,
+    PageRunResult,
+    SnippetFacts,
+    judge_page,
+    read_back_keys,
+)
 from inspector.core.polling import Poller
 from inspector.genesys.regions import REGIONS, SHORT_ENVIRONMENTS
 from inspector.org import OrgConnection
@@ -170,9 +176,9 @@ class PageRun:
             self.conversation_id = await poller.retry(
                 lambda: org.reader.conversation_id_for_message(message_id)
             )
-        wanted = dict(request.expected)
-        for frame in watch.frames:
-            wanted.update(frame.attributes)
+        # Only what the page really sent can arrive: an expected key it never sent is not
+        # waited for until the timeout (the verdict names that mistake).
+        wanted = dict.fromkeys(read_back_keys(watch.frames), "")
         readback = await poller.read_until_present(org.reader, self.conversation_id, wanted)
         self.received = dict(readback.attributes)
         return self.result()
