@@ -324,6 +324,9 @@ class OrgConnection:
         self.tag_runs = False
         # Names that stand for a deployment id on this org (the sandbox's seeded kinds).
         self.deployment_aliases: dict[str, str] = {}
+        # The embedded sandbox this connection reaches, if it is one: a website page run
+        # sends the page's Genesys requests to it.
+        self.sandbox: SandboxOrg | None = None
 
     def tagged(self, request: VerificationRequest) -> VerificationRequest:
         """The request with a unique run id when this org may need the search fallback."""
@@ -418,4 +421,5 @@ def sandbox_connection(sandbox: SandboxOrg, deployment_id: str | None = None) ->
     )
     org.deployment_aliases = {seeded.kind: seeded.id for seeded in SEEDED_DEPLOYMENTS}
     org.deployment_id = org.deployment_for(deployment_id)
+    org.sandbox = sandbox
     return org

@@ -40,6 +40,7 @@ from inspector.org_providers import OrgProvider, ProfileUnavailable, SandboxProv
 __all__ = [
     "DEFAULT_REQUESTS_PER_MINUTE",
     "OrgProvider",
+    "PageScenarioRunner",
     "ProfileUnavailable",
     "ProgressEvent",
     "ProgressKind",
@@ -274,6 +275,9 @@ class ProgressEvent:
 
 
 RunRecorder = Callable[[ScenarioRun], Awaitable[None]]
+# Runs a `launcher: page` scenario on an org (it needs a web view: see page_scenarios).
+PageScenarioRunner = Callable[[Scenario, OrgConnection], Awaitable[ScenarioRun]]
+_NO_PAGE_RUNNER = "A website page scenario needs a web view: this runner was started without one"
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
@@ -300,8 +304,12 @@ async def run_suite(
     provider: OrgProvider | None = None,
     on_progress: ProgressCallback | None = None,
     record: RunRecorder | None = None,
+    run_page: PageScenarioRunner | None = None,
 ) -> SuiteResult:
-    """Run every scenario; results come back in the scenarios' order."""
+    """Run every scenario; results come back in the scenarios' order.
+
+    `launcher: page` scenarios go to `run_page` (an error without it).
+    """
     provider = provider or SandboxProvider()
     semaphore = asyncio.Semaphore(max(1, concurrency))
     total = len(scenarios)
@@ -324,6 +332,13 @@ async def run_suite(
             if isinstance(org, str):
                 now = datetime.now(UTC)
                 run = ScenarioRun(error_outcome(scenario, org, "profile-unavailable"), now, now)
+            elif scenario.page is not None:
+                if run_page is None:
+                    now = datetime.now(UTC)
+                    outcome = error_outcome(scenario, _NO_PAGE_RUNNER, "unsupported")
+                    run = ScenarioRun(outcome, now, now)
+                else:
+                    run = await run_page(scenario, org)
             else:
                 run = await run_scenario(scenario, org, limiter)
             if record is not None:

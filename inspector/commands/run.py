@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from inspector.org_providers import StoredProfileProvider
-    from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite
+    from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, SuiteResult, run_suite
     from inspector.scenarios import load_suite
     from inspector.store.history import HistoryError, HistoryStore, RunRecord
     from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
@@ -149,6 +150,11 @@ def _run(args: argparse.Namespace) -> int:
     if not scenarios:
         print("inspector run: no scenario could be loaded", file=sys.stderr)
         return EXIT_ERROR
+    with_pages = any(s.page is not None for s in scenarios)
+    unusable = _web_view_problem() if with_pages else None
+    if unusable:
+        print(f"inspector run: website page scenarios cannot run: {unusable}", file=sys.stderr)
+        return EXIT_ERROR
 
     history: HistoryStore | None = None
     if not args.no_history:
@@ -172,17 +178,30 @@ def _run(args: argparse.Namespace) -> int:
             print(f"inspector run: {exc}", file=sys.stderr)
 
     printer = ProgressPrinter(sys.stderr)
-    try:
-        result = asyncio.run(
-            run_suite(
-                scenarios,
-                concurrency=args.concurrency,
-                requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
-                on_progress=printer,
-                record=record,
-                provider=StoredProfileProvider(),
-            )
+
+    def run_all() -> Coroutine[Any, Any, SuiteResult]:
+        run_page = None
+        if with_pages:
+            from inspector.page_scenarios import PageScenarios
+
+            run_page = PageScenarios()
+        return run_suite(
+            scenarios,
+            concurrency=args.concurrency,
+            requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
+            on_progress=printer,
+            record=record,
+            provider=StoredProfileProvider(),
+            run_page=run_page,
         )
+
+    try:
+        if with_pages:
+            from inspector.page_scenarios import run_with_web_view
+
+            result = run_with_web_view(run_all)
+        else:
+            result = asyncio.run(run_all())
     finally:
         if history is not None:
             history.close()
@@ -197,6 +216,15 @@ def _run(args: argparse.Namespace) -> int:
     if not reports_written:
         return EXIT_ERROR
     return exit_code(verdicts, len(suite.errors))
+
+
+def _web_view_problem() -> str | None:
+    """Website page scenarios run in a web view: offscreen without a display."""
+    from inspector.app import prepare_qt_environment
+    from inspector.earlyinit import prefer_offscreen
+
+    prefer_offscreen()
+    return prepare_qt_environment()
 
 
 def _report_paths(args: argparse.Namespace) -> list[Path]:
