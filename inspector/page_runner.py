@@ -77,6 +77,7 @@ async def fresh_page_view() -> AsyncIterator[PageView]:
     """A page view of its own for one headless page run (a fresh browser profile: no guest
     session carried over), shown (offscreen without a display) and deleted afterwards."""
     view = PageView()
+    view.setWindowTitle("Inspector: your website page, with a scripted customer")
     view.resize(1000, 760)
     view.show()
     try:

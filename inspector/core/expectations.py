@@ -167,16 +167,17 @@ def page_outcome(scenario: Scenario, result: PageRunResult) -> ScenarioOutcome:
         raise ValueError(f"{scenario.name} is not a website page scenario")
     judged = evaluate_page(spec, result)
     codes = [d.code for d in result.diagnoses]
+    rows = tuple(_page_row(row) for row in result.rows)
     verification = VerificationResult(
         verdict=result.verdict,
         summary=result.summary,
         sent=dict(result.sent),
+        rows=tuple(checked.row for checked in rows),
         diagnoses=result.diagnoses,
         message_id=result.message_id,
         conversation_id=result.conversation_id,
         error=result.error,
     )
-    rows = tuple(_page_row(row) for row in result.rows)
     if judged.passed:
         verdict = Verdict.PASS
         summary = result.summary
