@@ -10,21 +10,19 @@ at a time: each is a whole browser, and the scripted customer's waits are timed.
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from inspector.core.expectations import error_outcome, page_outcome
+from inspector.core.expectations import ScenarioOutcome, error_outcome, page_outcome
 from inspector.core.scenario import Scenario
 from inspector.org import OrgConnection
 from inspector.page_runner import fresh_page_view, request_for_scenario, run_page
-from inspector.runner import ScenarioRun
+from inspector.runner import ScenarioRun, guarded_outcome
 
 __all__ = ["PageScenarios", "run_with_web_view"]
 
-log = logging.getLogger("inspector.page")
 
 T = TypeVar("T")
 
@@ -51,16 +49,13 @@ class PageScenarios:
             return ScenarioRun(error_outcome(scenario, message), started, datetime.now(UTC))
         # Each step waits at most `timeout`: loading, each message, the read-back.
         limit = request.timeout * (3 + len(request.messages)) + 10.0
-        try:
-            async with fresh_page_view() as view, asyncio.timeout(limit):
+
+        async def judge() -> ScenarioOutcome:
+            async with fresh_page_view() as view:
                 result = await run_page(view, org, request, sandbox=org.sandbox)
-            outcome = page_outcome(scenario, result)
-        except TimeoutError:
-            outcome = error_outcome(scenario, f"Timed out after {limit:g} s", "timeout")
-        except Exception as exc:
-            # One broken page must not take the suite down with it.
-            log.exception("Page scenario %s failed unexpectedly", scenario.name)
-            outcome = error_outcome(scenario, f"Unexpected error: {exc!r}", "internal-error")
+            return page_outcome(scenario, result)
+
+        outcome = await guarded_outcome(scenario, limit, judge)
         return ScenarioRun(outcome, started, datetime.now(UTC))
 
 

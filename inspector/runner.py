@@ -50,6 +50,7 @@ __all__ = [
     "SandboxProvider",
     "ScenarioRun",
     "SuiteResult",
+    "guarded_outcome",
     "run_scenario",
     "run_suite",
 ]
@@ -227,24 +228,36 @@ async def run_scenario(
     reader = RateLimitedReader(org.reader, limiter)
     wait = scenario.expect.bot_reply.within if scenario.expect.bot_reply else 0.0
     limit = scenario.timeout + wait + 10.0  # the steps enforce `timeout`; this is a backstop
+
+    async def verify() -> ScenarioOutcome:
+        result = await run_verification(
+            # Real orgs may refuse the message-details lookup: tag the run for the search.
+            org.tagged(scenario.request()),
+            launcher,
+            reader,
+            preflight=_preflight_for(org, deployment),
+            on_step=on_step,
+        )
+        return evaluate(scenario, result, launcher.bot_reply)
+
+    outcome = await guarded_outcome(scenario, limit, verify)
+    return ScenarioRun(outcome, started, datetime.now(UTC))
+
+
+async def guarded_outcome(
+    scenario: Scenario, limit: float, judge: Callable[[], Awaitable[ScenarioOutcome]]
+) -> ScenarioOutcome:
+    """What `judge()` comes to; a run past `limit` seconds, or one that raised, is an error
+    outcome (one broken scenario must not take the suite, and the shared org, down with it).
+    """
     try:
         async with asyncio.timeout(limit):
-            result = await run_verification(
-                # Real orgs may refuse the message-details lookup: tag the run for the search.
-                org.tagged(scenario.request()),
-                launcher,
-                reader,
-                preflight=_preflight_for(org, deployment),
-                on_step=on_step,
-            )
-        outcome = evaluate(scenario, result, launcher.bot_reply)
+            return await judge()
     except TimeoutError:
-        outcome = error_outcome(scenario, f"Timed out after {limit:g} s", "timeout")
+        return error_outcome(scenario, f"Timed out after {limit:g} s", "timeout")
     except Exception as exc:
-        # One broken scenario must not take the suite (and the shared org) down with it.
         log.exception("Scenario %s failed unexpectedly", scenario.name)
-        outcome = error_outcome(scenario, f"Unexpected error: {exc!r}", "internal-error")
-    return ScenarioRun(outcome, started, datetime.now(UTC))
+        return error_outcome(scenario, f"Unexpected error: {exc!r}", "internal-error")
 
 
 def _preflight_for(org: OrgConnection, deployment: str) -> Preflight:

@@ -203,3 +203,24 @@ def test_an_expected_key_the_page_never_sent_is_not_waited_for(aio, sandbox, pag
     assert codes(result)[0] == "attributes-legacy-location"
     assert result.received is not None and "crmCustomerId" not in result.received
     assert seconds < 15, f"the read waited for a key that was never sent ({seconds:.1f} s)"
+
+
+def test_a_page_scenario_whose_page_cannot_be_read_is_an_error_and_the_suite_goes_on(
+    aio, sandbox, tmp_path
+):
+    from inspector.page_scenarios import PageScenarios
+    from inspector.runner import run_suite
+    from inspector.scenarios import load_suite
+
+    (tmp_path / "a-gone.yaml").write_text("name: gone\nlauncher: page\npage: gone.html\n")
+    (tmp_path / "b-good.yaml").write_text((EXAMPLES / "good.yaml").read_text())
+    (tmp_path / "good.html").write_text((EXAMPLES / "good.html").read_text())
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "shop.js").write_text((EXAMPLES / "js" / "shop.js").read_text())
+    suite = load_suite([tmp_path])
+    assert not suite.errors
+    result = aio.run(run_suite(suite.scenarios, run_page=PageScenarios()), timeout=120)
+    gone, good = (r.outcome for r in result.runs)
+    assert gone.verdict is Verdict.ERROR
+    assert gone.summary.startswith(f"Cannot read the page {tmp_path / 'gone.html'}")
+    assert good.verdict is Verdict.PASS, good.summary
