@@ -76,6 +76,8 @@ class ScenarioOutcome:
     bot_reply: BotReplyObservation | None = None
     # The failures not already shown by a row (bot reply, expected error), for reports.
     other_failures: tuple[str, ...] = ()
+    # A website page scenario's page run: its snippet, frames and three columns.
+    page: PageRunResult | None = None
 
     def received(self) -> dict[str, str]:
         """What arrived on the participant, by the key it arrived under."""
@@ -111,6 +113,8 @@ class ScenarioOutcome:
         body["file"] = self.scenario.source
         body["profile"] = self.scenario.profile
         body["expectationFailures"] = list(self.failures)
+        if self.page is not None:
+            body["page"] = self.page.to_json_dict()  # the `inspector page --json` object
         if self.bot_reply is not None:
             body["botReply"] = {
                 "texts": list(self.bot_reply.texts),
@@ -190,7 +194,14 @@ def page_outcome(scenario: Scenario, result: PageRunResult) -> ScenarioOutcome:
         summary = result.summary if unjudged else f"Not as expected: {judged.failures[0]}"
     failures = () if judged.passed else judged.failures
     return ScenarioOutcome(
-        scenario, verdict, summary, verification, rows, failures, other_failures=failures
+        scenario,
+        verdict,
+        summary,
+        verification,
+        rows,
+        failures,
+        other_failures=failures,
+        page=result,
     )
 
 

@@ -111,6 +111,8 @@ def test_a_page_run_becomes_a_scenario_outcome_for_reports_and_the_history():
     body = outcome.to_json_dict()
     assert body["verdict"] == "pass" and body["verificationVerdict"] == "fail"
     assert body["file"] == "website/late.yaml"
+    assert body["page"]["columns"] == {"expectedVsSent": "fail", "sentVsArrived": None}
+    assert [f["attributes"] for f in body["page"]["frames"]] == [{}, {"crmCustomerId": "C-10442"}]
 
 
 def test_a_page_run_that_did_not_come_as_expected_fails_and_one_that_could_not_judge_errs():
