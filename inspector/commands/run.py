@@ -1,5 +1,9 @@
 """`inspector run PATH...`: a suite of scenario files, headless, with reports for CI.
 
+A suite with website page scenarios (`launcher: page`) runs on a qasync loop, where those
+get the page mode's run in a web view (offscreen without a display); one without them never
+loads Qt.
+
 Exit 0 when every scenario passed, 1 when some failed, 2 when something could not run (an
 invalid file, an unreachable org, an `error` verdict, a report that could not be written).
 Progress goes to stderr: a bar on a terminal, one line per scenario otherwise (CI logs); the
@@ -39,7 +43,9 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "run",
         help="run scenario files headless and write CI reports",
-        description="Run scenario files (a folder is a suite) through the guest API.",
+        description="Run scenario files (a folder is a suite: its own files, not its "
+        "subfolders) through the guest API; a website page scenario (launcher: page) runs "
+        "its page in a web view, offscreen without a display.",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
     parser.add_argument(

@@ -1,7 +1,8 @@
 """The scenario sidebar: a folder of scenario files, their last results, Run / Run all.
 
 Scenarios run one after another against the window's org, through the same `run_scenario` the
-command line uses, so an icon here and a line in a CI report mean the same thing. Sandbox
+command line uses (a `launcher: page` scenario through the same page scenario runner, given
+by the app's wiring), so an icon here and a line in a CI report mean the same thing. Sandbox
 faults a scenario asks for are switched on for its run and restored afterwards.
 """
 
