@@ -32,14 +32,18 @@ async def verify_headless(
     *,
     faults: Iterable[str] = (),
     deployment_id: str | None = None,
+    propagation: float | None = None,
 ) -> VerificationResult:
     """One verification through the guest API against a fresh embedded sandbox org.
 
     `deployment_id` picks another of the sandbox's deployments (its inactive one, the one for
     another domain) or an unknown id, so the pre-flight checks can be seen refusing a start.
+    `propagation` is the org's estimate from the history (core.polling.propagation_estimate).
     """
     async with SandboxOrg(faults=faults) as sandbox:
         org = sandbox_connection(sandbox, deployment_id)
+        if propagation is not None:
+            org.propagation = propagation
         try:
             return await _run_headless(request, org)
         finally:
@@ -47,7 +51,10 @@ async def verify_headless(
 
 
 async def verify_with_profile(
-    request: VerificationRequest, profile_name: str, deployment_id: str | None
+    request: VerificationRequest,
+    profile_name: str,
+    deployment_id: str | None,
+    propagation: float | None = None,
 ) -> VerificationResult:
     """One verification against a stored org profile, through the guest API.
 
@@ -59,6 +66,8 @@ async def verify_with_profile(
 
     profile = await asyncio.to_thread(ProfileStore().get, profile_name)
     org = await open_profile(profile, SecretStore(), deployment_id=deployment_id)
+    if propagation is not None:
+        org.propagation = propagation
     try:
         return await _run_headless(request, org)
     finally:
@@ -73,6 +82,7 @@ async def _run_headless(request: VerificationRequest, org: OrgConnection) -> Ver
         org.reader,
         preflight=org.preflight,
         analytics=org.analytics,
+        propagation=org.propagation,
     )
 
 

@@ -17,6 +17,7 @@ import httpx
 
 from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError, VerificationRequest
 from inspector.core.diagnoses import LEGACY_LOCATION, explain, wait_notes
+from inspector.core.polling import DEFAULT_PROPAGATION
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
 from inspector.core.run_types import WireCapture
 from inspector.core.scenario import DEFAULT_PROFILE
@@ -324,6 +325,9 @@ class OrgConnection:
         self.tag_runs = False
         # Names that stand for a deployment id on this org (the sandbox's seeded kinds).
         self.deployment_aliases: dict[str, str] = {}
+        # Seconds from a first message to its attributes on this org, from its past runs
+        # (core.polling.propagation_estimate): when the first read of the attributes comes.
+        self.propagation = DEFAULT_PROPAGATION
 
     def tagged(self, request: VerificationRequest) -> VerificationRequest:
         """The request with a unique run id when this org may need the search fallback."""

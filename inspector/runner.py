@@ -235,6 +235,7 @@ async def run_scenario(
                 reader,
                 preflight=_preflight_for(org, deployment),
                 on_step=on_step,
+                propagation=org.propagation,
             )
         outcome = evaluate(scenario, result, launcher.bot_reply)
     except TimeoutError:
@@ -300,8 +301,12 @@ async def run_suite(
     provider: OrgProvider | None = None,
     on_progress: ProgressCallback | None = None,
     record: RunRecorder | None = None,
+    propagation: Mapping[str, float] | None = None,
 ) -> SuiteResult:
-    """Run every scenario; results come back in the scenarios' order."""
+    """Run every scenario; results come back in the scenarios' order.
+
+    ``propagation`` gives an org's estimate (core.polling.propagation_estimate) by profile.
+    """
     provider = provider or SandboxProvider()
     semaphore = asyncio.Semaphore(max(1, concurrency))
     total = len(scenarios)
@@ -341,6 +346,9 @@ async def run_suite(
                 org = await stack.enter_async_context(provider.org(profile, faults))
             except ProfileUnavailable as exc:
                 org = str(exc)
+            else:
+                if propagation is not None and profile in propagation:
+                    org.propagation = propagation[profile]
             limiter = RateLimiter(requests_per_minute)
             work += [one(index_of[id(s)], s, org, limiter) for s in members]
         # A TaskGroup cancels and awaits the other scenarios when one raises, before the

@@ -325,6 +325,7 @@ class MainWindow(QMainWindow):
                 self.org.reader,
                 preflight=self.org.preflight,
                 on_step=self.progress.on_step,
+                propagation=self.org.propagation,
             )
         except asyncio.CancelledError:
             self.banner.show_idle("Cancelled.")

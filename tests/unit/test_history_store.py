@@ -210,3 +210,16 @@ def test_the_raw_response_is_kept_with_the_run(store):
     assert back.raw == raw and back.raw_source == "GET /conversations/c-1"
     store.record(record())
     assert store.runs()[0].raw is None
+
+
+def test_recent_steps_are_the_profiles_passing_runs_newest_first(store):
+    def with_steps(rec, read_ms, profile="sandbox"):
+        steps = [{"name": "read", "label": "Read", "ms": read_ms, "ok": True, "detail": ""}]
+        return dataclasses.replace(rec, steps=steps, profile=profile)
+
+    store.record(with_steps(record(start=T0), 300.0))
+    store.record(with_steps(record(start=T0 + timedelta(minutes=1)), 320.0))
+    store.record(with_steps(record(received={}, start=T0 + timedelta(minutes=2)), 9000.0))
+    store.record(with_steps(record(start=T0 + timedelta(minutes=3)), 50.0, profile="other"))
+    assert [s[0]["ms"] for s in store.recent_steps("sandbox")] == [320.0, 300.0]
+    assert [s[0]["ms"] for s in store.recent_steps("sandbox", limit=1)] == [320.0]
