@@ -101,7 +101,7 @@ def cancelled(command: str) -> int:
 
 def add_fault_option(parser: argparse.ArgumentParser, dest: str = "sandbox_fault") -> None:
     """`--sandbox-fault NAME`, repeatable, with the sandbox's fault names as choices."""
-    from inspector.sandbox import FAULTS
+    from inspector.sandbox.faults import FAULTS  # the names only, not the server
 
     names = sorted(FAULTS)
     parser.add_argument(

@@ -11,7 +11,6 @@ are in the history.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -122,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from inspector.core.polling import propagation_estimate
     from inspector.org_providers import StoredProfileProvider
     from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite

@@ -7,7 +7,6 @@ Each run is recorded in the run history (as `(verify) <crm id>`, origin `cli`) u
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 import sys
@@ -198,6 +197,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from inspector.app import verify_headless, verify_with_profile
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result
