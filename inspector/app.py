@@ -9,12 +9,15 @@ import signal
 import sys
 from collections.abc import Iterable
 from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Any
 
-from inspector.core import VerificationRequest, VerificationResult, run_verification
-from inspector.crash import PreviousCrash
-from inspector.org import OrgConnection, sandbox_connection
-from inspector.paths import AppPaths
-from inspector.sandbox import SandboxOrg
+if TYPE_CHECKING:
+    from inspector.core import VerificationRequest, VerificationResult
+    from inspector.crash import PreviousCrash
+    from inspector.org import OrgConnection, sandbox_connection
+    from inspector.paths import AppPaths
+    from inspector.sandbox import SandboxOrg
+    from inspector.ui.main_window import MainWindow
 
 __all__ = [
     "prepare_qt_environment",
@@ -40,6 +43,9 @@ async def verify_headless(
     another domain) or an unknown id, so the pre-flight checks can be seen refusing a start.
     `propagation` is the org's estimate from the history (core.polling.propagation_estimate).
     """
+    from inspector.org import sandbox_connection
+    from inspector.sandbox import SandboxOrg
+
     async with SandboxOrg(faults=faults) as sandbox:
         org = sandbox_connection(sandbox, deployment_id)
         if propagation is not None:
@@ -76,6 +82,8 @@ async def verify_with_profile(
 
 async def _run_headless(request: VerificationRequest, org: OrgConnection) -> VerificationResult:
     request = org.tagged(request)
+    from inspector.core import run_verification
+
     return await run_verification(
         request,
         org.guest_launcher(placement=request.attribute_location),
@@ -149,31 +157,26 @@ def run_gui(faults: Iterable[str] = ()) -> int:
 async def _gui_main(
     faults: list[str], paths: AppPaths, previous_crash: PreviousCrash | None
 ) -> int:
+    """The window first; the org, the history and the scenarios once it is drawn.
+
+    Only what draws the window runs before `show()`: the sandbox, the HTTP client (its SSL
+    context), the history, the keychain and the scenario docks start in `_start_org`, a task
+    of its own, while the window already takes input (a Start pressed meanwhile waits for the
+    org and says so).
+    """
     from PySide6.QtCore import QTimer
 
-    from inspector.sandbox import FAULTS
+    from inspector.sandbox.faults import FAULTS  # the names only: the server comes later
     from inspector.tasks import TaskRegistry
     from inspector.ui.crash_notice import show_crash_notice
     from inspector.ui.error_report import ErrorReporter
-    from inspector.ui.help_menu import attach_help_menu
     from inspector.ui.main_window import MainWindow
-    from inspector.ui.org_controller import OrgController
-    from inspector.ui.scenarios_panel import attach_scenarios
     from inspector.ui.welcome_panel import attach_welcome_panel
 
     tasks = TaskRegistry()
-    # The bot answers before the attributes are read, so its reply shows in the chat before
-    # the cleanup step ends the conversation.
-    sandbox = SandboxOrg(faults=faults, bot_reply_delay=0.2)
-    await sandbox.start()
-    log.info("Sandbox org serving at %s", sandbox.base_url)
-    org = sandbox_connection(sandbox)
-    window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
+    window = MainWindow(None, tasks, fault_descriptions=FAULTS, starting="the sandbox org")
     ErrorReporter(window).install(asyncio.get_running_loop())
-    attach_scenarios(window)
-    attach_help_menu(window, paths)
     attach_welcome_panel(window, paths)
-    orgs = OrgController(window, sandbox)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
@@ -185,10 +188,11 @@ async def _gui_main(
     wake.timeout.connect(lambda: None)
     window.show()
     show_crash_notice(previous_crash, paths.log, window)
-    tasks.spawn("org-load", orgs.load())
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))
+    started = _Started()
+    tasks.spawn("org-start", _start_org(window, faults, paths, started))
     try:
         await closed.wait()
     finally:
@@ -196,7 +200,82 @@ async def _gui_main(
         # Each step runs even when one before it raises (last pushed, first run).
         async with AsyncExitStack() as shutdown:
             shutdown.callback(window.deleteLater)
-            shutdown.push_async_callback(sandbox.stop)
-            shutdown.push_async_callback(lambda: window.org.aclose())  # the org shown at the end
+            if started.sandbox is not None:
+                shutdown.push_async_callback(started.sandbox.stop)
+            shutdown.push_async_callback(started.close_orgs, window)
             shutdown.push_async_callback(tasks.cancel_all)
     return 0
+
+
+class _Started:
+    """What `_start_org` got running, for the shutdown to stop (whenever the window closed)."""
+
+    def __init__(self) -> None:
+        self.sandbox: SandboxOrg | None = None
+        self.org: OrgConnection | None = None
+
+    async def close_orgs(self, window: MainWindow) -> None:
+        shown = window.org if window.org_ready else None  # the org shown at the end
+        for org in {id(o): o for o in (shown, self.org) if o is not None}.values():
+            await org.aclose()
+
+
+def _warm_imports() -> None:
+    """What the org start needs, imported off the event loop (the window stays responsive)."""
+    import inspector.org
+    import inspector.org_providers
+    import inspector.profile_connection
+    import inspector.runner
+    import inspector.sandbox.server
+    import inspector.store.history
+    import inspector.store.profiles  # noqa: F401
+
+
+async def _start_org(
+    window: MainWindow, faults: list[str], paths: AppPaths, started: _Started
+) -> None:
+    """The sandbox org, its clients, the history and scenarios, and the org profiles."""
+
+    await asyncio.sleep(0.05)  # let the window's first paint go first
+    await asyncio.to_thread(_warm_imports)
+    from inspector.core.polling import propagation_estimate
+    from inspector.org import sandbox_connection
+    from inspector.sandbox import SandboxOrg
+    from inspector.store.history import HistoryError, HistoryStore
+
+    # The bot answers before the attributes are read, so its reply shows in the chat before
+    # the cleanup step ends the conversation.
+    sandbox = SandboxOrg(faults=faults, bot_reply_delay=0.2)
+    started.sandbox = sandbox
+    await sandbox.start()
+    log.info("Sandbox org serving at %s", sandbox.base_url)
+    # Building the HTTP client makes its SSL context (50-65 ms): in a thread, not on the loop.
+    org = started.org = await asyncio.to_thread(sandbox_connection, sandbox)
+    history: HistoryStore | None = None
+    try:
+        history = await asyncio.to_thread(HistoryStore)
+        org.propagation = propagation_estimate(await history.recent_steps_async(org.profile))
+    except HistoryError as exc:
+        log.warning("Run history unavailable: %s", exc)
+    window.set_sandbox(sandbox)
+    window.set_org(org, is_sandbox=True)
+    log.info("Org ready: %s", org.label)
+    await asyncio.sleep(0)
+    from inspector.ui.help_menu import attach_help_menu
+    from inspector.ui.org_controller import OrgController
+    from inspector.ui.scenarios_panel import attach_scenarios
+
+    attach_scenarios(window, history=history)
+    attach_help_menu(window, paths)
+    orgs = OrgController(window, sandbox)
+    await orgs.load()
+
+
+def __getattr__(name: str) -> Any:
+    # `sandbox_connection` is wiring too, re-exported here; imported on first use, as it
+    # brings the HTTP stack.
+    if name == "sandbox_connection":
+        from inspector.org import sandbox_connection
+
+        return sandbox_connection
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,7 +16,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QFile, QIODevice, Qt, QUrl, Signal
@@ -32,10 +32,12 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
-from inspector.org import HostPageSpec
 from inspector.resources import read_text
 from inspector.ui.bridge import PageBridge
 from inspector.ui.web_policy import NavigationPolicy
+
+if TYPE_CHECKING:
+    from inspector.org import HostPageSpec  # a plain value; the import is for typing only
 
 __all__ = ["DEVTOOLS_ENV", "ChatPage", "ChatView", "devtools_requested", "render_host_page"]
 
