@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from inspector.ui.main_window import MainWindow
 
 __all__ = [
+    "import_org_stack",
     "prepare_qt_environment",
     "run_gui",
     "sandbox_connection",
@@ -220,8 +221,15 @@ class _Started:
             await org.aclose()
 
 
-def _warm_imports() -> None:
-    """What the org start needs, imported off the event loop (the window stays responsive)."""
+def import_org_stack() -> None:
+    """What the org start and the first run need, for a thread to import off the event loop.
+
+    httpx imports its async backend (anyio's) on the first request: here, not in a run.
+    """
+    import anyio._backends._asyncio
+    import anyio.streams.stapled
+    import anyio.streams.tls  # noqa: F401
+
     import inspector.org
     import inspector.org_providers
     import inspector.profile_connection
@@ -237,7 +245,7 @@ async def _start_org(
     """The sandbox org, its clients, the history and scenarios, and the org profiles."""
 
     await asyncio.sleep(0.05)  # let the window's first paint go first
-    await asyncio.to_thread(_warm_imports)
+    await asyncio.to_thread(import_org_stack)
     from inspector.core.polling import propagation_estimate
     from inspector.org import sandbox_connection
     from inspector.sandbox import SandboxOrg
@@ -269,6 +277,8 @@ async def _start_org(
     attach_help_menu(window, paths)
     orgs = OrgController(window, sandbox)
     await orgs.load()
+    await asyncio.sleep(0)
+    window.chat.prepare_next()  # the first chat's page, made before Start is pressed
 
 
 def __getattr__(name: str) -> Any:

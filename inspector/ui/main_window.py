@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -392,6 +392,8 @@ class MainWindow(QMainWindow):
             self._chat_running = False
             self.form.set_running(False)
         self.show_result(result)
+        # The next chat's page is made, and this one's deleted, once the result is drawn.
+        QTimer.singleShot(0, self.chat.prepare_next)
         return result
 
     @property

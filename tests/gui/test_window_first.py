@@ -56,3 +56,27 @@ def test_cancel_while_waiting_for_the_org_starts_nothing(qtbot, aio):
     assert window.last_request is None
     window.close()
     aio.run(tasks.cancel_all())
+
+
+def test_the_next_chat_is_made_between_runs_and_a_dropped_one_is_not_heard(qtbot, window):
+    from inspector.core import VerificationRequest
+
+    request = VerificationRequest(crm_id="CRM-1", attributes={"source": "web"})
+    first = window.chat.page
+    window.chat.prepare_next()
+    spare = window.chat._spare
+    assert spare is not None and first is None
+    window.start(request)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
+    assert window.result.verdict is Verdict.PASS, window.result.summary
+    used = window.chat.page
+    assert used is spare[1]  # the run used the page made ahead
+    # After the result, the next one is made and the run's own page stays until a new run.
+    qtbot.waitUntil(lambda: window.chat._spare is not None, timeout=5000)
+    assert window.chat._spare[0] is not spare[0]  # a new profile: a clean browser state
+    heard = []
+    window.chat.page_event.connect(lambda name, data: heard.append(name))
+    window.chat.reset("next run")
+    assert window.chat.page is None
+    spare[2].post({"event": "message", "text": "late"})  # the parked page's bridge
+    assert heard == []  # a dropped chat's events reach nothing
