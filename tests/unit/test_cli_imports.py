@@ -1,4 +1,4 @@
-"""`inspector --version` and `--help` load no Qt and no HTTP stack (they must answer at once)."""
+"""What a light command or client loads: `--version`, `--help` and the guest client."""
 
 import subprocess
 import sys
@@ -37,3 +37,17 @@ def test_the_fault_names_come_without_the_sandbox_server():
     assert "lowercase-keys" in stdout
     assert "inspector.sandbox.faults" in names
     assert "inspector.sandbox.server" not in names
+
+
+def test_the_guest_client_loads_no_http_client_oauth_or_qt():
+    probe = (
+        "import sys\n"
+        "from inspector.genesys import GuestSession, OrgEndpoints\n"
+        "heavy = ('httpx', 'PySide6', 'inspector.genesys.pkce', 'inspector.genesys.auth',"
+        " 'inspector.genesys.platform', 'inspector.sandbox.server')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
