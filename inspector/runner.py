@@ -347,6 +347,8 @@ async def run_suite(
             except ProfileUnavailable as exc:
                 org = str(exc)
             else:
+                # Each deployment's public configuration is read once for the suite.
+                org.remember_deployment_facts()
                 if propagation is not None and profile in propagation:
                     org.propagation = propagation[profile]
             limiter = RateLimiter(requests_per_minute)
