@@ -125,6 +125,7 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     The loop pattern is deliberate: asyncio.Runner(loop_factory=...) and qasync.run() exit Qt
     twice, and QtWebEngine segfaults on the second exit (DESIGN.md, measured).
     """
+    _import_before_qt()
     import qasync
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (load before QApplication)
     from PySide6.QtWidgets import QApplication
@@ -132,7 +133,6 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     from inspector.crash import CrashLog
     from inspector.log import add_file_handler, install_qt_message_handler
     from inspector.paths import app_paths
-    from inspector.ui.app_icon import app_icon
 
     paths = app_paths().ensure()
     log.info("Logging to %s", add_file_handler(paths.log))
@@ -143,7 +143,6 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     install_qt_message_handler()
     app.setApplicationName("Inspector")
     app.setOrganizationName("Inspector")
-    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -153,6 +152,20 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     finally:
         crash_log.stop()
     return status
+
+
+def _import_before_qt() -> None:
+    """The window's plain-Python modules, imported before PySide6 is.
+
+    Once PySide6 is loaded, its import hook reads the source of every module imported after
+    it, looking for "PySide6" (shibokensupport.feature); these need no such look.
+    """
+    import inspector.core.verification
+    import inspector.crash
+    import inspector.log
+    import inspector.paths
+    import inspector.resources
+    import inspector.tasks  # noqa: F401
 
 
 async def _gui_main(
@@ -188,6 +201,8 @@ async def _gui_main(
     wake.start(250)
     wake.timeout.connect(lambda: None)
     window.show()
+    # The icon is drawn from its SVG at seven sizes: after the window's first paint.
+    QTimer.singleShot(0, _set_app_icon)
     show_crash_notice(previous_crash, paths.log, window)
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
@@ -206,6 +221,14 @@ async def _gui_main(
             shutdown.push_async_callback(started.close_orgs, window)
             shutdown.push_async_callback(tasks.cancel_all)
     return 0
+
+
+def _set_app_icon() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from inspector.ui.app_icon import app_icon
+
+    QApplication.setWindowIcon(app_icon())
 
 
 class _Started:
