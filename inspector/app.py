@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from inspector.paths import AppPaths
     from inspector.sandbox import SandboxOrg
     from inspector.ui.main_window import MainWindow
+    from inspector.ui.window_state import WindowState
 
 __all__ = [
     "import_org_stack",
@@ -116,7 +117,10 @@ def prepare_qt_environment() -> str | None:
             "No display found. Run Inspector on a desktop, under `xvfb-run inspector`, or "
             "headless with `inspector verify`."
         )
-    return None
+    from inspector.earlyinit import check_gui_libraries
+
+    # Before any QApplication: Qt aborts on a platform plugin it cannot load (earlyinit.py).
+    return check_gui_libraries()
 
 
 def run_gui(faults: Iterable[str] = ()) -> int:
@@ -186,11 +190,15 @@ async def _gui_main(
     from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
     from inspector.ui.welcome_panel import attach_welcome_panel
+    from inspector.ui.window_state import attach_window_state
 
     tasks = TaskRegistry()
     window = MainWindow(None, tasks, fault_descriptions=FAULTS, starting="the sandbox org")
     ErrorReporter(window).install(asyncio.get_running_loop())
     attach_welcome_panel(window, paths)
+    # The size and the chat/results split before the first paint; the docks and the org bar
+    # come in _start_org, which restores their layout once they exist.
+    layout = attach_window_state(window, paths.config)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
@@ -208,7 +216,7 @@ async def _gui_main(
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))
     started = _Started()
-    tasks.spawn("org-start", _start_org(window, faults, paths, started))
+    tasks.spawn("org-start", _start_org(window, faults, paths, started, layout))
     try:
         await closed.wait()
     finally:
@@ -263,7 +271,11 @@ def import_org_stack() -> None:
 
 
 async def _start_org(
-    window: MainWindow, faults: list[str], paths: AppPaths, started: _Started
+    window: MainWindow,
+    faults: list[str],
+    paths: AppPaths,
+    started: _Started,
+    layout: WindowState,
 ) -> None:
     """The sandbox org, its clients, the history and scenarios, and the org profiles."""
 
@@ -299,6 +311,8 @@ async def _start_org(
     attach_scenarios(window, history=history)
     attach_help_menu(window, paths)
     orgs = OrgController(window, sandbox)
+    # Last: the docks and the org bar must exist for their sizes to be restored.
+    layout.restore()
     await orgs.load()
     await asyncio.sleep(0)
     window.chat.prepare_next()  # the first chat's page, made before Start is pressed

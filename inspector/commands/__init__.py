@@ -8,7 +8,9 @@ inside the handlers so `inspector --help` is fast.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import re
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -20,6 +22,7 @@ __all__ = [
     "EXIT_FAIL",
     "EXIT_PASS",
     "CommandParser",
+    "FaultNames",
     "add_fault_option",
     "deployment_arg",
     "deployment_id_arg",
@@ -42,12 +45,19 @@ class CommandParser(argparse.ArgumentParser):
 
     argparse exits 2 before any handler runs, so a script reading stdout would otherwise get
     nothing. A parser whose `--json` is a flag (not `run --json FILE`) answers with its
-    `json_error` (by default `usage_error_json`) when `--json` is among the arguments.
+    `json_error` (by default `usage_error_json`) when `--json` is among the arguments, or
+    an unambiguous abbreviation of it (`--js`), which is itself refused below.
+
+    Abbreviations of long options are refused (`allow_abbrev=False`): `--js` taken for
+    `--json`, or `--sand` for `--sandbox-fault`, would be a typo silently accepted, and would
+    change meaning the day another option shares the prefix. An unknown option gets a
+    did-you-mean instead.
     """
 
     json_error: JsonError | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # subcommand parsers are made the same way
         super().__init__(*args, **kwargs)
         self.arg_strings: list[str] = []
 
@@ -55,15 +65,79 @@ class CommandParser(argparse.ArgumentParser):
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         self.arg_strings = list(sys.argv[1:] if args is None else args)
-        return super().parse_known_args(args, namespace)
+        parsed, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:
+            if isinstance(action, FaultNames):
+                problem = action.problem(getattr(parsed, action.dest, None) or [])
+                if problem:
+                    self.error(f"argument {'/'.join(action.option_strings)}: {problem}")
+        return parsed, extras
 
     def error(self, message: str) -> NoReturn:
         parser, arg_strings = self._command_parser(self.arg_strings)
-        json_error = parser._json_error() if "--json" in _options(arg_strings) else None
+        message = parser._with_suggestions(self._with_option_before(message), arg_strings)
+        json_error = parser._json_error() if parser._wants_json(arg_strings) else None
         if json_error is not None:
             print(json.dumps(json_error(message), ensure_ascii=False))
             sys.stdout.flush()
         super().error(message)
+
+    def _wants_json(self, arg_strings: list[str]) -> bool:
+        """`--json`, or a prefix that can only be it, is among the options."""
+        options = self._option_strings()
+        for text in _options(arg_strings):
+            if text == "--json":
+                return True
+            if len(text) > 2 and text.startswith("--"):
+                if [o for o in options if o.startswith(text)] == ["--json"]:
+                    return True
+        return False
+
+    def _option_strings(self) -> list[str]:
+        return [o for action in self._actions for o in action.option_strings]
+
+    def _with_suggestions(self, message: str, arg_strings: list[str]) -> str:
+        """An unrecognized option, with the option it most likely stands for."""
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            hints = []
+            for text in message[len(prefix) :].split():
+                typed = text.split("=", 1)[0]
+                near = self._near(typed) if typed.startswith("--") and typed != "--" else []
+                if len(near) == 1:
+                    hints.append(f"{near[0]} for {typed}")
+                elif near:
+                    hints.append(f"one of {', '.join(near)} for {typed}")
+            if not hints:
+                return message
+            if len(hints) == 1:
+                return f"{message} (did you mean {hints[0].rsplit(' for ', 1)[0]}?)"
+            return f"{message} (did you mean {'; '.join(hints)}?)"
+        return message
+
+    def _with_option_before(self, message: str) -> str:
+        """An invalid choice that is there because the option before it is not one: name it.
+
+        An unknown option takes no value, so argparse reads the value after it as the next
+        positional argument: `inspector --sand slow` is "invalid choice: 'slow'" for a command.
+        """
+        match = re.search(r" invalid choice: '((?:[^'\\]|\\.)*)'", message)
+        args = _options(self.arg_strings)
+        if match is None or match.group(1) not in args:
+            return message
+        index = args.index(match.group(1))
+        typed = args[index - 1].split("=", 1)[0] if index > 0 else ""
+        if not typed.startswith("--") or typed == "--" or typed in self._option_strings():
+            return message
+        near = self._near(typed)
+        hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+        return f"{message}; {typed} is not an option{hint}"
+
+    def _near(self, typed: str) -> list[str]:
+        """The long options `typed` abbreviates, or else the one it is closest to."""
+        options = [o for o in self._option_strings() if o.startswith("--")]
+        near = sorted(o for o in options if o.startswith(typed))
+        return near or difflib.get_close_matches(typed, options, n=1)
 
     def _json_error(self) -> JsonError | None:
         for action in self._actions:
@@ -99,17 +173,47 @@ def cancelled(command: str) -> int:
     return EXIT_CANCELLED
 
 
+class FaultNames(argparse._AppendAction):
+    """A repeatable option of fault names, all checked once parsing ends (CommandParser).
+
+    argparse's `choices` stops at the first unknown name; this reports each of them, with a
+    did-you-mean where a known name is close.
+    """
+
+    def __init__(self, *args: Any, known: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = tuple(known)
+
+    def problem(self, names: Sequence[str]) -> str | None:
+        """What is wrong with these names, as one line; None when all are known."""
+        unknown = [name for name in dict.fromkeys(names) if name not in self.known]
+        if not unknown:
+            return None
+        from inspector.core.scenario_parse import unknown_name
+
+        parts = []
+        option = self.option_strings[-1]
+        for name in unknown:
+            pieces = [p.strip() for p in name.split(",")]
+            if len(pieces) > 1 and all(p in self.known for p in pieces):
+                each = " ".join(f"{option} {p}" for p in pieces)
+                parts.append(f"unknown fault {name!r} (give each its own: {each})")
+            else:
+                parts.append(unknown_name("fault", name, self.known))
+        return "; ".join(parts) + "; known: " + ", ".join(self.known)
+
+
 def add_fault_option(parser: argparse.ArgumentParser, dest: str = "sandbox_fault") -> None:
-    """`--sandbox-fault NAME`, repeatable, with the sandbox's fault names as choices."""
+    """`--sandbox-fault NAME`, repeatable, with the sandbox's fault names as the known ones."""
     from inspector.sandbox.faults import FAULTS  # the names only, not the server
 
     names = sorted(FAULTS)
     parser.add_argument(
         "--sandbox-fault",
         dest=dest,
-        action="append",
+        action=FaultNames,
         default=[],
-        choices=names,
+        known=names,
         metavar="NAME",
         help="make the sandbox org misbehave this way (repeatable): " + ", ".join(names),
     )

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from inspector.core.attributes import MAX_CUSTOM_DATA_BYTES, custom_data_size
-from inspector.core.diagnosis_codes import KNOWN, fix_for
+from inspector.core.diagnosis_codes import FOR_DEVELOPER, KNOWN, fix_for
 from inspector.core.diff import Row, RowStatus
 from inspector.core.wording import times
 
@@ -172,16 +172,19 @@ def diagnose_rows(
         )
     elif missing and len(missing) == sent_count:
         size = custom_data_size(sent)
-        them, these = ("it", "it takes") if one else ("them", "these take")
+        them, these, go = (
+            ("it", "it takes", "it goes") if one else ("them", "these take", "they go")
+        )
         found.append(
             Diagnosis(
                 "attributes-missing",
                 "The sent attribute did not reach the customer participant."
                 if one
                 else f"None of the {sent_count} sent attributes reached the customer participant.",
-                f"Set {them} with Database.set before the first message, in "
-                f"message.channel.metadata.customAttributes, and keep {them} under "
-                f"{max_bytes} bytes ({these} {size}).",
+                f"Have the website set {them} before the chat's first message, and keep "
+                f"{them} under {max_bytes} bytes ({these} {size}). {FOR_DEVELOPER}call "
+                f"Database.set before the first message, so {go} in "
+                "message.channel.metadata.customAttributes.",
             )
         )
     elif missing:

@@ -4,13 +4,19 @@ Codes are stable (reports, `--json` and scripts match on them). A diagnosis made
 carries its own message with the run's details (keys, values, times, statuses); the table
 gives the general cause and the fix, used when the finding has no more specific fix.
 GENESYS.md, "The pitfalls users hit", is the source of the causes.
+
+A fix is read by an admin: it says first, in plain words, what to do or whom to ask; the
+technical detail for the website's developer follows, after `FOR_DEVELOPER`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KNOWN", "Known", "fix_for"]
+__all__ = ["FOR_DEVELOPER", "KNOWN", "Known", "fix_for"]
+
+# Where a fix's technical line starts, after the admin's action.
+FOR_DEVELOPER = "For the developer: "
 
 
 @dataclass(frozen=True)
@@ -30,8 +36,10 @@ KNOWN: dict[str, Known] = {
     ),
     "attributes-missing": Known(
         "None of the sent attributes reached the customer participant.",
-        "Set them before the first message, in message.channel.metadata.customAttributes, "
-        "and keep them under maxCustomDataBytes.",
+        "Have the website set the attributes before the chat's first message, and keep them "
+        "within the deployment's size limit. For the developer: call Database.set before the "
+        "first message, so they go in message.channel.metadata.customAttributes, under "
+        "maxCustomDataBytes.",
         "fail",
     ),
     "some-attributes-missing": Known(
@@ -50,8 +58,9 @@ KNOWN: dict[str, Known] = {
     "attributes-late": Known(
         "The attributes reached the conversation only after the run's timeout: they were set "
         "after the first message, or the flow writes them late.",
-        "Call Database.set before the first message (before MessagingService.sendMessage), "
-        "or give the check a longer timeout if the flow is known to be slow.",
+        "Have the website set the attributes before the chat's first message, or give the "
+        "check a longer timeout if the flow is known to be slow. For the developer: call "
+        "Database.set before MessagingService.sendMessage.",
         "fail",
     ),
     "attributes-legacy-location": Known(
@@ -59,8 +68,9 @@ KNOWN: dict[str, Known] = {
         'message; Genesys ignores attributes there since 5 June 2026 ("Deprecation Notice – Web '
         'Messaging Custom Attributes in channel.metadata") and reads only '
         "message.channel.metadata.customAttributes.",
-        "Send them in message.channel.metadata.customAttributes (Messenger's Database.set "
-        "does); update an SDK that writes the old location.",
+        "Ask the website's developer to send the attributes where Genesys reads them now. "
+        "For the developer: send them in message.channel.metadata.customAttributes "
+        "(Messenger's Database.set does); update an SDK that writes the old location.",
         "fail",
     ),
     "too-large": Known(
@@ -91,9 +101,9 @@ KNOWN: dict[str, Known] = {
     "deployment-auth": Known(
         "The deployment uses authenticated Messenger (auth.enabled): a chat starts only after "
         "the customer signs in through the website's AuthProvider plugin.",
-        "Test on a deployment without authentication for now. Inspector cannot sign a "
-        "customer in yet; a headless guest client would need configureAuthenticatedSession "
-        "with the website's sign-in code.",
+        "Test on a deployment without authentication for now: Inspector cannot sign a "
+        "customer in yet. For the developer: a headless guest client would need "
+        "configureAuthenticatedSession with the website's sign-in code.",
     ),
     "messenger-mode": Known(
         "How Messenger runs on this deployment: its own user interface or headless, and "
@@ -103,7 +113,8 @@ KNOWN: dict[str, Known] = {
     ),
     "messenger-disabled": Known(
         "Messenger is turned off in the deployment's configuration (messenger.enabled false).",
-        "Turn Messenger on in the deployment's Messenger configuration, or test headless.",
+        "Turn Messenger on in the deployment's Messenger configuration (Admin > Message > "
+        "Messenger Configurations), or test on a headless deployment.",
     ),
     "domain-not-allowed": Known(
         "Messenger refused to run on the page (GenesysJS.domainNotAllowed): the page's host "
@@ -114,21 +125,25 @@ KNOWN: dict[str, Known] = {
     "read-only-session": Known(
         "The guest session is read-only (409): its conversation ended with a read-only "
         "disconnect, so Messenger sends no new message until the session is cleared.",
-        "Clear the session (MessagingService.clearSession) or start a new one; on the "
-        "deployment, conversationDisconnect type ReadOnly keeps ended chats read-only.",
+        "Start a new chat session; if ended chats should not stay read-only, change the "
+        "conversation disconnect setting of the deployment's Messenger configuration. For "
+        "the developer: MessagingService.clearSession starts a new session; the setting is "
+        "conversationDisconnect type ReadOnly.",
     ),
     "page-changed-attributes": Known(
         "What the page put on the wire is not what was asked of it: the website code changed, "
         "dropped or added attributes before the first message left.",
-        "Look at the website code between Database.set and the first message (another "
-        "Database.set replaces keys; values are sent as strings).",
+        "Ask the website's developer to check the code that sets the attributes: it changes "
+        "them before the first message. For the developer: look between Database.set and "
+        "the first message (another Database.set replaces keys; values are sent as strings).",
         "fail",
     ),
     "attributes-not-sent": Known(
         "The first message left the page without any custom attributes: they were set too "
         "late, or not at all.",
-        "Call Database.set before the first message (or before Messenger opens, when the "
-        "conversation starts by itself).",
+        "Have the website set the attributes before the chat's first message (before "
+        "Messenger opens, when the chat starts by itself). For the developer: call "
+        "Database.set before the first message.",
         "fail",
     ),
     "guest-refused": Known(
@@ -182,14 +197,16 @@ KNOWN: dict[str, Known] = {
     "hidden-characters": Known(
         "A key or value has spaces at an end or characters that do not show (a newline, a "
         "no-break or zero-width space), often from copying an id out of another tool.",
-        "Trim the value on the website before Database.set, or make the flow trim it.",
+        "Trim the value where it comes from (the website or the CRM), or make the flow trim "
+        "it. For the developer: trim it before Database.set.",
         "note",
     ),
     "messenger-error": Known(
         "Messenger, in the chat page, reported an error of its own (its error event); the "
         "message is Messenger's.",
-        "Read Messenger's message; start Inspector with --devtools to see the page's console "
-        "and network, and check the deployment's Messenger configuration.",
+        "Read Messenger's message and check the deployment's Messenger configuration. For "
+        "the developer: start Inspector with --devtools to see the page's console and "
+        "network.",
     ),
     "bad-response": Known(
         "The Platform API answered with a body that is not the JSON it documents "
@@ -227,12 +244,14 @@ KNOWN: dict[str, Known] = {
     ),
     "lookup-fallback": Known(
         "The conversation was found by the run-id search.",
-        "Grant conversation:message:view for the direct lookup.",
+        "Add the permission conversation:message:view to the OAuth client's role, so the "
+        "conversation is found directly.",
         "note",
     ),
     "cleanup-failed": Known(
         "The test conversation could not be ended.",
-        "End it in the org, and check conversation:communication:disconnect.",
+        "End the test conversation in the org; for Inspector to end it, add the permission "
+        "conversation:communication:disconnect to the OAuth client's role.",
         "note",
     ),
     # --- analytics -------------------------------------------------------------------------
@@ -253,7 +272,8 @@ KNOWN: dict[str, Known] = {
     ),
     "analytics-failed": Known(
         "The analytics check could not run (the job failed or was refused).",
-        "Grant analytics:conversationDetail:view, or run the check later.",
+        "Add the permission analytics:conversationDetail:view to the OAuth client's role, or "
+        "run the check later.",
         "note",
     ),
 }

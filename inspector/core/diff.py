@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from inspector.core.case_letters import CaseDifference, case_differences
+
 __all__ = [
     "Row",
     "RowStatus",
@@ -100,6 +102,13 @@ class Row:
         if self.received_key is not None and self.received_key != self.key:
             return f"{visible(self.received_key)} = {visible(self.received)}"
         return visible(self.received)
+
+    @property
+    def case_differences(self) -> tuple[CaseDifference, ...]:
+        """Which letters of the received key differ by case from the sent one."""
+        if self.status is not RowStatus.CASE_MISMATCH or self.received_key is None:
+            return ()
+        return case_differences(self.key, self.received_key)
 
     @property
     def failed(self) -> bool:

@@ -170,6 +170,8 @@ class VerificationRequest:
 class StepState(StrEnum):
     RUNNING = "running"
     DONE = "done"
+    # Done, but not cleanly: a pre-flight that failed checks and was started anyway.
+    WARNED = "warned"
     FAILED = "failed"
 
 
@@ -189,6 +191,8 @@ class StepTiming:
     ms: float
     detail: str = ""
     ok: bool = True
+    # Went on although something was wrong (a forced pre-flight): not a clean pass.
+    warned: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,13 @@ class VerificationResult:
                 for r in self.rows
             ],
             "steps": [
-                {"name": s.name, "ms": round(s.ms, 1), "ok": s.ok, "detail": s.detail}
+                {
+                    "name": s.name,
+                    "ms": round(s.ms, 1),
+                    "ok": s.ok,
+                    "detail": s.detail,
+                    **({"warned": True} if s.warned else {}),
+                }
                 for s in self.steps
             ],
             "diagnoses": [

@@ -40,7 +40,13 @@ from inspector.core.scenario import (
 
 T = TypeVar("T")
 
-__all__ = ["scenario_from_data"]
+__all__ = ["scenario_from_data", "unknown_name"]
+
+
+def unknown_name(kind: str, name: str, known: Collection[str]) -> str:
+    """`unknown fault 'x'`, with a did-you-mean when a known name is close to it."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"unknown {kind} {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 def scenario_from_data(
@@ -253,13 +259,22 @@ class _Reader:
         return messages
 
     def faults(self, value: Any, fault_field: str) -> frozenset[str]:
-        faults = frozenset(self.texts(value, (fault_field,)))
+        names = self.texts(value, (fault_field,))
         if self.known_faults is not None:
-            unknown = sorted(faults - set(self.known_faults))
+            known = ", ".join(sorted(self.known_faults))
+            # Each unknown name is a problem of its own, on its own item.
+            unknown = [
+                self.fail(
+                    (fault_field, index),
+                    f"{unknown_name('fault', name, self.known_faults)}; known: {known}",
+                )
+                for index, name in enumerate(names)
+                if name not in self.known_faults
+            ]
             if unknown:
-                known = ", ".join(sorted(self.known_faults))
-                raise self.fail((fault_field,), f"unknown fault {unknown[0]!r}; known: {known}")
-        return faults
+                self.problems.extend(unknown[:-1])
+                raise unknown[-1]
+        return frozenset(names)
 
     def pre_chat(
         self, value: Any, attributes: Mapping[str, str] | None, crm_key: str | None

@@ -23,12 +23,18 @@ def format_result(result: VerificationResult) -> str:
                     cell.ljust(width) for cell, width in zip(row, widths, strict=True)
                 ).rstrip()
             )
+        for r in result.rows:
+            if r.case_differences:
+                letters = "; ".join(d.describe() for d in r.case_differences)
+                lines.append(f"  {r.key_text} arrived as {r.received_key!r}: {letters}")
     if result.steps:
         lines.append("")
         lines.append(
             "Steps: "
             + " · ".join(
-                f"{s.name} {s.ms:.0f} ms" + ("" if s.ok else " (failed)") for s in result.steps
+                f"{s.name} {s.ms:.0f} ms"
+                + (" (failed)" if not s.ok else " (started anyway)" if s.warned else "")
+                for s in result.steps
             )
         )
     for diagnosis in result.diagnoses:

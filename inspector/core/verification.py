@@ -49,7 +49,7 @@ from inspector.core.run_types import (
     WireCapture,
     WireSource,
 )
-from inspector.core.wording import counted
+from inspector.core.wording import counted, headline
 
 __all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "run_verification"]
 
@@ -121,7 +121,10 @@ async def run_verification(
     try:
         if preflight is not None:
             await run.step(
-                "preflight", run.preflight(preflight, sent), detail=lambda _: run.preflight_detail
+                "preflight",
+                run.preflight(preflight, sent),
+                detail=lambda _: run.preflight_detail,
+                warned=lambda: run.preflight_forced,
             )
         await run.step("connect", launcher.connect())
         message_id = await run.step(
@@ -148,8 +151,10 @@ async def run_verification(
         return run.refusal(refused.failed)
     except StepError as exc:
         run.collect(sources)
+        # A forced pre-flight's note of the same cause would repeat the error with its fix.
+        notes = [n for n in run.notes if n.code != exc.code]
         return run.result(
-            Verdict.ERROR, exc.message, diagnoses=[explain(exc.code, exc.message), *run.notes]
+            Verdict.ERROR, exc.message, diagnoses=[explain(exc.code, exc.message), *notes]
         )
     except asyncio.CancelledError:
         raise
@@ -225,6 +230,7 @@ class _Run:
         self.conversation_id: str | None = None
         self.lookup: str | None = None
         self.preflight_detail = ""
+        self.preflight_forced = False  # checks failed and the run was started anyway
         # Findings that do not change the verdict but belong in the report.
         self.notes: list[Diagnosis] = []
         self.sent_at: float | None = None  # clock() when the first message was accepted
@@ -300,7 +306,12 @@ class _Run:
                 log.exception("Progress callback failed for step %s", event.name)
 
     async def step(
-        self, name: str, work: Awaitable[T], *, detail: Callable[[T], str] | None = None
+        self,
+        name: str,
+        work: Awaitable[T],
+        *,
+        detail: Callable[[T], str] | None = None,
+        warned: Callable[[], bool] | None = None,
     ) -> T:
         label = STEP_LABELS[name]
         self.current = name
@@ -316,8 +327,10 @@ class _Run:
             raise
         ms = (self.clock() - started) * 1000
         text = detail(value) if detail else ""
-        self.steps.append(StepTiming(name, label, ms, text))
-        self._emit(StepEvent(name, label, StepState.DONE, ms, text))
+        warn = warned() if warned else False
+        self.steps.append(StepTiming(name, label, ms, text, warned=warn))
+        state = StepState.WARNED if warn else StepState.DONE
+        self._emit(StepEvent(name, label, state, ms, text))
         return value
 
     async def preflight(self, check: Preflight, sent: Mapping[str, str]) -> None:
@@ -327,13 +340,19 @@ class _Run:
         passed = len(findings) - len(failed)
         self.preflight_detail = f"{passed} of {counted(len(findings), 'check')} passed"
         if failed and self.request.force:
-            self.preflight_detail += "; started anyway"
+            self.preflight_forced = True
+            self.preflight_detail = (
+                f"{len(failed)} of {counted(len(findings), 'check')} failed; started anyway"
+            )
             self.notes += failed
         elif failed:
-            raise _Refused(failed, f"{self.preflight_detail}: {failed[0].message}")
+            # The findings say what failed, in full; the step only counts them.
+            detail = f"{len(failed)} of {counted(len(findings), 'check')} failed; not started"
+            raise _Refused(failed, detail)
 
     def refusal(self, failed: list[Diagnosis]) -> VerificationResult:
-        summary = f"Not started: {failed[0].message}"
+        # The title names the first problem in short: the findings below it say it in full.
+        summary = f"Not started: {headline(failed[0].message)}"
         if len(failed) > 1:
             summary += f" (and {counted(len(failed) - 1, 'more pre-flight problem')})"
         return self.result(Verdict.ERROR, summary, diagnoses=failed, preflight_refused=True)

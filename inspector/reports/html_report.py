@@ -105,7 +105,9 @@ def _section(index: int, run: ScenarioRun) -> str:
             row = checked.row
             sent = None if row.sent is None else row.sent_text
             received = None if row.received is None else row.received_text
-            note = f'<div class="muted">{escape(checked.note)}</div>' if checked.note else ""
+            notes = [checked.note] if checked.note else []
+            notes += [d.describe() for d in row.case_differences]
+            note = "".join(f'<div class="muted">{escape(n)}</div>' for n in notes)
             parts.append(
                 f'<tr class="{_ROW_CLASS[checked.status]}">'
                 f'<td class="key">{escape(row.key_text)}</td>'

@@ -12,7 +12,9 @@ from inspector.sandbox.server import serve
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m inspector.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m inspector.sandbox", description=__doc__, allow_abbrev=False
+    )
     parser.add_argument("--port", type=int, default=0, help="port to bind (0: a free one)")
     parser.add_argument(
         "--fault", action="append", default=[], choices=sorted(FAULTS), help="switch a fault on"

@@ -22,14 +22,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from inspector.core import DEFAULT_CRM_KEY, RUN_ID_KEY
 from inspector.core.expectations import ScenarioOutcome
+from inspector.core.scenario import Scenario
 
 __all__ = [
+    "FORM_RUN_PREFIXES",
     "SCHEMA_VERSION",
     "HistoryError",
     "HistoryStore",
     "RunChange",
     "RunRecord",
+    "StoredRequest",
     "compare_runs",
     "default_history_path",
     "export_runs",
@@ -70,14 +74,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE runs ADD COLUMN raw TEXT NOT NULL DEFAULT 'null'",
         "ALTER TABLE runs ADD COLUMN raw_source TEXT",
     ),
+    # What the run was started with (StoredRequest), so a form run can be started again.
+    ("ALTER TABLE runs ADD COLUMN request TEXT NOT NULL DEFAULT 'null'",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
     "scenario scenario_file profile origin verdict summary started_at finished_at "
-    "conversation_id sent received rows diagnoses steps error raw raw_source"
+    "conversation_id sent received rows diagnoses steps error raw raw_source request"
 ).split()
-_JSON_COLUMNS = frozenset({"sent", "received", "rows", "diagnoses", "steps", "raw"})
+_JSON_COLUMNS = frozenset({"sent", "received", "rows", "diagnoses", "steps", "raw", "request"})
+# The names runs get when they come from the window's form or `inspector verify` rather than
+# from a scenario file; such a run is started again from its StoredRequest.
+FORM_RUN_PREFIXES = ("(form) ", "(verify) ")
 # SQLite result codes the user can act on (disk full, read-only, locked, corrupt file).
 _KNOWN_ERRORS = frozenset(
     {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CORRUPT",
@@ -94,6 +103,93 @@ def default_history_path() -> Path:
     from inspector.paths import app_paths
 
     return app_paths().data / HISTORY_FILE
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    """What a run was started with, enough to start it again: the form's fields, the org's side.
+
+    Kept as JSON in the `request` column (camelCase, as in scenario files). `deployment` is
+    as the run named it (an id, or a sandbox deployment kind); None means the org's own.
+    """
+
+    crm_id: str
+    crm_key: str = DEFAULT_CRM_KEY
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    deployment: str | None = None
+    faults: tuple[str, ...] = ()
+    timeout: float | None = None
+    first_message: str | None = None
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> StoredRequest:
+        request = scenario.request()
+        return cls(
+            crm_id=request.crm_id,
+            crm_key=request.crm_key,
+            # The run id is made anew for each run; the form never shows it.
+            attributes={k: v for k, v in request.attributes.items() if k != RUN_ID_KEY},
+            deployment=scenario.deployment,
+            faults=tuple(sorted(scenario.faults)),
+            timeout=request.timeout,
+            first_message=request.first_message,
+        )
+
+    @classmethod
+    def from_sent(cls, sent: Mapping[str, str]) -> StoredRequest | None:
+        """For runs recorded before requests were kept: what was sent, CRM id first.
+
+        A request always sends its CRM id first (VerificationRequest.sent_attributes), so the
+        first key is the CRM key. The deployment and faults of such a run are not known.
+        """
+        items = [(str(k), str(v)) for k, v in sent.items()]
+        if not items:
+            return None
+        (crm_key, crm_id), rest = items[0], items[1:]
+        return cls(crm_id, crm_key, {k: v for k, v in rest if k != RUN_ID_KEY})
+
+    @classmethod
+    def from_json_dict(cls, data: object) -> StoredRequest | None:
+        """The stored request, or None when there is none or it is not one (never raises)."""
+        if not isinstance(data, Mapping):
+            return None
+        crm_id, crm_key = data.get("crmId"), data.get("crmKey", DEFAULT_CRM_KEY)
+        attributes = data.get("attributes", {})
+        faults = data.get("faults", [])
+        timeout, first = data.get("timeout"), data.get("firstMessage")
+        deployment = data.get("deployment")
+        if not (
+            isinstance(crm_id, str)
+            and isinstance(crm_key, str)
+            and isinstance(attributes, Mapping)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in attributes.items())
+            and isinstance(faults, list)
+            and all(isinstance(f, str) for f in faults)
+            and (deployment is None or isinstance(deployment, str))
+            and (timeout is None or (isinstance(timeout, int | float) and timeout > 0))
+            and (first is None or isinstance(first, str))
+        ):
+            return None
+        return cls(
+            crm_id,
+            crm_key,
+            dict(attributes),
+            deployment,
+            tuple(faults),
+            None if timeout is None else float(timeout),
+            first,
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "crmId": self.crm_id,
+            "crmKey": self.crm_key,
+            "attributes": dict(self.attributes),
+            "deployment": self.deployment,
+            "faults": list(self.faults),
+            "timeout": self.timeout,
+            "firstMessage": self.first_message,
+        }
 
 
 @dataclass(frozen=True)
@@ -117,6 +213,9 @@ class RunRecord:
     error: str | None = None
     raw: Mapping[str, Any] | None = None
     raw_source: str | None = None
+    # StoredRequest.to_json_dict() of what the run started with; None for runs recorded before
+    # version 4 of the schema.
+    request: Mapping[str, Any] | None = None
     id: int | None = field(default=None, compare=False)
 
     @classmethod
@@ -147,12 +246,26 @@ class RunRecord:
             error=outcome.result.error,
             raw=outcome.result.raw,
             raw_source=outcome.result.raw_source,
+            request=StoredRequest.from_scenario(outcome.scenario).to_json_dict(),
         )
+
+    @property
+    def from_form(self) -> bool:
+        """Started from the window's form or `inspector verify`, not from a scenario file."""
+        return self.scenario.startswith(FORM_RUN_PREFIXES)
+
+    def stored_request(self) -> StoredRequest | None:
+        """What to start this run again with; for an old form run, rebuilt from what it sent."""
+        stored = StoredRequest.from_json_dict(self.request)
+        if stored is None and self.request is None and self.from_form:
+            return StoredRequest.from_sent(self.sent)
+        return stored
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["sent"], data["received"] = dict(self.sent), dict(self.received)
         data["raw"] = None if self.raw is None else dict(self.raw)
+        data["request"] = None if self.request is None else dict(self.request)
         return data
 
 

@@ -68,7 +68,24 @@ def config_dir() -> Path:
 
 
 class ProfileError(ValueError):
-    """A profile or the profiles file is not usable; the message names the file and field."""
+    """A profile or the profiles file is not usable; the message names the file and field.
+
+    ``field`` is the field's path inside the profile (``name``, ``clientId``,
+    ``deployments[0].id``) when one field is at fault, and ``empty`` says it was left empty,
+    so a form can say what to fill in rather than quote the file's field names.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, empty: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.empty = empty
+
+
+def _field(where: str, key: str) -> str:
+    """``profile.deployments[0]`` + ``id`` -> ``deployments[0].id`` (the path in a profile)."""
+    path = f"{where}.{key}"
+    head, _, rest = path.partition(".")
+    return rest if head == "profile" or head.startswith("profiles[") else path
 
 
 class OrgKind(StrEnum):
@@ -207,9 +224,15 @@ def _text(data: dict[str, Any], key: str, where: str, *, required: bool = True) 
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ProfileError(f"{where}.{key}: must be a non-empty string")
+        raise ProfileError(
+            f"{where}.{key}: must be a non-empty string",
+            field=_field(where, key),
+            empty=value is None or isinstance(value, str),
+        )
     if any(ord(c) < 32 for c in value):
-        raise ProfileError(f"{where}.{key}: must not contain control characters")
+        raise ProfileError(
+            f"{where}.{key}: must not contain control characters", field=_field(where, key)
+        )
     return value.strip()
 
 
@@ -218,7 +241,10 @@ def _origin(value: str, where: str) -> str:
 
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-        raise ProfileError(f"{where}: {value!r} is not an origin (expected https://host, no path)")
+        raise ProfileError(
+            f"{where}: {value!r} is not an origin (expected https://host, no path)",
+            field=_field(*where.rsplit(".", 1)),
+        )
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -245,7 +271,10 @@ def _parse_profile(data: Any, where: str) -> OrgProfile:
     client_id = _text(data, "clientId", where)
     assert name is not None and client_id is not None
     if is_sandbox_name(name):
-        raise ProfileError(f"{where}.name: {name!r} is reserved for the built-in sandbox org")
+        raise ProfileError(
+            f"{where}.name: {name!r} is reserved for the built-in sandbox org",
+            field=_field(where, "name"),
+        )
     try:
         kind = OrgKind(str(data.get("kind")))
     except ValueError:
@@ -261,20 +290,24 @@ def _parse_profile(data: Any, where: str) -> OrgProfile:
         try:
             environment = OrgEndpoints.for_environment(raw_env).environment
         except ValueError as exc:
-            raise ProfileError(f"{where}.environment: {exc}") from None
+            raise ProfileError(
+                f"{where}.environment: {exc}", field=_field(where, "environment")
+            ) from None
     else:
         raw_url = _text(data, "baseUrl", where)
         assert raw_url is not None
         try:
             base_url = OrgEndpoints.for_custom_domain(raw_url).api
         except ValueError as exc:
-            raise ProfileError(f"{where}.baseUrl: {exc}") from None
+            raise ProfileError(f"{where}.baseUrl: {exc}", field=_field(where, "baseUrl")) from None
     redirect_uri = _text(data, "redirectUri", where, required=auth is AuthKind.PKCE)
     if redirect_uri is not None:
         try:
             parse_loopback_redirect(redirect_uri)
         except ValueError as exc:
-            raise ProfileError(f"{where}.redirectUri: {exc}") from None
+            raise ProfileError(
+                f"{where}.redirectUri: {exc}", field=_field(where, "redirectUri")
+            ) from None
     raw_deployments = data.get("deployments", [])
     if not isinstance(raw_deployments, list):
         raise ProfileError(f"{where}.deployments: must be a list")

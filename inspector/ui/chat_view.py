@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, QObject, Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEngineCertificateError,
@@ -30,7 +30,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineSettings,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from inspector.resources import read_text
 from inspector.ui.bridge import PageBridge
@@ -39,7 +39,21 @@ from inspector.ui.web_policy import NavigationPolicy
 if TYPE_CHECKING:
     from inspector.org import HostPageSpec  # a plain value; the import is for typing only
 
-__all__ = ["DEVTOOLS_ENV", "ChatPage", "ChatView", "devtools_requested", "render_host_page"]
+__all__ = [
+    "CHAT_ENDED_TEXT",
+    "CHAT_IDLE_TEXT",
+    "DEVTOOLS_ENV",
+    "ChatPage",
+    "ChatView",
+    "devtools_requested",
+    "render_host_page",
+]
+
+CHAT_IDLE_TEXT = (
+    "The chat widget appears here when you press Start.\n\n"
+    "It is the deployment's Messenger, started with the attributes on the right."
+)
+CHAT_ENDED_TEXT = "Conversation ended: this test chat takes no more messages. Start runs a new one."
 
 # Set to 1 to get Chromium's developer tools for the chat page (a separate window).
 DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
@@ -217,11 +231,7 @@ class ChatView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, devtools: bool | None = None) -> None:
         super().__init__(parent)
         self.devtools = devtools_requested() if devtools is None else devtools
-        self._placeholder = QLabel(
-            "The chat widget appears here when you press Start.\n\n"
-            "It is the deployment's Messenger, started with the attributes on the right.",
-            self,
-        )
+        self._placeholder = QLabel(CHAT_IDLE_TEXT, self)
         self._placeholder.setWordWrap(True)
         self._placeholder.setStyleSheet("color: #5f6b7a; padding: 24px; font-size: 13px;")
         self._placeholder.setAlignment(self._placeholder.alignment().AlignCenter)
@@ -230,9 +240,33 @@ class ChatView(QWidget):
             # The default menu offers "Inspect", "Open link in new window", "Save page".
             self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self._devtools_view: QWebEngineView | None = None
-        self._stack = QStackedLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self._stack = QStackedLayout()
+        outer.addLayout(self._stack, 1)
         self._stack.addWidget(self._placeholder)
         self._stack.addWidget(self.view)
+        # Once the conversation ended, a veil over the page greys its input box and Send and
+        # takes the clicks meant for them: a message typed there would start a conversation
+        # no run reads. MESSENGER.md does not say what Messenger's composer does after a
+        # disconnect (only that conversationDisconnect is of type Send or ReadOnly), so the
+        # stand-in's is left as it is and the window veils it, whatever the widget does.
+        # Qt composes widgets over a QWebEngineView: a translucent child raised above the
+        # view's own render widget shows over the page.
+        self._veil = QWidget(self.view)
+        self._veil.setObjectName("chat-ended-veil")
+        self._veil.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._veil.setStyleSheet("#chat-ended-veil { background: rgba(246, 248, 250, 150); }")
+        self._veil.hide()
+        # Said under the page, not over it, where it would hide Messenger's own launcher.
+        self.ended_note = QLabel(CHAT_ENDED_TEXT, self)
+        self.ended_note.setWordWrap(True)
+        self.ended_note.setStyleSheet("color: #3b4654; font-weight: 600; padding: 6px 12px;")
+        self.ended_note.hide()
+        outer.addWidget(self.ended_note)
+        self.view.installEventFilter(self)
+        self.page_event.connect(self._on_own_page_event)
         self._profile: QWebEngineProfile | None = None
         self._page: ChatPage | None = None
         self._bridge: PageBridge | None = None
@@ -244,6 +278,34 @@ class ChatView(QWidget):
     @property
     def page(self) -> ChatPage | None:
         return self._page
+
+    def placeholder_text(self) -> str:
+        """What the chat pane says when no chat is shown."""
+        return self._placeholder.text()
+
+    @property
+    def ended(self) -> bool:
+        """True once the page said its conversation ended (the input is veiled)."""
+        return self._veil.isVisible()
+
+    def _on_own_page_event(self, name: str, _data: dict[str, Any]) -> None:
+        if name == "disconnected" and self._page is not None:
+            self._veil.setGeometry(self.view.rect())
+            self._veil.show()
+            self._veil.raise_()
+            self.ended_note.show()
+            # Keys too: a disabled view (and its render widget) gets no input; it still paints.
+            self.view.setEnabled(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._veil.setGeometry(self.view.rect())
+        return super().eventFilter(watched, event)
+
+    def _lift_veil(self) -> None:
+        self._veil.hide()
+        self.ended_note.hide()
+        self.view.setEnabled(True)
 
     def _new_chat(self) -> tuple[QWebEngineProfile, ChatPage, PageBridge]:
         """A fresh off-the-record profile with its page and bridge (not shown yet)."""
@@ -278,6 +340,7 @@ class ChatView(QWidget):
     def load_chat(self, spec: HostPageSpec) -> None:
         """Start from a clean browser state: new off-the-record profile, page and bridge."""
         self._drop_page()
+        self._lift_veil()
         profile, page, bridge = self._spare or self._new_chat()
         self._spare = None
         page.policy = NavigationPolicy.for_host_page(spec.origin, spec.bootstrap_url)
@@ -304,6 +367,7 @@ class ChatView(QWidget):
     def reset(self, text: str) -> None:
         """Drop the previous run's chat and say what comes instead (a new run's first step)."""
         self._drop_page()
+        self._lift_veil()
         self._placeholder.setText(text)
         self._stack.setCurrentWidget(self._placeholder)
 

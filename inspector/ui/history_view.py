@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QDate, QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -87,6 +88,7 @@ def result_from_record(record: RunRecord) -> VerificationResult:
                 float(s.get("ms") or 0.0),
                 str(s.get("detail") or ""),
                 bool(s.get("ok", True)),
+                bool(s.get("warned", False)),
             )
             for s in record.steps
         ),
@@ -133,10 +135,13 @@ class HistoryModel(ListTableModel[RunRecord]):
 
 class HistoryView(QWidget):
     """Signals: `rerun_requested(str)` with the scenario name of the selected run;
+    `rerun_form_requested(RunRecord)` for a run from the form (or `inspector verify`), which
+    has no scenario file and is started again from its stored request;
     `open_requested(RunRecord)` to show a run in the window (a double click or Open).
     """
 
     rerun_requested = Signal(str)
+    rerun_form_requested = Signal(object)
     open_requested = Signal(object)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
@@ -144,6 +149,11 @@ class HistoryView(QWidget):
         self.store = store
         self.scenario = QComboBox(self)
         self.scenario.addItem(ALL)
+        # Long scenario names must not widen the dock (and the window) past the screen.
+        self.scenario.setMinimumContentsLength(12)
+        self.scenario.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.verdict = QComboBox(self)
         self.verdict.addItems([ALL, "pass", "fail", "error"])
         self.use_since = QCheckBox("Since", self)
@@ -155,7 +165,25 @@ class HistoryView(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # One line per run, cut with "…" (the tooltip has the summary): wrapped cells made
+        # rows so tall that a short dock showed one and a half runs.
+        self.table.setWordWrap(False)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        columns = self.table.horizontalHeader()
+        columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        columns.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        widest = self.fontMetrics().horizontalAdvance
+        for column, sample in (
+            (0, "2026-12-31 23:59:59"),
+            (1, "x" * 24),
+            (2, "ERROR"),
+            (4, "x" * 20),
+        ):
+            columns.resizeSection(column, widest(sample) + 16)
+        three_rows = 3 * rows.defaultSectionSize() + 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(columns.sizeHint().height() + three_rows)
         self.table.setToolTip("Double-click a run to show it in the window")
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -168,6 +196,7 @@ class HistoryView(QWidget):
         self.comparison.setReadOnly(True)
         self.comparison.setPlaceholderText("Select two runs of one scenario and press Compare.")
         self.comparison.setMaximumHeight(120)
+        self.comparison.hide()  # shown by Compare: until then the runs get its room
         self.message = QLabel(self)
         buttons = QHBoxLayout()
         self.rerun_button = QPushButton("Re-run", self)
@@ -181,7 +210,7 @@ class HistoryView(QWidget):
         self._export: asyncio.Task[int | None] | None = None
         for button in (self.rerun_button, self.compare_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.message, 1)
         buttons.addWidget(self.export_button)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Scenario", self))
@@ -195,12 +224,16 @@ class HistoryView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.comparison)
-        layout.addWidget(self.message)
         self._refresh: asyncio.Task[None] | None = None
         self.scenario.currentTextChanged.connect(lambda _t: self.schedule_refresh())
         self.verdict.currentTextChanged.connect(lambda _t: self.schedule_refresh())
         self.use_since.toggled.connect(lambda _c: self.schedule_refresh())
         self.since.dateChanged.connect(lambda _d: self.schedule_refresh())
+
+    def sizeHint(self) -> QSize:
+        # The dock opens this tall (then keeps what the user gives it): about five runs, and
+        # the window's form and results above still get most of a 768-pixel screen.
+        return QSize(super().sizeHint().width(), 200)
 
     def filters(self) -> dict[str, str | None]:
         scenario = self.scenario.currentText()
@@ -229,6 +262,8 @@ class HistoryView(QWidget):
             )
         )
         names = await asyncio.to_thread(self.store.scenarios)
+        if not shiboken6.isValid(self.scenario):
+            return  # the view was closed and deleted meanwhile
         current = self.scenario.currentText()
         known = [self.scenario.itemText(i) for i in range(self.scenario.count())]
         if known != [ALL, *names]:
@@ -267,11 +302,16 @@ class HistoryView(QWidget):
 
     def _on_rerun_clicked(self) -> None:
         selected = self.selected_records()
-        if selected:
+        if not selected:
+            return
+        if selected[0].from_form:
+            self.rerun_form_requested.emit(selected[0])
+        else:
             self.rerun_requested.emit(selected[0].scenario)
 
     def compare_selected(self) -> list[RunChange] | None:
         selected = self.selected_records()
+        self.comparison.show()
         if len(selected) != 2 or selected[0].scenario != selected[1].scenario:
             self.comparison.setPlainText("Select exactly two runs of the same scenario.")
             return None

@@ -7,16 +7,17 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -31,29 +32,82 @@ from inspector.core import (
     run_verification,
 )
 from inspector.tasks import TaskRegistry
-from inspector.ui.chat_view import ChatView
+from inspector.ui.chat_view import CHAT_IDLE_TEXT, ChatView
+from inspector.ui.elided_label import ElidedLabel
 from inspector.ui.progress_list import ProgressList
 from inspector.ui.raw_json_dialog import RawJsonDialog
+from inspector.ui.results_delegate import ResultsDelegate
 from inspector.ui.results_model import ResultsModel
 from inspector.ui.run_form import RunForm
+from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
 from inspector.ui.web_launcher import WebLauncher
 
 if TYPE_CHECKING:
     from inspector.org import OrgConnection  # given by app wiring; ui builds no client
 
-__all__ = ["MainWindow"]
+__all__ = ["MainWindow", "default_size", "screen_room"]
 
 log = logging.getLogger("inspector.ui")
 
-_WIDTH, _HEIGHT, _TALL_HEIGHT = 1320, 820, 900
+_WIDTH, _HEIGHT = 1320, 900
+# Room left around the window on its screen for the frame and title bar the window manager adds
+# (availableGeometry already leaves out the taskbar).
+_FRAME_ROOM = QSize(16, 48)
+# Narrowest the chat and the results may get: the window's minimum width is their sum plus the
+# Scenarios dock, which must stay under 1366 px.
+_CHAT_MIN_WIDTH, _RIGHT_MIN_WIDTH = 300, 460
 
 
-def _default_size(window: QWidget) -> QSize:
-    """Taller where the screen has room (1080p and up): every box then shows in full."""
+def screen_room(window: QWidget) -> QSize | None:
+    """The largest size the window may take on its screen, its frame left aside."""
     screen = window.screen()
-    room = screen.availableGeometry().height() if screen is not None else 0
-    return QSize(_WIDTH, _TALL_HEIGHT if room >= _TALL_HEIGHT + 80 else _HEIGHT)
+    if screen is None:
+        return None
+    return screen.availableGeometry().size() - _FRAME_ROOM
+
+
+def default_size(window: QWidget) -> QSize:
+    """As large as the content likes (1320×900), but never larger than the screen's free area."""
+    room = screen_room(window)
+    return QSize(_WIDTH, _HEIGHT) if room is None else QSize(_WIDTH, _HEIGHT).boundedTo(room)
+
+
+class _Column(QWidget):
+    """The right-hand column, in a scroll area that scrolls only when it must.
+
+    A QScrollArea sizes a resizable widget whose layout has height-for-width (the banner's
+    wrapped text) to its *preferred* height for the width, so the column always scrolled.
+    What it needs is less: its boxes at their minimum, except that QBoxLayout gives a box
+    with height-for-width its full height for the width and squeezes the others below their
+    minimum (the form's buttons then overlapped its table). So: that sum, no less.
+    """
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        if layout is None:
+            return super().heightForWidth(width)
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        heights = []
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty():
+                continue
+            least = item.minimumSize().height()
+            if item.hasHeightForWidth():
+                least = max(least, item.heightForWidth(inner))
+            heights.append(least)
+        spacing = max(layout.spacing(), 0) * max(len(heights) - 1, 0)
+        return sum(heights) + spacing + margins.top() + margins.bottom()
+
+
+class _ResultsTable(QTableView):
+    """Asks for its minimum height only: the layout's stretch gives it the rest of the room,
+    and a 192-pixel wish made the column scroll on a short screen."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
 
 class FaultSwitch(Protocol):
@@ -103,7 +157,7 @@ class MainWindow(QMainWindow):
         self.sandbox = sandbox
         self.result: VerificationResult | None = None
         self.setWindowTitle("Inspector" if org is None else f"Inspector — {org.label}")
-        self.resize(_default_size(self))
+        self.resize(default_size(self))
 
         self.chat = ChatView(self)
         self.chat.page_event.connect(self._on_page_event)
@@ -113,8 +167,9 @@ class MainWindow(QMainWindow):
         self.progress = ProgressList(self)
         self.banner = VerdictBanner(self)
         self.model = ResultsModel(self)
-        self.table = QTableView(self)
+        self.table = _ResultsTable(self)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(ResultsDelegate(self.table))
         self.table.setAlternatingRowColors(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -141,27 +196,45 @@ class MainWindow(QMainWindow):
         # The chat of the last run, with every event the page posted (for its transcript).
         self.last_launcher: WebLauncher | None = None
         self._chat_running = False
-        self.conversation_label = QLabel(self)
+        # A long scenario name is cut at the left ("…", whole in the tooltip) so the
+        # conversation id at the end stays whole, rather than widening the window.
+        self.conversation_label = ElidedLabel(self, mode=Qt.TextElideMode.ElideLeft)
         self.conversation_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
+        # Left of the org in the status bar, for as long as any sandbox fault is on.
+        self.faults_badge = FaultsBadge(fault_descriptions or {}, self)
+        self.statusBar().insertPermanentWidget(0, self.faults_badge)
 
         sent_box = QGroupBox("What the website sends", self)
+        self.result_box = result_box = QGroupBox("What arrived on the conversation", self)
         QVBoxLayout(sent_box).addWidget(self.form)
         progress_box = QGroupBox("Progress", self)
         QVBoxLayout(progress_box).addWidget(self.progress)
-        result_box = QGroupBox("What arrived on the conversation", self)
         result_layout = QVBoxLayout(result_box)
         result_layout.addWidget(self.banner)
         result_layout.addWidget(self.table, 1)
-        footer = QHBoxLayout()
-        footer.addWidget(self.conversation_label, 1)
-        footer.addWidget(self.force_button)
-        footer.addWidget(self.sent_button)
-        footer.addWidget(self.raw_button)
-        result_layout.addLayout(footer)
+        # The header and three rows at least; more rows scroll inside the table.
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height()
+            + 3 * self.table.verticalHeader().defaultSectionSize()
+            + 2 * self.table.frameWidth()
+        )
+        # Under the column, never scrolled away: the result's conversation (on a line of its
+        # own: beside the buttons its id did not fit) and what to do with it, Start anyway
+        # included.
+        footer = QWidget(self)
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(12, 0, 12, 6)
+        footer_layout.addWidget(self.conversation_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.force_button)
+        buttons.addWidget(self.sent_button)
+        buttons.addWidget(self.raw_button)
+        footer_layout.addLayout(buttons)
 
-        right = QWidget(self)
+        right = _Column(self)
         right_layout = QVBoxLayout(right)
         # Where the org chooser goes (ui.org_controller puts it there).
         self.org_row = QHBoxLayout()
@@ -169,9 +242,29 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(sent_box)
         right_layout.addWidget(progress_box)
         right_layout.addWidget(result_box, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # On a short screen (1366×768 with the docks open) the column scrolls instead of
+        # squeezing its boxes into each other or growing the window past the screen; where
+        # there is room the column fills the viewport and nothing scrolls.
+        self.right_scroll = QScrollArea(self)
+        self.right_scroll.setObjectName("right-column")
+        self.right_scroll.setWidget(right)
+        self.right_scroll.setWidgetResizable(True)
+        self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.right_scroll.viewport().installEventFilter(self)
+        results_side = QWidget(self)
+        results_side.setMinimumWidth(_RIGHT_MIN_WIDTH)
+        side_layout = QVBoxLayout(results_side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        side_layout.addWidget(self.right_scroll, 1)
+        side_layout.addWidget(footer)
+        self.chat.setMinimumWidth(_CHAT_MIN_WIDTH)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("chat-results-splitter")
         splitter.addWidget(self.chat)
-        splitter.addWidget(right)
+        splitter.addWidget(results_side)
+        splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([520, 800])
@@ -202,11 +295,37 @@ class MainWindow(QMainWindow):
         return self._org is not None
 
     def set_org(self, org: OrgConnection, *, is_sandbox: bool) -> None:
-        """Point the window at another org; sandbox faults apply to the built-in org only."""
+        """Point the window at another org; sandbox faults apply to the built-in org only.
+
+        What the window showed belongs to the previous org and deployment: it goes, chat,
+        steps, rows and Start anyway included. The first org (the window showed before it)
+        finds nothing to take off.
+        """
+        first = self._org is None
         self._org = org
         self.faults_menu.setEnabled(is_sandbox and self.sandbox is not None)
         self._show_org(org)
         self._org_ready.set()
+        if not first:
+            self.clear_shown(
+                f"Now on {org.label}. Press Start to send the attributes and read them back.",
+                CHAT_IDLE_TEXT,
+            )
+
+    def clear_shown(self, banner: str, chat: str) -> None:
+        """Take the previous run off the window (result, rows, steps, chat) and say `banner`."""
+        self.result = None
+        self.force_button.hide()
+        self.progress.clear_steps()
+        self.model.set_rows([])
+        self.raw_button.setEnabled(False)
+        self.sent_button.setEnabled(False)
+        self.conversation_label.clear()
+        self.banner.show_idle(banner)
+        self.chat.reset(chat)
+        self.statusBar().clearMessage()  # "Showing the run of …" and the like
+        # Where the column scrolls, back to its top: the org, the form, then the steps.
+        self.right_scroll.verticalScrollBar().setValue(0)
 
     def set_sandbox(self, sandbox: FaultSwitch) -> None:
         """The built-in org's fault switches, once it runs: the Sandbox faults menu."""
@@ -219,6 +338,7 @@ class MainWindow(QMainWindow):
         self.org_status.setText(
             f"{org.label} · deployment {org.deployment_id} · page origin {org.origin}"
         )
+        self._show_faults()
 
     def show_wait(self, text: str) -> None:
         """A rate-limit wait or a retry, shown while it lasts."""
@@ -254,7 +374,7 @@ class MainWindow(QMainWindow):
         )
         self.late_set_action.setStatusTip(self.late_set_action.toolTip())
         run_menu.addAction(self.late_set_action)
-        self.org_status = QLabel(self)
+        self.org_status = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle, minimum_chars=20)
         self.statusBar().addPermanentWidget(self.org_status)
         self.faults_menu = self.menuBar().addMenu("Sandbox &faults")
         self.fault_actions: dict[str, QAction] = {}
@@ -280,6 +400,12 @@ class MainWindow(QMainWindow):
             self.fault_actions[name] = action
         faults_menu.setToolTipsVisible(True)
 
+    def _show_faults(self) -> None:
+        """The badge names the sandbox's faults; none on another org (the menu is off then)."""
+        sandbox = self.sandbox
+        on = sandbox.faults if sandbox is not None and self.faults_menu.isEnabled() else ()
+        self.faults_badge.show_faults(on)
+
     def set_faults(self, names: frozenset[str]) -> None:
         """Switch the sandbox's faults (a scenario's, say) and tick the same ones in the menu."""
         if self.sandbox is None:
@@ -291,6 +417,10 @@ class MainWindow(QMainWindow):
                 action.setChecked(name in names)
         finally:
             self._ticking_faults = False
+        self._show_faults()
+        # A fading message of the menu's last choice would now contradict the badge.
+        if self.statusBar().currentMessage().startswith(FAULTS_MESSAGE):
+            self.statusBar().clearMessage()
 
     def _on_fault_toggled(self, _checked: bool) -> None:
         assert self.sandbox is not None
@@ -298,8 +428,9 @@ class MainWindow(QMainWindow):
             return
         chosen = frozenset(n for n, a in self.fault_actions.items() if a.isChecked())
         self.sandbox.set_faults(chosen)
+        self._show_faults()
         shown = ", ".join(sorted(chosen)) or "none"
-        self.statusBar().showMessage(f"Sandbox faults for the next run: {shown}", 8000)
+        self.statusBar().showMessage(f"{FAULTS_MESSAGE}{shown}", 8000)
 
     def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
         """Say where the chat is while it starts: Messenger's own steps, as it reports them."""
@@ -348,7 +479,6 @@ class MainWindow(QMainWindow):
         return self.org
 
     async def _run(self, request: VerificationRequest) -> VerificationResult | None:
-        self.force_button.hide()
         self.form.set_running(True)
         try:
             org = await self._wait_for_org()
@@ -359,14 +489,11 @@ class MainWindow(QMainWindow):
         # Real orgs may refuse the message-details lookup: tag the run for the search.
         request = org.tagged(request)
         self._last_request = request
-        self.progress.clear_steps()
-        self.model.set_rows([])
-        self.raw_button.setEnabled(False)
-        self.sent_button.setEnabled(False)
-        self.conversation_label.clear()
-        self.banner.show_idle("Running… the chat starts on the left.")
         # Nothing of the previous run stays beside this one, its chat included.
-        self.chat.reset("Checking the deployment before the chat starts…")
+        self.clear_shown(
+            "Running… the chat starts on the left.",
+            "Checking the deployment before the chat starts…",
+        )
         launcher = WebLauncher(
             self.chat,
             org.host_page,
@@ -374,6 +501,7 @@ class MainWindow(QMainWindow):
             attributes_late=self.late_set_action.isChecked(),
         )
         self.last_launcher = launcher
+        self.progress.start_run(request.timeout)
         self._chat_running = True
         try:
             result = await run_verification(
@@ -390,6 +518,7 @@ class MainWindow(QMainWindow):
             raise
         finally:
             self._chat_running = False
+            self.progress.stop_clock()
             self.form.set_running(False)
         self.show_result(result)
         # The next chat's page is made, and this one's deleted, once the result is drawn.
@@ -409,8 +538,10 @@ class MainWindow(QMainWindow):
         self.banner.show_result(result)
         self.raw_button.setEnabled(result.raw is not None)
         self.sent_button.setEnabled(result.wire is not None)
-        self.force_button.setVisible(result.preflight_refused)
-        if result.preflight_refused:
+        # Start anyway forces the window's own last request: only for a refusal of it.
+        refused_here = result.preflight_refused and scenario is None
+        self.force_button.setVisible(refused_here)
+        if refused_here:
             self.chat.reset(
                 "Not started: the deployment checks refused this run (the reasons are on the "
                 "right). Start anyway forces it."
@@ -419,7 +550,24 @@ class MainWindow(QMainWindow):
         if result.conversation_id:
             origin.append(f"Conversation {result.conversation_id}")
         self.conversation_label.setText(" · ".join(origin))
+        self._scroll_to_result()
         self.result_shown.emit(result)
+
+    def _scroll_to_result(self) -> None:
+        """Where the column scrolls (a short screen), the result comes into view from its top:
+        the verdict, the findings, then as many rows as fit."""
+        bar = self.right_scroll.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), self.result_box.y()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A dock opened or closed under a result: the result stays in view, not the form.
+        if (
+            watched is self.right_scroll.viewport()
+            and event.type() == QEvent.Type.Resize
+            and self.result is not None
+        ):
+            self._scroll_to_result()
+        return super().eventFilter(watched, event)
 
     def show_past_run(self, result: VerificationResult, *, scenario: str, started: str) -> bool:
         """A run from the history, as it was: its rows, steps, findings and raw response.
@@ -429,14 +577,30 @@ class MainWindow(QMainWindow):
         if self.form.running:
             self.statusBar().showMessage("A run is running: open the past one when it ended.", 8000)
             return False
-        self.progress.clear_steps()
-        for step in result.steps:
-            state = StepState.DONE if step.ok else StepState.FAILED
-            self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
-        self.show_result(result, scenario=scenario)
+        self.show_finished_run(
+            result,
+            scenario=scenario,
+            chat=f"This run of {scenario} is from the history ({started}): its chat is not kept.",
+        )
         shown = self.conversation_label.text()
         self.conversation_label.setText(f"From the history, {started} · {shown}")
         self.statusBar().showMessage(f"Showing the run of {scenario} from {started}", 10000)
+        return True
+
+    def show_finished_run(self, result: VerificationResult, *, scenario: str, chat: str) -> bool:
+        """A run that did not run in this window's chat (a scenario through the guest API, a
+        past run): only its own steps, rows and findings show, and the chat says `chat`.
+
+        Refused while a form run runs: its chat and result are on the window.
+        """
+        if self.form.running:
+            return False
+        self.clear_shown("", chat)
+        for step in result.steps:
+            state = StepState.DONE if step.ok else StepState.FAILED
+            state = StepState.WARNED if step.ok and step.warned else state
+            self.progress.on_step(StepEvent(step.name, step.label, state, step.ms, step.detail))
+        self.show_result(result, scenario=scenario)
         return True
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:

@@ -21,9 +21,15 @@ class OrgBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.orgs = QComboBox(self)
-        self.orgs.setMinimumContentsLength(18)
         self.deployments = QComboBox(self)
-        self.deployments.setMinimumContentsLength(22)
+        # As wide as the row gives them, whatever their items say: a long deployment
+        # description would otherwise widen the window past the screen (the full text is in
+        # the open list and the tooltip).
+        for combo, chars in ((self.orgs, 12), (self.deployments, 16)):
+            combo.setMinimumContentsLength(chars)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         manage = QPushButton("Orgs…", self)
         manage.setToolTip("Add, edit and test org profiles (Ctrl+Shift+P)")
         manage.clicked.connect(self.manage_requested)
@@ -86,5 +92,6 @@ class OrgBar(QWidget):
         self.selection_changed.emit(*self.current())
 
     def _on_deployment_changed(self, _index: int) -> None:
+        self.deployments.setToolTip(self.deployments.currentText())
         if not self._quiet:
             self.selection_changed.emit(*self.current())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -49,6 +50,45 @@ log = logging.getLogger("inspector.ui")
 
 NEW_PROFILE = "New profile…"
 CUSTOM_DOMAIN = "custom"
+
+
+# What to fill in, in the form's words, for a field left empty.
+_FILL_IN = {
+    "name": "Give the profile a name.",
+    "clientId": "Enter the OAuth client id (Admin > Integrations > OAuth, the client's id).",
+    "environment": "Choose the org's region.",
+    "baseUrl": "Enter the org's base URL (for a custom domain, such as http://127.0.0.1:8123).",
+    "redirectUri": "Enter the redirect URI registered on the OAuth client for browser sign-in.",
+}
+# The form's label of each field, for any other problem with it.
+_LABELS = {
+    "name": "Name",
+    "clientId": "OAuth client id",
+    "environment": "Region",
+    "baseUrl": "Base URL",
+    "redirectUri": "Redirect URI",
+}
+_DEPLOYMENT_FIELD = re.compile(r"deployments\[(\d+)\]\.(\w+)")
+_DEPLOYMENT_COLUMNS = {"id": "deployment id", "name": "name", "origin": "origin"}
+
+
+def form_problem(error: ProfileError) -> str:
+    """The store's complaint about an entered profile, said in the form's words."""
+    field = error.field
+    if field is None:
+        return str(error)
+    if error.empty and field in _FILL_IN:
+        return _FILL_IN[field]
+    detail = str(error).split(": ", 1)[-1]
+    if field in _LABELS:
+        return f"{_LABELS[field]}: {detail}"
+    row = _DEPLOYMENT_FIELD.fullmatch(field)
+    if row is not None:
+        number, column = int(row.group(1)) + 1, _DEPLOYMENT_COLUMNS.get(row.group(2), row.group(2))
+        if error.empty:
+            return f"Enter the {column} of deployment {number}."
+        return f"Deployment {number}, {column}: {detail}"
+    return str(error)
 
 
 class ProfileDialog(QDialog):
@@ -320,7 +360,7 @@ class ProfileDialog(QDialog):
         try:
             profile = self.profile_from_form()
         except ProfileError as exc:
-            self._say(str(exc), error=True)
+            self._say(form_problem(exc), error=True)
             return False
         previous = self.chooser.currentData()
         try:
@@ -366,7 +406,7 @@ class ProfileDialog(QDialog):
         try:
             profile = self.profile_from_form()
         except ProfileError as exc:
-            self._say(str(exc), error=True)
+            self._say(form_problem(exc), error=True)
             return False
         self.test_button.setEnabled(False)
         self._say("Testing…")

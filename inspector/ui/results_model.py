@@ -9,9 +9,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from inspector.core import Row, RowStatus
+from inspector.core.diff import visible
 from inspector.ui.list_table_model import ListTableModel
 
-__all__ = ["ResultsModel"]
+__all__ = ["CASE_SPANS_ROLE", "ResultsModel"]
+
+# (start, length) of the letters to highlight in a cell's text: where a case-mismatch key
+# differs from the other spelling. The delegate (results_delegate) paints them.
+CASE_SPANS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COLUMNS = ("Key", "Sent", "Received", "Status")
 COL_KEY, COL_SENT, COL_RECEIVED, COL_STATUS = range(4)
@@ -37,6 +42,25 @@ _EXPLAIN = {
     RowStatus.CASE_MISMATCH: "A key that differs only by case arrived; flows are case-sensitive.",
     RowStatus.EXTRA: "On the participant but not sent (a flow or agent may add keys).",
 }
+
+
+def _case_spans(row: Row, column: int) -> list[tuple[int, int]]:
+    """Where the differing letters are in the Key cell (the sent key) or the Received cell
+    (which starts with the received key); none when hidden characters were escaped."""
+    if column == COL_KEY:
+        key = row.key
+        spans = [(d.sent_start, len(d.sent)) for d in row.case_differences]
+    elif column == COL_RECEIVED and row.received_key is not None:
+        key = row.received_key
+        spans = [(d.received_start, len(d.received)) for d in row.case_differences]
+    else:
+        return []
+    return spans if visible(key) == key else []
+
+
+def _case_tip(row: Row) -> str:
+    letters = "; ".join(d.describe() for d in row.case_differences)
+    return f"{_EXPLAIN[row.status]}\nSent {row.key!r}, received {row.received_key!r}: {letters}."
 
 
 def _wire_tip(row: Row) -> str:
@@ -73,8 +97,13 @@ class ResultsModel(ListTableModel[Row]):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_SENT and row.wire_known:
                 return _wire_tip(row)
+            if row.case_differences and column != COL_SENT:
+                where = f"\nFrom the raw response at {row.source}" if row.source else ""
+                return _case_tip(row) + where
             where = f"\nFrom the raw response at {row.source}" if row.source else ""
             return _EXPLAIN[row.status] + where
         if role == Qt.ItemDataRole.UserRole:
             return row.status.value
+        if role == CASE_SPANS_ROLE:
+            return _case_spans(row, column)
         return None

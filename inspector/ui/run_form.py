@@ -7,6 +7,8 @@ is lost the first time its text changes to "Running…".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -123,6 +125,14 @@ class RunForm(QWidget):
         self.table.setItem(row, 1, QTableWidgetItem(value))
         if not key:
             self.table.editItem(key_item)
+
+    def fill(self, crm_id: str, crm_key: str, attributes: Mapping[str, str]) -> None:
+        """Put these values in the form, replacing what it held (a run to start again)."""
+        self.crm_id.setText(crm_id)
+        self.crm_key.setText(crm_key)
+        self.table.setRowCount(0)
+        for key, value in attributes.items():
+            self.add_attribute(key, value)
 
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,22 +27,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.core import VerificationResult
+from inspector.core import StepEvent, VerificationResult
 from inspector.core.expectations import BotReplyObservation, ScenarioOutcome, evaluate
 from inspector.core.scenario import Scenario, ScenarioError
 from inspector.runner import RateLimiter, ScenarioRun, run_scenario
 from inspector.scenarios import load_suite, save_scenario
+from inspector.ui.chat_view import CHAT_IDLE_TEXT
+from inspector.ui.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
     from inspector.store.history import HistoryStore
     from inspector.ui.main_window import MainWindow
 
-__all__ = ["SCENARIO_ROLE", "VERDICT_ROLE", "ScenarioSidebar", "verdict_icon"]
+__all__ = ["RESULT_ROLE", "SCENARIO_ROLE", "VERDICT_ROLE", "ScenarioSidebar", "verdict_icon"]
 
 log = logging.getLogger("inspector.ui")
 
 SCENARIO_ROLE = Qt.ItemDataRole.UserRole
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The VerificationResult of the scenario's last run in this window, shown when it is clicked.
+RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
+# The sidebar's width does not follow its names, verdicts or status line: the window's layout
+# must not shift when they change (the dock keeps the width the user gave it).
+_WIDTH, _MIN_WIDTH = 240, 160
 
 _COLOURS = {
     "pass": "#1a7f37",
@@ -72,6 +80,16 @@ def verdict_icon(verdict: str) -> QIcon:
     return icon
 
 
+def _chat_note(scenario: Scenario) -> str:
+    """What the chat pane says beside a finished run of `scenario`."""
+    if scenario.launcher == "messenger":
+        return f"The chat of this run of {scenario.name} has ended; Run runs it again."
+    return (
+        f"{scenario.name} ran through the guest API, without a chat in this window "
+        "(launcher: guest)."
+    )
+
+
 class ScenarioSidebar(QWidget):
     """Signals: `run_finished(ScenarioRun)` after each scenario; `suite_finished()`;
     `can_run_changed(run, run_all)` when Run or Run all becomes possible or not.
@@ -99,6 +117,8 @@ class ScenarioSidebar(QWidget):
             self,
         )
         self.folder_label.setWordWrap(True)
+        self.folder_path = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle)
+        self.folder_path.hide()
         self.list = QListWidget(self)
         # Long names end in "…" (the tooltip has the whole name and the verdict) rather than
         # hiding the verdict colours behind a horizontal scroll bar.
@@ -106,6 +126,7 @@ class ScenarioSidebar(QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.list.currentItemChanged.connect(lambda _new, _old: self._update_buttons())
+        self.list.itemClicked.connect(self._on_list_item_clicked)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b3261e;")
@@ -119,22 +140,33 @@ class ScenarioSidebar(QWidget):
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
+        # What the last Run / Run all came to; stays until the next one starts.
+        self.summary = QLabel(self)
+        self.summary.setObjectName("runSummary")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
         self.progress = QProgressBar(self)
         self.progress.setFormat("%v / %m")
         self.progress.setValue(0)
         self.progress.hide()  # shown while scenarios run
-        self.status = QLabel(self)
+        self.status = ElidedLabel(self)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.run_all_button, self.cancel_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.folder_label)
+        layout.addWidget(self.folder_path)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
         layout.addWidget(self.status)
+        self.setMinimumWidth(_MIN_WIDTH)
         self._update_buttons()
+
+    def sizeHint(self) -> QSize:
+        return QSize(_WIDTH, super().sizeHint().height())
 
     # -- the folder ------------------------------------------------------------------------
 
@@ -142,7 +174,9 @@ class ScenarioSidebar(QWidget):
         """List the folder's scenarios; unreadable files are listed with their error."""
         suite = await asyncio.to_thread(load_suite, [folder])
         self.folder = folder
-        self.folder_label.setText(str(folder))
+        self.folder_label.hide()
+        self.folder_path.setText(str(folder))
+        self.folder_path.show()
         self.list.clear()
         self.errors = list(suite.errors)
         for scenario in suite.scenarios:
@@ -193,8 +227,37 @@ class ScenarioSidebar(QWidget):
         if isinstance(scenario, Scenario):
             self.load_into_form(scenario)
 
+    def _on_list_item_clicked(self, item: QListWidgetItem) -> None:
+        self.show_last_run(item)
+
+    def show_last_run(self, item: QListWidgetItem) -> bool:
+        """Show the scenario's last run in the window: its own rows, steps and raw response.
+
+        Nothing changes for a scenario that has not run yet, or while a run runs.
+        """
+        result = item.data(RESULT_ROLE)
+        scenario = item.data(SCENARIO_ROLE)
+        window = self.main_window
+        if not isinstance(result, VerificationResult) or not isinstance(scenario, Scenario):
+            return False
+        if self._running or window.form.running:
+            return False
+        self.showing_own_result = True
+        try:
+            window.show_finished_run(result, scenario=scenario.name, chat=_chat_note(scenario))
+        finally:
+            self.showing_own_result = False
+        return True
+
     def load_into_form(self, scenario: Scenario) -> None:
-        form = self.main_window.form
+        window = self.main_window
+        if not window.form.running:
+            # The form is the scenario's now: the previous result does not describe it.
+            window.clear_shown(
+                f"Loaded {scenario.name} into the form. Press Start to send it and read it back.",
+                CHAT_IDLE_TEXT,
+            )
+        form = window.form
         form.crm_id.setText(scenario.crm_id)
         form.crm_key.setText(scenario.crm_key)
         form.table.setRowCount(0)
@@ -269,6 +332,10 @@ class ScenarioSidebar(QWidget):
 
     async def _run(self, scenarios: list[Scenario]) -> None:
         current: QListWidgetItem | None = None
+        title = "Run all" if len(scenarios) > 1 else "Run"
+        outcomes: list[ScenarioOutcome] = []
+        started = time.monotonic()
+        self.summary.hide()
         try:
             for done, scenario in enumerate(scenarios):
                 current = self.item_for(scenario.name)
@@ -276,15 +343,42 @@ class ScenarioSidebar(QWidget):
                     current.setIcon(verdict_icon("running"))
                 self.status.setText(f"Running {scenario.name}…")
                 run = await self._run_one(scenario)
+                outcomes.append(run.outcome)
                 self._show(run, current)
                 current = None
                 self.progress.setValue(done + 1)
-            self.status.setText(f"Finished {len(scenarios)} scenario(s)")
+            # The summary says it all; a "finished" line above it would only repeat it.
+            self.status.clear()
+            self._show_summary(title, outcomes, len(scenarios), time.monotonic() - started)
         except asyncio.CancelledError:
             if current is not None:
                 verdict = str(current.data(VERDICT_ROLE) or "")
                 current.setIcon(verdict_icon(verdict))
+            self._show_summary(
+                title, outcomes, len(scenarios), time.monotonic() - started, cancelled=True
+            )
             raise
+
+    def _show_summary(
+        self,
+        title: str,
+        outcomes: Sequence[ScenarioOutcome],
+        total: int,
+        seconds: float,
+        *,
+        cancelled: bool = False,
+    ) -> None:
+        """Passed, failed and errors of the last run, in the worst verdict's colour; the tooltip
+        names each scenario that did not pass and why."""
+        text, colour = _run_summary(title, outcomes, total, seconds, cancelled=cancelled)
+        self.summary.setText(text)
+        self.summary.setStyleSheet(f"QLabel#runSummary {{ color: {colour}; font-weight: bold; }}")
+        bad = [o for o in outcomes if o.verdict.value != "pass"]
+        self.summary.setToolTip(
+            "\n".join(f"{o.verdict.value.upper()}: {o.scenario.name} — {o.summary}" for o in bad)
+            or "Every scenario passed."
+        )
+        self.summary.show()
 
     async def _run_one(self, scenario: Scenario) -> ScenarioRun:
         window = self.main_window
@@ -293,7 +387,20 @@ class ScenarioSidebar(QWidget):
         try:
             if scenario.launcher == "messenger":
                 return await self._run_in_web_view(scenario)
-            return await run_scenario(scenario, window.org, self.limiter)
+            if not window.form.running:
+                # The window shows this scenario from its first step; nothing of the run
+                # before. (A form run in progress keeps the window: it is the user's.)
+                window.clear_shown(
+                    f"Running {scenario.name} through the guest API…",
+                    f"{scenario.name} runs through the guest API, without a chat in this "
+                    "window (launcher: guest).",
+                )
+
+            def on_step(event: StepEvent) -> None:
+                if not window.form.running:
+                    window.progress.on_step(event)
+
+            return await run_scenario(scenario, window.org, self.limiter, on_step=on_step)
         finally:
             window.set_faults(before)
 
@@ -321,15 +428,47 @@ class ScenarioSidebar(QWidget):
         verdict = outcome.verdict.value
         if item is not None:
             item.setData(VERDICT_ROLE, verdict)
+            item.setData(RESULT_ROLE, outcome.result)
             item.setIcon(verdict_icon(verdict))
             item.setToolTip(f"{verdict.upper()}: {outcome.summary}\n{outcome.scenario.name}")
         if outcome.scenario.launcher != "messenger":
             self.showing_own_result = True
             try:
-                self.main_window.show_result(outcome.result, scenario=outcome.scenario.name)
+                self.main_window.show_finished_run(
+                    outcome.result,
+                    scenario=outcome.scenario.name,
+                    chat=_chat_note(outcome.scenario),
+                )
             finally:
                 self.showing_own_result = False
         self.main_window.statusBar().showMessage(
             f"{outcome.scenario.name}: {verdict.upper()} · {outcome.summary}", 10000
         )
         self.run_finished.emit(run)
+
+
+def _run_summary(
+    title: str,
+    outcomes: Sequence[ScenarioOutcome],
+    total: int,
+    seconds: float,
+    *,
+    cancelled: bool = False,
+) -> tuple[str, str]:
+    """The words and colour of a finished run: "Run all: 9 passed, 1 failed, 0 errors (10
+    scenarios, 5.2 s)"."""
+    counts = {
+        v: sum(1 for o in outcomes if o.verdict.value == v) for v in ("pass", "fail", "error")
+    }
+    errors = "error" if counts["error"] == 1 else "errors"
+    done = f"{len(outcomes)} of {total} scenarios" if cancelled else f"{total} scenarios"
+    if total == 1 and not cancelled:
+        done = "1 scenario"
+    text = (
+        f"{title}{' cancelled' if cancelled else ''}: {counts['pass']} passed, "
+        f"{counts['fail']} failed, {counts['error']} {errors} ({done}, {seconds:.1f} s)"
+    )
+    worst = "fail" if counts["fail"] else "error" if counts["error"] else "pass"
+    if cancelled and worst == "pass":
+        worst = "invalid"
+    return text, _COLOURS[worst]

@@ -6,6 +6,7 @@ here, and every result the window shows (from the form or a scenario) goes to th
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBo
 from inspector.core import VerificationResult
 from inspector.core.expectations import unsaved_outcome
 from inspector.runner import ScenarioRun
-from inspector.store.history import HistoryError, HistoryStore, RunRecord
+from inspector.store.history import HistoryError, HistoryStore, RunRecord, StoredRequest
 from inspector.ui.history_view import HistoryView, result_from_record
 from inspector.ui.scenario_sidebar import ScenarioSidebar
 
@@ -65,7 +66,15 @@ def attach_scenarios(
         history_dock.setWidget(view)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, history_dock)
         history_dock.hide()
+
+        def on_history_shown(shown: bool) -> None:
+            # Also when the saved window layout brings the dock back open.
+            if shown and view is not None:
+                view.schedule_refresh()
+
+        history_dock.visibilityChanged.connect(on_history_shown)
         view.rerun_requested.connect(lambda name: _rerun(sidebar, name))
+        view.rerun_form_requested.connect(lambda record: _rerun_form(window, view, record))
         view.open_requested.connect(lambda record: _open_run(window, sidebar, record))
 
     store = history
@@ -96,8 +105,15 @@ def attach_scenarios(
         if request is None:
             return
         now = datetime.now(UTC)
+        # The sandbox's faults, like its deployment, are part of what the run is started with.
+        faults = window.sandbox.faults if window.sandbox is not None else frozenset()
         outcome = unsaved_outcome(
-            f"(form) {request.crm_id}", request, result, profile=window.org.profile
+            f"(form) {request.crm_id}",
+            request,
+            result,
+            profile=window.org.profile,
+            deployment=window.org.deployment_id,
+            faults=faults if window.faults_menu.isEnabled() else (),
         )
         record(ScenarioRun(outcome, now, now))
 
@@ -126,6 +142,60 @@ def _rerun(sidebar: ScenarioSidebar, name: str) -> None:
         return
     sidebar.list.setCurrentItem(item)
     sidebar.run_selected()
+
+
+def _rerun_form(window: MainWindow, view: HistoryView, record: RunRecord) -> bool:
+    """Start a form run again: its values go into the form and start from there, as typed.
+
+    Refused, with the reason in the history view, when the window is on another org or
+    deployment than the run was (switch first), or a run is running. The sandbox faults the
+    run had are switched on for it and restored afterwards, as for a scenario.
+    """
+    stored = record.stored_request()
+    if stored is None:
+        view.message.setText("This run kept nothing to start it again with.")
+        return False
+    problem = _rerun_refused(window, record, stored)
+    if problem is not None:
+        view.message.setText(problem)
+        return False
+    window.form.fill(stored.crm_id, stored.crm_key, stored.attributes)
+    request, messages = window.form.build_request()
+    if request is None:
+        window.form.request_start()  # shows why, beside the values
+        view.message.setText("Not re-run: " + " ".join(messages))
+        return False
+    request = dataclasses.replace(
+        request,
+        timeout=stored.timeout or request.timeout,
+        first_message=stored.first_message or request.first_message,
+    )
+    notes = []
+    restore: frozenset[str] | None = None
+    if window.sandbox is not None and window.faults_menu.isEnabled():
+        restore = window.sandbox.faults
+        known = frozenset(stored.faults) & frozenset(window.fault_actions)
+        window.set_faults(known)
+        if known:
+            notes.append("with the sandbox faults " + ", ".join(sorted(known)))
+        if unknown := sorted(set(stored.faults) - known):
+            notes.append("without the faults this sandbox no longer has: " + ", ".join(unknown))
+    task = window.start(request)
+    if restore is not None:
+        before = restore
+        task.add_done_callback(lambda _task: window.set_faults(before))
+    view.message.setText(" ".join([f"Re-running {record.scenario}", *notes]) + "…")
+    return True
+
+
+def _rerun_refused(window: MainWindow, record: RunRecord, stored: StoredRequest) -> str | None:
+    if window.form.running:
+        return "A run is running: re-run this one when it has ended."
+    if record.profile != window.org.profile:
+        return f"This run was on the org “{record.profile}”: switch to it, then re-run."
+    if window.org.deployment_for(stored.deployment) != window.org.deployment_id:
+        return f"This run was on the deployment {stored.deployment}: switch to it, then re-run."
+    return None
 
 
 def _menu(

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from inspector.core import Verdict, VerificationResult
+from inspector.core.diagnosis_codes import FOR_DEVELOPER
 
 __all__ = ["VerdictBanner"]
 
@@ -18,6 +19,20 @@ _STYLE = {
     Verdict.ERROR: ("#fdf0d5", "#6b4500"),
 }
 _WORD = {Verdict.PASS: "PASS", Verdict.FAIL: "FAIL", Verdict.ERROR: "ERROR"}
+DEVELOPER_COLOUR = "#5f6b7a"
+
+
+def fix_html(fix: str) -> str:
+    """A fix as the banner shows it: the admin's action, then the developer's line under it,
+    greyed, for whoever the admin passes it to."""
+    plain, _, technical = fix.partition(FOR_DEVELOPER)
+    text = f"<i>Fix:</i> {html.escape(plain.strip())}"
+    if technical:
+        text += (
+            f"<br><span style='color:{DEVELOPER_COLOUR}'>{html.escape(FOR_DEVELOPER.strip())} "
+            f"{html.escape(technical)}</span>"
+        )
+    return text
 
 
 class DiagnosesView(QTextBrowser):
@@ -97,7 +112,7 @@ class VerdictBanner(QWidget):
         if result.diagnoses:
             items = "".join(
                 f"<li><b>{html.escape(d.code)}</b>: {html.escape(d.message)}"
-                + (f"<br><i>Fix:</i> {html.escape(d.fix)}" if d.fix else "")
+                + (f"<br>{fix_html(d.fix)}" if d.fix else "")
                 + "</li>"
                 for d in result.diagnoses
             )

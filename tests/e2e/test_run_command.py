@@ -203,7 +203,7 @@ def test_a_file_with_three_problems_names_all_three_and_the_rest_runs(tmp_path):
     assert problems[1].startswith(
         f"inspector run: {bad}:3: atributes: unknown field (did you mean 'attributes'?)"
     )
-    assert problems[2].startswith(f"inspector run: {bad}:5: faults: unknown fault 'slow-flow'")
+    assert problems[2].startswith(f"inspector run: {bad}:5: faults[0]: unknown fault 'slow-flow'")
     assert "PASS   good:" in proc.stdout
     assert "1 scenarios: 1 pass, 0 fail, 0 error, 1 invalid file(s)" in proc.stdout
     body = json.loads(out.read_text(encoding="utf-8"))
@@ -211,5 +211,5 @@ def test_a_file_with_three_problems_names_all_three_and_the_rest_runs(tmp_path):
     assert [p["field"] for p in body["invalidFiles"][0]["problems"]] == [
         "crmId",
         "atributes",
-        "faults",
+        "faults[0]",
     ]

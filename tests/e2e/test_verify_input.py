@@ -60,7 +60,7 @@ def test_timeouts_that_cannot_work_are_usage_errors(env, option, value, says):
         (("--timeout", "0"), "argument --timeout: must be at least 1 second"),
         (("--timeout", "x"), "argument --timeout: expected a number of seconds, got 'x'"),
         (("--deployment", "nope"), "argument --deployment: 'nope' is not a deployment id"),
-        (("--sandbox-fault", "nope"), "argument --sandbox-fault: invalid choice: 'nope'"),
+        (("--sandbox-fault", "nope"), "argument --sandbox-fault: unknown fault 'nope'"),
         (("--bogus",), "unrecognized arguments: --bogus"),
         (("--attr", "novalue"), "argument --attr: expected KEY=VALUE"),
     ],
@@ -74,6 +74,48 @@ def test_every_option_error_prints_the_json_usage_object(env, args, says):
     assert says in body["error"] and body["error"] in proc.stderr
     assert body["rows"] == [] and body["diagnoses"] == []
     assert {"messageId", "conversationId", "steps", "summary"} <= set(body)  # the --json shape
+
+
+def test_an_abbreviated_option_is_refused_with_the_option_it_stands_for(env):
+    # Not `--json`: a typo must not quietly become another option, nor run a verification.
+    proc = verify(env, "--js")
+    assert proc.returncode == 2
+    says = "unrecognized arguments: --js (did you mean --json?)"
+    assert says in proc.stderr
+    # The user asked for JSON, and gets the refusal as JSON.
+    assert json.loads(proc.stdout)["error"] == says
+    proc = verify(env, "--sand", "slow", "--la", "2")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert (
+        "unrecognized arguments: --sand slow --la 2 "
+        "(did you mean --sandbox-fault for --sand; --late-check for --la?)"
+    ) in proc.stderr
+
+
+def test_an_option_error_with_an_abbreviated_json_is_still_json(env):
+    proc = verify(env, "--timeout", "0", "--js")
+    assert proc.returncode == 2
+    body = json.loads(proc.stdout)
+    assert body["verdict"] == "error" and body["usage"] is True
+    assert body["error"].startswith("argument --timeout: must be at least 1 second")
+    assert body["error"] in proc.stderr
+
+
+def test_each_unknown_fault_is_reported_with_a_did_you_mean(env):
+    proc = verify(env, "--sandbox-fault", "nope1", "--sandbox-fault", "lowercase-key", "--json")
+    assert proc.returncode == 2
+    error = json.loads(proc.stdout)["error"]
+    assert error.startswith(
+        "argument --sandbox-fault: unknown fault 'nope1'; "
+        "unknown fault 'lowercase-key' (did you mean 'lowercase-keys'?); known: analytics-delay, "
+    )
+    assert error in proc.stderr
+    proc = verify(env, "--sandbox-fault", "slow,lowercase-keys")
+    assert proc.returncode == 2
+    assert (
+        "unknown fault 'slow,lowercase-keys' (give each its own: "
+        "--sandbox-fault slow --sandbox-fault lowercase-keys)"
+    ) in proc.stderr
 
 
 def test_a_missing_required_option_is_a_json_usage_error(env):

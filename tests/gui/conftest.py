@@ -8,6 +8,7 @@ which would call app.exit().
 import asyncio
 import os
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,13 @@ from inspector.tasks import TaskRegistry
 # A fake camera and microphone, so getUserMedia asks for permission (which the chat page must
 # deny) instead of failing early for want of a device. Read when QtWebEngine starts, so set it
 # here, before any test creates a web view. (Not --use-fake-ui-for-media-stream: that grants.)
+# The offscreen platform's screen is 800×800 unless a config file names another; the window is
+# tested on the smallest screen it must fit, a 1366×768 laptop (read when the QApplication is
+# made, so set here, before any test makes it).
+SCREEN_CONFIG = Path(__file__).with_name("screen-1366x768.json")
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN_CONFIG}"
+
 _FAKE_MEDIA = "--use-fake-device-for-media-stream"
 _flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
 if _FAKE_MEDIA not in _flags:

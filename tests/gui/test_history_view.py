@@ -1,5 +1,6 @@
 """The history view: filters, export, compare of two runs, and re-run through the sidebar."""
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -221,4 +222,110 @@ def test_double_clicking_a_run_shows_it_in_the_window(qtbot, aio, window, tmp_pa
     assert (
         view.open_action.text() == "&Open in the window" and view.rerun_action.text() == "&Re-run"
     )
+    store.close()
+
+
+def _sent_rows(run):
+    return [(r["key"], r["sent"]) for r in run.rows if r.get("sent") is not None]
+
+
+def test_a_form_run_is_re_run_from_the_history_with_its_values_and_faults(
+    qtbot, aio, window, tmp_path
+):
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    panel = attach_scenarios(window, history=store)
+    view = panel.history_view
+    window.form.fill("CRM-777-abc", "crmCustomerId", {"source": "kiosk", "tier": "gold"})
+    window.set_faults(frozenset({"lowercase-keys"}))
+    window.form.request_start()
+    qtbot.waitUntil(lambda: len(store.runs()) == 1, timeout=60_000)
+    first = store.runs()[0]
+    assert first.scenario == "(form) CRM-777-abc" and first.verdict == "fail"
+    assert first.request["faults"] == ["lowercase-keys"]
+
+    # The form and the faults move on; the history still has the first run's values.
+    window.set_faults(frozenset())
+    window.form.fill("CRM-other", "crmCustomerId", {})
+    panel.actions["history"].trigger()  # Scenarios ▸ Show run history
+    qtbot.waitUntil(lambda: view.isVisible() and view.model.rowCount() == 1, timeout=10_000)
+    select_rows(view, 0)
+    view.rerun_button.click()
+    qtbot.waitUntil(lambda: len(store.runs()) == 2, timeout=60_000)
+    shown = [(row.key, row.sent) for row in window.result.rows]
+    assert shown == [
+        ("crmCustomerId", "CRM-777-abc"),
+        ("source", "kiosk"),
+        ("tier", "gold"),
+    ]
+    again = store.runs()[0]
+    assert again.scenario == first.scenario
+    assert (
+        _sent_rows(again)
+        == _sent_rows(first)
+        == [
+            ("crmCustomerId", "CRM-777-abc"),
+            ("source", "kiosk"),
+            ("tier", "gold"),
+        ]
+    )
+    assert again.verdict == "fail"  # the fault was on again for the re-run...
+    statuses = [(r["key"], r["status"]) for r in again.rows]
+    assert statuses == [(r["key"], r["status"]) for r in first.rows]
+    assert ("crmCustomerId", "case-mismatch") in statuses
+    assert window.sandbox.faults == frozenset()  # ...and is off again after it
+    assert window.form.crm_id.text() == "CRM-777-abc"  # the form shows what ran
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=10_000)
+    store.close()
+
+
+def test_a_form_run_recorded_before_requests_were_kept_re_runs_from_what_it_sent(
+    qtbot, aio, window, tmp_path
+):
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    panel = attach_scenarios(window, history=store)
+    old = dataclasses.replace(
+        record("(form) CRM-9", {"crmCustomerId": "CRM-9"}, T0),
+        sent={"crmCustomerId": "CRM-9", "channel": "web", "inspectorRunId": "inspector-old"},
+        request=None,
+    )
+    store.record(old)
+    aio.run(panel.history_view.refresh())
+    select_rows(panel.history_view, 0)
+    panel.history_view.rerun_button.click()
+    qtbot.waitUntil(lambda: len(store.runs()) == 2, timeout=60_000)
+    again = store.runs()[0]
+    assert again.verdict == "pass"
+    assert _sent_rows(again) == [("crmCustomerId", "CRM-9"), ("channel", "web")]
+    store.close()
+
+
+def test_a_form_run_of_another_org_is_not_re_run_here(qtbot, aio, window, tmp_path):
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    panel = attach_scenarios(window, history=store)
+    elsewhere = dataclasses.replace(
+        record("(form) CRM-9", {"crmCustomerId": "CRM-9"}, T0), profile="acme-prod"
+    )
+    store.record(elsewhere)
+    aio.run(panel.history_view.refresh())
+    select_rows(panel.history_view, 0)
+    panel.history_view.rerun_button.click()
+    assert "acme-prod" in panel.history_view.message.text()
+    assert window.tasks.get("verification") is None
+    assert window.form.crm_id.text() != "CRM-9"  # the form keeps what the user typed
+    store.close()
+
+
+def test_a_form_run_on_another_deployment_asks_to_switch_first(qtbot, aio, window, tmp_path):
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    panel = attach_scenarios(window, history=store)
+    base = record("(form) CRM-9", {"crmCustomerId": "CRM-9"}, T0)
+    headless = dataclasses.replace(base, request={**base.request, "deployment": "headless"})
+    store.record(headless)
+    aio.run(panel.history_view.refresh())
+    select_rows(panel.history_view, 0)
+    panel.history_view.rerun_button.click()
+    assert panel.history_view.message.text() == (
+        "This run was on the deployment headless: switch to it, then re-run."
+    )
+    assert window.tasks.get("verification") is None
     store.close()

@@ -142,11 +142,15 @@ def test_switching_to_an_inactive_sandbox_deployment_fails_preflight(qtbot, wind
     )
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
-    assert window.banner.title.text().startswith("ERROR · Not started:")
+    # the reason in short in the title and the step, in full (with the fix) once below
+    assert window.banner.title.text() == (
+        "ERROR · Not started: The deployment's status is Inactive, not Active"
+    )
     assert "deployment-active" in window.banner.details.text()
+    assert window.banner.details.text().count("Messenger will not start a chat on it") == 1
     assert window.force_button.isVisible()
     [step] = window.progress.step_texts()
-    assert step.startswith("✖  Check the deployment | 6 of 7 checks passed")
+    assert step.startswith("✖  Check the deployment | 1 of 7 checks failed; not started |")
 
 
 def test_switching_org_mid_run_ends_the_run_before_the_old_org_closes(qtbot, aio, window, orgs):

@@ -35,8 +35,11 @@ class Launcher:
         self.fail_on = fail_on
         self.sent = None
         self.closed = False
+        self.connect_error = None
 
     async def connect(self):
+        if self.connect_error is not None:
+            raise self.connect_error
         if self.fail_on == "connect":
             raise StepError("The chat did not report ready", code="chat-timeout")
 
@@ -287,6 +290,27 @@ async def test_forced_start_runs_and_keeps_the_preflight_problem_as_a_note():
     assert "origin-not-allowed" in [d.code for d in result.diagnoses]
 
 
+async def test_a_forced_preflight_says_how_many_checks_failed_and_is_not_a_clean_pass():
+    reader = Reader({"crmCustomerId": "C-1"}, appear_after=0)
+    check = preflight_with(
+        Finding("deployment-active", True, "Active"),
+        Finding("origin-not-allowed", False, "origin refused"),
+        Finding("attributes-size", False, "too big"),
+    )
+    events = []
+    request = VerificationRequest(crm_id="C-1", force=True)
+    result, _ = await run(reader, request=request, preflight=check, events=events)
+    step = result.steps[0]
+    assert step.detail == "2 of 3 checks failed; started anyway"
+    assert step.ok and step.warned
+    done = [e for e in events if e.name == "preflight" and e.state is not StepState.RUNNING]
+    assert [e.state for e in done] == [StepState.WARNED]
+    assert result.to_json_dict()["steps"][0]["warned"] is True
+    # a clean pre-flight is not marked
+    clean, _ = await run(reader, preflight=preflight_with(Finding("deployment-active", True, "ok")))
+    assert not clean.steps[0].warned and "warned" not in clean.to_json_dict()["steps"][0]
+
+
 async def test_cleanup_failure_is_noted_and_never_changes_the_verdict():
     reader = Reader({"crmCustomerId": "CRM-12345-XYZ", "source": "web-portal"}, appear_after=0)
     reader.end_error = StepError("403 missing permission", code="permission-missing")
@@ -328,6 +352,34 @@ async def test_step_details_count_more_in_the_plural():
     assert step_detail(result, "preflight") == "2 of 2 checks passed"
 
 
+async def test_an_inactive_deployment_is_said_once_in_full_and_short_elsewhere():
+    full = "The deployment's status is Inactive, not Active: Messenger will not start a chat on it."
+    check = preflight_with(
+        Finding("deployment-exists", True, "exists"),
+        Finding("deployment-active", False, full),
+        Finding("origin-allowed", True, "ok"),
+    )
+    result, _ = await run(Reader({}), preflight=check)
+    assert result.summary == "Not started: The deployment's status is Inactive, not Active"
+    step = result.steps[0]
+    assert step.detail == "1 of 3 checks failed; not started" and not step.ok
+    assert [d.message for d in result.diagnoses] == [full]
+    texts = [result.summary, step.detail, *(d.message for d in result.diagnoses)]
+    assert sum("Messenger will not start a chat" in t for t in texts) == 1
+
+
+async def test_a_forced_run_failing_for_the_preflights_reason_names_it_once():
+    launcher = Launcher()
+    launcher.connect_error = StepError("Inactive: no product loaded", code="deployment-active")
+    check = preflight_with(Finding("deployment-active", False, "Inactive: no chat on it"))
+    request = VerificationRequest(crm_id="C-1", force=True)
+    result, _ = await run(Reader({}), launcher=launcher, request=request, preflight=check)
+    assert result.verdict is Verdict.ERROR
+    assert [(d.code, d.message) for d in result.diagnoses] == [
+        ("deployment-active", "Inactive: no product loaded")
+    ]
+
+
 @pytest.mark.parametrize(
     ("problems", "more"),
     [(2, " (and 1 more pre-flight problem)"), (3, " (and 2 more pre-flight problems)")],
@@ -346,7 +398,7 @@ async def test_a_pasted_newline_passes_as_sent_with_a_note_that_shows_it():
     [note] = [d for d in result.diagnoses if d.code == "hidden-characters"]
     assert "crmCustomerId = 'CRM-1\\n'" in note.message
     assert "source = ' web'" in note.message
-    assert note.fix.startswith("Trim the value")
+    assert note.fix.startswith("Trim the value where it comes from")
 
 
 async def test_plain_values_get_no_hidden_characters_note():

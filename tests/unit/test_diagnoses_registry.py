@@ -12,6 +12,7 @@ from inspector.core.diagnoses import (
     script_failed,
     wait_notes,
 )
+from inspector.core.diagnosis_codes import FOR_DEVELOPER
 from inspector.core.diff import diff_attributes
 from inspector.sandbox import FAULTS
 
@@ -151,14 +152,16 @@ def test_one_missing_attribute_is_named_in_the_singular():
     [d] = diagnose_rows(diff_attributes(sent, {}), sent)
     assert d.code == "attributes-missing"
     assert d.message == "The sent attribute did not reach the customer participant."
-    assert d.fix.startswith("Set it with Database.set") and "(it takes 16)" in d.fix
+    assert d.fix.startswith("Have the website set it before the chat's first message")
+    assert "(it takes 16)" in d.fix and "so it goes in message.channel" in d.fix
 
 
 def test_several_missing_attributes_are_counted_in_the_plural():
     sent = {"crmCustomerId": "C-1", "source": "web"}
     [d] = diagnose_rows(diff_attributes(sent, {}), sent)
     assert d.message == "None of the 2 sent attributes reached the customer participant."
-    assert d.fix.startswith("Set them with Database.set") and "(these take 25)" in d.fix
+    assert d.fix.startswith("Have the website set them before the chat's first message")
+    assert "(these take 25)" in d.fix and "so they go in message.channel" in d.fix
 
 
 def test_one_attribute_in_the_legacy_location_is_singular():
@@ -185,3 +188,40 @@ def test_one_late_key_is_it_several_are_they():
     assert one.endswith("it was set after the first message or the flow writes it late.")
     two = late_attributes(["crmCustomerId", "source"], 21.26, 20.0).message
     assert two.endswith("they were set after the first message or the flow writes them late.")
+
+
+# Words an admin does not act on: the website's code and Messenger's API, not the org's UI.
+_DEVELOPER_WORDS = (
+    "Database.set",
+    "channel.metadata",
+    "customAttributes",
+    "MessagingService",
+    "clearSession",
+    "configureAuthenticatedSession",
+    "AuthProvider",
+    "maxCustomDataBytes",
+    "--devtools",
+    "conversationDisconnect",
+    "sendMessage",
+)
+
+
+def _admin_part(fix: str) -> str:
+    return fix.split(FOR_DEVELOPER, 1)[0]
+
+
+@pytest.mark.parametrize("code", sorted(KNOWN))
+def test_every_fix_leads_with_the_admins_action_in_plain_words(code):
+    fix = KNOWN[code].fix
+    plain = _admin_part(fix)
+    assert not [w for w in _DEVELOPER_WORDS if w in plain], (code, plain)
+    if plain != fix:
+        # the technical line is kept, after the plain one
+        assert plain.endswith(". ") and any(w in fix for w in _DEVELOPER_WORDS), fix
+
+
+def test_a_missing_attributes_fix_made_for_the_run_leads_plainly_too():
+    for sent in ({"crmCustomerId": "C-1"}, {"crmCustomerId": "C-1", "source": "web"}):
+        [d] = diagnose_rows(diff_attributes(sent, {}), sent)
+        assert not [w for w in _DEVELOPER_WORDS if w in _admin_part(d.fix)], d.fix
+        assert FOR_DEVELOPER + "call Database.set before the first message" in d.fix

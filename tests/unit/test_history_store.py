@@ -19,6 +19,7 @@ from inspector.store.history import (
     HistoryError,
     HistoryStore,
     RunRecord,
+    StoredRequest,
     compare_runs,
     default_history_path,
     export_runs,
@@ -210,6 +211,81 @@ def test_the_raw_response_is_kept_with_the_run(store):
     assert back.raw == raw and back.raw_source == "GET /conversations/c-1"
     store.record(record())
     assert store.runs()[0].raw is None
+
+
+def test_the_request_is_kept_with_the_run(store):
+    s = load_scenario_text(
+        "name: kept\ncrmId: C-7\ncrmKey: customerRef\nattributes: {source: web}\n"
+        "deployment: headless\nfaults: [slow, lowercase-keys]\ntimeout: 12\n",
+        "kept.yaml",
+    )
+    result = VerificationResult(verdict_for_rows(()), "summary", s.sent_attributes())
+    store.record(
+        RunRecord.from_outcome(evaluate(s, result), started_at=T0, finished_at=T0, origin="cli")
+    )
+    (back,) = store.runs()
+    assert back.request == {
+        "crmId": "C-7",
+        "crmKey": "customerRef",
+        "attributes": {"source": "web"},
+        "deployment": "headless",
+        "faults": ["lowercase-keys", "slow"],
+        "timeout": 12.0,
+        "firstMessage": s.messages[0],
+    }
+    assert back.stored_request() == StoredRequest(
+        "C-7", "customerRef", {"source": "web"}, "headless", ("lowercase-keys", "slow"), 12.0,
+        s.messages[0],
+    )  # fmt: skip
+
+
+def test_migration_from_version_3_keeps_rows_and_adds_no_request(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:3]:
+        for statement in step:
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+    db.execute(
+        "INSERT INTO runs (scenario, profile, origin, verdict, summary, started_at, finished_at,"
+        " sent, received, rows, diagnoses, steps) VALUES"
+        " ('(form) C-1', 'sandbox', 'gui', 'pass', 's', '2024-01-01', '2024-01-01',"
+        """ '{"crmCustomerId": "C-1", "source": "web", "inspectorRunId": "r-1"}', '{}',"""
+        " '[]', '[]', '[]')"
+    )
+    db.commit()
+    db.close()
+    store = HistoryStore(path)
+    try:
+        assert store.schema_version == SCHEMA_VERSION == 4
+        (old,) = store.runs()
+        assert old.request is None and old.from_form
+        # Rebuilt from what was sent: CRM id first, the run id left out.
+        assert old.stored_request() == StoredRequest("C-1", "crmCustomerId", {"source": "web"})
+    finally:
+        store.close()
+    assert (tmp_path / "history.sqlite3.v3.bak").exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "not a dict",
+        {"crmKey": "k"},
+        {"crmId": 5},
+        {"crmId": "C", "attributes": {"a": 1}},
+        {"crmId": "C", "faults": "slow"},
+        {"crmId": "C", "timeout": -1},
+        {"crmId": "C", "deployment": ["x"]},
+    ],
+)
+def test_a_stored_request_that_is_not_one_is_none_not_an_error(data):
+    assert StoredRequest.from_json_dict(data) is None
+
+
+def test_a_scenario_run_is_not_a_form_run():
+    assert not record("alpha").from_form
+    assert dataclasses.replace(record(), scenario="(verify) C-1").from_form
 
 
 def test_recent_steps_are_the_profiles_passing_runs_newest_first(store):

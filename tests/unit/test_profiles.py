@@ -204,3 +204,33 @@ def test_pkce_profile_keeps_its_redirect_uri(store):
     store.add(LOCAL)
     [loaded] = store.load()
     assert loaded.auth is AuthKind.PKCE and loaded.redirect_uri == "http://127.0.0.1:8765/callback"
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "field", "empty"),
+    [
+        ("", {"client_id": "c", "environment": "prod"}, "name", True),
+        ("Org", {"client_id": " ", "environment": "prod"}, "clientId", True),
+        ("Org", {"client_id": "c", "base_url": "ftp://x"}, "baseUrl", False),
+        (
+            "Org",
+            {"client_id": "c", "environment": "prod", "deployments": [DeploymentProfile("", "")]},
+            "deployments[0].id",
+            True,
+        ),
+        (
+            "Org",
+            {
+                "client_id": "c",
+                "environment": "prod",
+                "deployments": [DeploymentProfile("d", "", "https://x.test/path")],
+            },
+            "deployments[0].origin",
+            False,
+        ),
+    ],
+)
+def test_a_profile_error_names_its_field_for_a_form(name, kwargs, field, empty):
+    with pytest.raises(ProfileError) as caught:
+        OrgProfile.create(name, **kwargs)
+    assert (caught.value.field, caught.value.empty) == (field, empty)

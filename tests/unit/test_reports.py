@@ -118,3 +118,9 @@ def test_html_escapes_what_came_from_the_org():
     html = render_html([ScenarioRun(evaluate(s, result), T0, T0)])
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_html_names_the_letters_a_case_mismatch_differs_by(tmp_path):
+    recased = run("recased", {"crmCustomerid": "C-1", "source": "web"})
+    html = render_html([recased])
+    assert "letter 12: sent &#x27;I&#x27;, received &#x27;i&#x27;" in html

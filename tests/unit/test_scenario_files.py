@@ -99,7 +99,17 @@ def test_duplicate_field_is_refused():
 
 def test_unknown_fault_lists_the_known_ones():
     error = error_for("name: n\ncrmId: C-1\nfaults: [slow-flow]\n")
-    assert error.field == "faults" and "lowercase-keys" in error.message
+    assert error.field == "faults[0]" and "lowercase-keys" in error.message
+
+
+def test_each_unknown_fault_is_reported_on_its_own_line_with_a_did_you_mean():
+    error = error_for("name: n\ncrmId: C-1\nfaults:\n  - nope1\n  - slow\n  - lowercase-key\n")
+    assert [(p.line, p.field) for p in error.problems] == [(4, "faults[0]"), (6, "faults[2]")]
+    first, second = (p.message for p in error.problems)
+    assert first.startswith("unknown fault 'nope1'; known: analytics-delay, ")
+    assert second.startswith(
+        "unknown fault 'lowercase-key' (did you mean 'lowercase-keys'?); known: "
+    )
 
 
 THREE_PROBLEMS = (
@@ -112,7 +122,7 @@ def test_every_problem_of_a_file_is_reported_at_once():
     assert [(p.line, p.field) for p in error.problems] == [
         (2, "crmId"),
         (3, "atributes"),
-        (5, "faults"),
+        (5, "faults[0]"),
     ]
     lines = str(error).splitlines()
     assert len(lines) == 3
@@ -120,7 +130,7 @@ def test_every_problem_of_a_file_is_reported_at_once():
     assert lines[1].startswith(
         "suite/bad.yaml:3: atributes: unknown field (did you mean 'attributes'?)"
     )
-    assert lines[2].startswith("suite/bad.yaml:5: faults: unknown fault 'slow-flow'; known: ")
+    assert lines[2].startswith("suite/bad.yaml:5: faults[0]: unknown fault 'slow-flow'")
     assert (error.line, error.field) == (2, "crmId")  # as a ScenarioError: the first
 
 
