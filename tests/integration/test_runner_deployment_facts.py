@@ -63,3 +63,29 @@ async def test_the_window_reads_the_deployment_again_for_every_run():
         finally:
             await org.aclose()
         assert len(public_reads(sandbox, "config.json")) == 2
+
+
+async def test_scenarios_start_apart_so_their_requests_do_not_arrive_in_one_burst():
+    import itertools
+    import time
+
+    from inspector.runner import ProgressKind
+
+    starts = []
+
+    def on_progress(event):
+        if event.kind is ProgressKind.STARTED:
+            starts.append(time.monotonic())
+
+    async with SandboxOrg(propagation_delay=0.05, bot_reply_delay=0.05) as sandbox:
+        result = await run_suite(
+            scenarios(4),
+            concurrency=4,
+            requests_per_minute=6000,
+            provider=OneSandbox(sandbox),
+            on_progress=on_progress,
+            start_spacing=0.1,
+        )
+    assert [r.outcome.verdict for r in result.runs] == [Verdict.PASS] * 4
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert len(gaps) == 3 and min(gaps) >= 0.099  # a lower bound the runner guarantees
