@@ -11,7 +11,6 @@ are in the history.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -122,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from inspector.core.polling import propagation_estimate
     from inspector.org_providers import StoredProfileProvider
     from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite
     from inspector.scenarios import load_suite
@@ -156,6 +158,10 @@ def _run(args: argparse.Namespace) -> int:
             history = HistoryStore()
         except HistoryError as exc:
             print(f"inspector run: {exc} (running without history)", file=sys.stderr)
+    propagation: dict[str, float] = {}
+    if history is not None:
+        for name in {s.profile for s in scenarios}:
+            propagation[name] = propagation_estimate(history.recent_steps(name))
 
     async def record(scenario_run: ScenarioRun) -> None:
         if history is None:
@@ -181,6 +187,7 @@ def _run(args: argparse.Namespace) -> int:
                 on_progress=printer,
                 record=record,
                 provider=StoredProfileProvider(),
+                propagation=propagation,
             )
         )
     finally:
