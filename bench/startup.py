@@ -11,6 +11,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def measure(argv: list[str], marker: str, stream: str) -> tuple[float, int]:
             break
     if ready_at is None:
         raise SystemExit(f"{argv} exited before it was ready")
+    # Keep reading: a full pipe would block the app (and its exit) on its next log line.
+    threading.Thread(target=pipe.read, daemon=True).start()
     peak = 0
     until = time.perf_counter() + SETTLE_SECONDS
     while time.perf_counter() < until:

@@ -9,14 +9,19 @@ import signal
 import sys
 from collections.abc import Iterable
 from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Any
 
-from inspector.core import VerificationRequest, VerificationResult, run_verification
-from inspector.crash import PreviousCrash
-from inspector.org import OrgConnection, sandbox_connection
-from inspector.paths import AppPaths
-from inspector.sandbox import SandboxOrg
+if TYPE_CHECKING:
+    from inspector.core import VerificationRequest, VerificationResult
+    from inspector.crash import PreviousCrash
+    from inspector.org import OrgConnection, sandbox_connection
+    from inspector.paths import AppPaths
+    from inspector.sandbox import SandboxOrg
+    from inspector.ui.main_window import MainWindow
+    from inspector.ui.window_state import WindowState
 
 __all__ = [
+    "import_org_stack",
     "prepare_qt_environment",
     "run_gui",
     "sandbox_connection",
@@ -32,14 +37,21 @@ async def verify_headless(
     *,
     faults: Iterable[str] = (),
     deployment_id: str | None = None,
+    propagation: float | None = None,
 ) -> VerificationResult:
     """One verification through the guest API against a fresh embedded sandbox org.
 
     `deployment_id` picks another of the sandbox's deployments (its inactive one, the one for
     another domain) or an unknown id, so the pre-flight checks can be seen refusing a start.
+    `propagation` is the org's estimate from the history (core.polling.propagation_estimate).
     """
+    from inspector.org import sandbox_connection
+    from inspector.sandbox import SandboxOrg
+
     async with SandboxOrg(faults=faults) as sandbox:
         org = sandbox_connection(sandbox, deployment_id)
+        if propagation is not None:
+            org.propagation = propagation
         try:
             return await _run_headless(request, org)
         finally:
@@ -47,7 +59,10 @@ async def verify_headless(
 
 
 async def verify_with_profile(
-    request: VerificationRequest, profile_name: str, deployment_id: str | None
+    request: VerificationRequest,
+    profile_name: str,
+    deployment_id: str | None,
+    propagation: float | None = None,
 ) -> VerificationResult:
     """One verification against a stored org profile, through the guest API.
 
@@ -59,6 +74,8 @@ async def verify_with_profile(
 
     profile = await asyncio.to_thread(ProfileStore().get, profile_name)
     org = await open_profile(profile, SecretStore(), deployment_id=deployment_id)
+    if propagation is not None:
+        org.propagation = propagation
     try:
         return await _run_headless(request, org)
     finally:
@@ -67,12 +84,15 @@ async def verify_with_profile(
 
 async def _run_headless(request: VerificationRequest, org: OrgConnection) -> VerificationResult:
     request = org.tagged(request)
+    from inspector.core import run_verification
+
     return await run_verification(
         request,
         org.guest_launcher(placement=request.attribute_location),
         org.reader,
         preflight=org.preflight,
         analytics=org.analytics,
+        propagation=org.propagation,
     )
 
 
@@ -109,6 +129,7 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     The loop pattern is deliberate: asyncio.Runner(loop_factory=...) and qasync.run() exit Qt
     twice, and QtWebEngine segfaults on the second exit (DESIGN.md, measured).
     """
+    _import_before_qt()
     import qasync
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (load before QApplication)
     from PySide6.QtWidgets import QApplication
@@ -116,7 +137,6 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     from inspector.crash import CrashLog
     from inspector.log import add_file_handler, install_qt_message_handler
     from inspector.paths import app_paths
-    from inspector.ui.app_icon import app_icon
 
     paths = app_paths().ensure()
     log.info("Logging to %s", add_file_handler(paths.log))
@@ -127,7 +147,6 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     install_qt_message_handler()
     app.setApplicationName("Inspector")
     app.setOrganizationName("Inspector")
-    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -139,39 +158,47 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     return status
 
 
+def _import_before_qt() -> None:
+    """The window's plain-Python modules, imported before PySide6 is.
+
+    Once PySide6 is loaded, its import hook reads the source of every module imported after
+    it, looking for "PySide6" (shibokensupport.feature); these need no such look.
+    """
+    import inspector.core.verification
+    import inspector.crash
+    import inspector.log
+    import inspector.paths
+    import inspector.resources
+    import inspector.tasks  # noqa: F401
+
+
 async def _gui_main(
     faults: list[str], paths: AppPaths, previous_crash: PreviousCrash | None
 ) -> int:
+    """The window first; the org, the history and the scenarios once it is drawn.
+
+    Only what draws the window runs before `show()`: the sandbox, the HTTP client (its SSL
+    context), the history, the keychain and the scenario docks start in `_start_org`, a task
+    of its own, while the window already takes input (a Start pressed meanwhile waits for the
+    org and says so).
+    """
     from PySide6.QtCore import QTimer
 
-    from inspector.page_mode import attach_page_mode
-    from inspector.sandbox import FAULTS
+    from inspector.sandbox.faults import FAULTS  # the names only: the server comes later
     from inspector.tasks import TaskRegistry
     from inspector.ui.crash_notice import show_crash_notice
     from inspector.ui.error_report import ErrorReporter
-    from inspector.ui.help_menu import attach_help_menu
     from inspector.ui.main_window import MainWindow
-    from inspector.ui.org_controller import OrgController
-    from inspector.ui.scenarios_panel import attach_scenarios
     from inspector.ui.welcome_panel import attach_welcome_panel
     from inspector.ui.window_state import attach_window_state
 
     tasks = TaskRegistry()
-    # The bot answers before the attributes are read, so its reply shows in the chat before
-    # the cleanup step ends the conversation.
-    sandbox = SandboxOrg(faults=faults, bot_reply_delay=0.2)
-    await sandbox.start()
-    log.info("Sandbox org serving at %s", sandbox.base_url)
-    org = sandbox_connection(sandbox)
-    window = MainWindow(org, tasks, sandbox=sandbox, fault_descriptions=FAULTS)
+    window = MainWindow(None, tasks, fault_descriptions=FAULTS, starting="the sandbox org")
     ErrorReporter(window).install(asyncio.get_running_loop())
-    scenarios = attach_scenarios(window)
-    attach_page_mode(window, sandbox, scenarios.sidebar)
-    attach_help_menu(window, paths)
     attach_welcome_panel(window, paths)
-    orgs = OrgController(window, sandbox)
-    # Last: the docks and the org bar must exist for their sizes to be restored.
-    attach_window_state(window, paths.config)
+    # The size and the chat/results split before the first paint; the docks and the org bar
+    # come in _start_org, which restores their layout once they exist.
+    layout = attach_window_state(window, paths.config)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
@@ -182,11 +209,14 @@ async def _gui_main(
     wake.start(250)
     wake.timeout.connect(lambda: None)
     window.show()
+    # The icon is drawn from its SVG at seven sizes: after the window's first paint.
+    QTimer.singleShot(0, _set_app_icon)
     show_crash_notice(previous_crash, paths.log, window)
-    tasks.spawn("org-load", orgs.load())
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))
+    started = _Started()
+    tasks.spawn("org-start", _start_org(window, faults, paths, started, layout))
     try:
         await closed.wait()
     finally:
@@ -194,7 +224,107 @@ async def _gui_main(
         # Each step runs even when one before it raises (last pushed, first run).
         async with AsyncExitStack() as shutdown:
             shutdown.callback(window.deleteLater)
-            shutdown.push_async_callback(sandbox.stop)
-            shutdown.push_async_callback(lambda: window.org.aclose())  # the org shown at the end
+            if started.sandbox is not None:
+                shutdown.push_async_callback(started.sandbox.stop)
+            shutdown.push_async_callback(started.close_orgs, window)
             shutdown.push_async_callback(tasks.cancel_all)
     return 0
+
+
+def _set_app_icon() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from inspector.ui.app_icon import app_icon
+
+    QApplication.setWindowIcon(app_icon())
+
+
+class _Started:
+    """What `_start_org` got running, for the shutdown to stop (whenever the window closed)."""
+
+    def __init__(self) -> None:
+        self.sandbox: SandboxOrg | None = None
+        self.org: OrgConnection | None = None
+
+    async def close_orgs(self, window: MainWindow) -> None:
+        shown = window.org if window.org_ready else None  # the org shown at the end
+        for org in {id(o): o for o in (shown, self.org) if o is not None}.values():
+            await org.aclose()
+
+
+def import_org_stack() -> None:
+    """What the org start and the first run need, for a thread to import off the event loop.
+
+    httpx imports its async backend (anyio's) on the first request: here, not in a run.
+    """
+    import anyio._backends._asyncio
+    import anyio.streams.stapled
+    import anyio.streams.tls  # noqa: F401
+
+    import inspector.org
+    import inspector.org_providers
+    import inspector.profile_connection
+    import inspector.runner
+    import inspector.sandbox.server
+    import inspector.store.history
+    import inspector.store.profiles  # noqa: F401
+
+
+async def _start_org(
+    window: MainWindow,
+    faults: list[str],
+    paths: AppPaths,
+    started: _Started,
+    layout: WindowState,
+) -> None:
+    """The sandbox org, its clients, the history and scenarios, and the org profiles."""
+
+    await asyncio.sleep(0.05)  # let the window's first paint go first
+    await asyncio.to_thread(import_org_stack)
+    from inspector.core.polling import propagation_estimate
+    from inspector.org import sandbox_connection
+    from inspector.sandbox import SandboxOrg
+    from inspector.store.history import HistoryError, HistoryStore
+
+    # The bot answers before the attributes are read, so its reply shows in the chat before
+    # the cleanup step ends the conversation.
+    sandbox = SandboxOrg(faults=faults, bot_reply_delay=0.2)
+    started.sandbox = sandbox
+    await sandbox.start()
+    log.info("Sandbox org serving at %s", sandbox.base_url)
+    # Building the HTTP client makes its SSL context (50-65 ms): in a thread, not on the loop.
+    org = started.org = await asyncio.to_thread(sandbox_connection, sandbox)
+    history: HistoryStore | None = None
+    try:
+        history = await asyncio.to_thread(HistoryStore)
+        org.propagation = propagation_estimate(await history.recent_steps_async(org.profile))
+    except HistoryError as exc:
+        log.warning("Run history unavailable: %s", exc)
+    window.set_sandbox(sandbox)
+    window.set_org(org, is_sandbox=True)
+    log.info("Org ready: %s", org.label)
+    await asyncio.sleep(0)
+    from inspector.page_mode import attach_page_mode
+    from inspector.ui.help_menu import attach_help_menu
+    from inspector.ui.org_controller import OrgController
+    from inspector.ui.scenarios_panel import attach_scenarios
+
+    scenarios = attach_scenarios(window, history=history)
+    attach_page_mode(window, sandbox, scenarios.sidebar)
+    attach_help_menu(window, paths)
+    orgs = OrgController(window, sandbox)
+    # Last: the docks and the org bar must exist for their sizes to be restored.
+    layout.restore()
+    await orgs.load()
+    await asyncio.sleep(0)
+    window.chat.prepare_next()  # the first chat's page, made before Start is pressed
+
+
+def __getattr__(name: str) -> Any:
+    # `sandbox_connection` is wiring too, re-exported here; imported on first use, as it
+    # brings the HTTP stack.
+    if name == "sandbox_connection":
+        from inspector.org import sandbox_connection
+
+        return sandbox_connection
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

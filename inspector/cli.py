@@ -71,9 +71,10 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # --version and --help end here, before logging
+
     from inspector.log import setup_logging
 
-    args = build_parser().parse_args(argv)
     quiet = args.command in QUIET_COMMANDS
     setup_logging(logging.DEBUG if args.debug else (logging.WARNING if quiet else logging.INFO))
     if args.self_test and args.command is None:

@@ -6,6 +6,7 @@ values and client errors into `StepError` with a message the user can act on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ import httpx
 
 from inspector.core import RUN_ID_KEY, Diagnosis, ReadBack, StepError, VerificationRequest
 from inspector.core.diagnoses import LEGACY_LOCATION, explain, wait_notes
+from inspector.core.polling import DEFAULT_PROPAGATION
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
 from inspector.core.run_types import WireCapture
 from inspector.core.scenario import DEFAULT_PROFILE
@@ -327,6 +329,20 @@ class OrgConnection:
         # The embedded sandbox this connection reaches, if it is one: a website page run
         # sends the page's Genesys requests to it.
         self.sandbox: SandboxOrg | None = None
+        # Seconds from a first message to its attributes on this org, from its past runs
+        # (core.polling.propagation_estimate): when the first read of the attributes comes.
+        self.propagation = DEFAULT_PROPAGATION
+        # Deployment facts by id, once remember_deployment_facts() asked for it (a suite).
+        self._facts: dict[str, asyncio.Task[DeploymentFacts | None]] | None = None
+
+    def remember_deployment_facts(self) -> None:
+        """Read each deployment's public configuration once from now on, not once per run.
+
+        For a suite: its scenarios start together and check the same deployments; the window
+        keeps reading them per run (sandbox faults change them between runs).
+        """
+        if self._facts is None:
+            self._facts = {}
 
     def tagged(self, request: VerificationRequest) -> VerificationRequest:
         """The request with a unique run id when this org may need the search fallback."""
@@ -374,6 +390,21 @@ class OrgConnection:
         and works for any deployment id; None when the deployment does not exist (404).
         """
         deployment_id = deployment_id or self.deployment_id
+        if self._facts is None:
+            return await self._read_deployment_facts(deployment_id)
+        task = self._facts.get(deployment_id)
+        if task is None:
+            # Runs that start together share the one read in flight.
+            task = asyncio.ensure_future(self._read_deployment_facts(deployment_id))
+            self._facts[deployment_id] = task
+        try:
+            return await asyncio.shield(task)
+        except Exception:
+            if self._facts.get(deployment_id) is task:
+                del self._facts[deployment_id]  # a failed read is tried again by the next run
+            raise
+
+    async def _read_deployment_facts(self, deployment_id: str) -> DeploymentFacts | None:
         try:
             domains = await self.platform.deployment_domains(deployment_id)
             config = await self.platform.deployment_config(deployment_id)
@@ -405,6 +436,10 @@ class OrgConnection:
         return GuestLauncher(self.endpoints, self.deployment_id, self.origin, placement=placement)
 
     async def aclose(self) -> None:
+        for task in (self._facts or {}).values():
+            task.cancel()
+        if self._facts:
+            await asyncio.wait(list(self._facts.values()))
         await self.platform.aclose()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
@@ -61,6 +62,11 @@ log = logging.getLogger("inspector.runner")
 # working in the same org at the same time.
 DEFAULT_REQUESTS_PER_MINUTE = 240
 DEFAULT_BURST = 10
+# Scenarios start at least this far apart. Started at the same instant, a wave of chats
+# sends its sockets, first messages, reads and clean-ups to the org in bursts, and each run
+# waits on the others' requests; 25 ms apart they interleave, and a wave of 8 is under way
+# in 0.2 s, well within one run (about 0.4 s even on the sandbox).
+START_SPACING = 0.025
 # Float rounding after a computed sleep can leave 0.9999999 tokens; that is a whole token.
 _EPSILON = 1e-6
 
@@ -237,6 +243,7 @@ async def run_scenario(
             reader,
             preflight=_preflight_for(org, deployment),
             on_step=on_step,
+            propagation=org.propagation,
         )
         return evaluate(scenario, result, launcher.bot_reply)
 
@@ -317,17 +324,32 @@ async def run_suite(
     provider: OrgProvider | None = None,
     on_progress: ProgressCallback | None = None,
     record: RunRecorder | None = None,
+    propagation: Mapping[str, float] | None = None,
+    start_spacing: float = START_SPACING,
     run_page: PageScenarioRunner | None = None,
 ) -> SuiteResult:
     """Run every scenario; results come back in the scenarios' order.
 
-    `launcher: page` scenarios go to `run_page` (an error without it).
+    ``propagation`` gives an org's estimate (core.polling.propagation_estimate) by profile;
+    scenarios start at least ``start_spacing`` seconds apart. `launcher: page` scenarios go
+    to ``run_page`` (an error without it).
     """
     provider = provider or SandboxProvider()
     semaphore = asyncio.Semaphore(max(1, concurrency))
     total = len(scenarios)
     runs: dict[int, ScenarioRun] = {}
     done = 0
+    starting = asyncio.Lock()
+    last_start = -math.inf
+
+    async def spaced() -> None:
+        """Wait until ``start_spacing`` after the previous scenario started."""
+        nonlocal last_start
+        async with starting:
+            wait = last_start + start_spacing - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            last_start = time.monotonic()
 
     def emit(event: ProgressEvent) -> None:
         if on_progress is not None:
@@ -341,6 +363,7 @@ async def run_suite(
     ) -> None:
         nonlocal done
         async with semaphore:
+            await spaced()
             emit(ProgressEvent(ProgressKind.STARTED, scenario, done, total))
             if isinstance(org, str):
                 now = datetime.now(UTC)
@@ -369,6 +392,11 @@ async def run_suite(
                 org = await stack.enter_async_context(provider.org(profile, faults))
             except ProfileUnavailable as exc:
                 org = str(exc)
+            else:
+                # Each deployment's public configuration is read once for the suite.
+                org.remember_deployment_facts()
+                if propagation is not None and profile in propagation:
+                    org.propagation = propagation[profile]
             limiter = RateLimiter(requests_per_minute)
             work += [one(index_of[id(s)], s, org, limiter) for s in members]
         # A TaskGroup cancels and awaits the other scenarios when one raises, before the

@@ -214,7 +214,7 @@ class FaultNames(argparse._AppendAction):
 
 def add_fault_option(parser: argparse.ArgumentParser, dest: str = "sandbox_fault") -> None:
     """`--sandbox-fault NAME`, repeatable, with the sandbox's fault names as the known ones."""
-    from inspector.sandbox import FAULTS
+    from inspector.sandbox.faults import FAULTS  # the names only, not the server
 
     names = sorted(FAULTS)
     parser.add_argument(

@@ -11,7 +11,6 @@ or removed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -256,6 +255,8 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    import asyncio
+
     from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
 
     if is_sandbox_name(args.name):

@@ -15,7 +15,6 @@ are in the history.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Coroutine
 from dataclasses import replace
@@ -129,6 +128,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from inspector.core.polling import propagation_estimate
     from inspector.org_providers import StoredProfileProvider
     from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, SuiteResult, run_suite
     from inspector.scenarios import load_suite
@@ -168,6 +170,10 @@ def _run(args: argparse.Namespace) -> int:
             history = HistoryStore()
         except HistoryError as exc:
             print(f"inspector run: {exc} (running without history)", file=sys.stderr)
+    propagation: dict[str, float] = {}
+    if history is not None:
+        for name in {s.profile for s in scenarios}:
+            propagation[name] = propagation_estimate(history.recent_steps(name))
 
     async def record(scenario_run: ScenarioRun) -> None:
         if history is None:
@@ -198,6 +204,7 @@ def _run(args: argparse.Namespace) -> int:
             on_progress=printer,
             record=record,
             provider=StoredProfileProvider(),
+            propagation=propagation,
             run_page=run_page,
         )
 

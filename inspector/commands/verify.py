@@ -7,7 +7,6 @@ Each run is recorded in the run history (as `(verify) <crm id>`, origin `cli`) u
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 import sys
@@ -192,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from inspector.app import verify_headless, verify_with_profile
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result
@@ -222,13 +223,22 @@ def _run(args: argparse.Namespace) -> int:
         attribute_location="legacy" if args.legacy_location else "message",
         analytics_check=args.analytics,
     )
+    profile = args.profile if real_org else SANDBOX_PROFILE_NAME
+    propagation = _propagation(profile)
     started_at = datetime.now(UTC)
     try:
         if real_org:
-            result = asyncio.run(verify_with_profile(request, args.profile, args.deployment))
+            result = asyncio.run(
+                verify_with_profile(request, args.profile, args.deployment, propagation)
+            )
         else:
             result = asyncio.run(
-                verify_headless(request, faults=faults, deployment_id=args.deployment)
+                verify_headless(
+                    request,
+                    faults=faults,
+                    deployment_id=args.deployment,
+                    propagation=propagation,
+                )
             )
     except ProfileError as exc:  # no such profile, or a broken profiles file
         return _not_run(args, str(exc))
@@ -240,9 +250,25 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(format_result(result))
     if not args.no_history:
-        profile = args.profile if real_org else SANDBOX_PROFILE_NAME
         _record(args, request, result, profile, faults, (started_at, finished_at))
     return {Verdict.PASS: EXIT_PASS, Verdict.FAIL: EXIT_FAIL}.get(result.verdict, EXIT_ERROR)
+
+
+def _propagation(profile: str) -> float | None:
+    """The org's propagation estimate from its past runs; None without a readable history."""
+    from inspector.core.polling import propagation_estimate
+    from inspector.store.history import HistoryError, HistoryStore, default_history_path
+
+    if not default_history_path().exists():
+        return None
+    try:
+        history = HistoryStore()
+        try:
+            return propagation_estimate(history.recent_steps(profile))
+        finally:
+            history.close()
+    except HistoryError:
+        return None  # said when the run is recorded
 
 
 def _record(

@@ -31,7 +31,7 @@ from inspector.core.diff import (
     visible,
     with_wire,
 )
-from inspector.core.polling import Poller
+from inspector.core.polling import DEFAULT_PROPAGATION, Poller
 from inspector.core.run_types import (
     Launcher,
     NoteSource,
@@ -86,8 +86,15 @@ async def run_verification(
     sleep: Sleep = asyncio.sleep,
     poll_initial: float = 0.15,
     poll_max: float = 2.0,
+    propagation: float = DEFAULT_PROPAGATION,
 ) -> VerificationResult:
-    """Run every step; failures become an `error` verdict, never a pass. Cancellation propagates."""
+    """Run every step; failures become an `error` verdict, never a pass. Cancellation propagates.
+
+    ``propagation`` is the org's typical time from the first message to its attributes on the
+    participant (``core.polling.propagation_estimate``): the first read of the attributes
+    comes that long after the message was accepted, then reads back off from ``poll_initial``
+    until they are all there or the timeout.
+    """
     run = _Run(request, on_step, clock)
     sources: list[NoteSource] = [s for s in (launcher, platform) if isinstance(s, NoteSource)]
     for source in sources:
@@ -126,7 +133,7 @@ async def run_verification(
             detail=lambda m: f"message id {m}",
         )
         run.message_id = message_id
-        run.sent_at = clock()
+        run.sent_at = sent_at = clock()
         if isinstance(launcher, WireSource):
             run.wire = launcher.sent_on_wire()
         conversation_id = await run.step(
@@ -135,7 +142,9 @@ async def run_verification(
         run.conversation_id = conversation_id
         readback = await run.step(
             "read",
-            poller.read_until_present(platform, conversation_id, sent),
+            poller.read_until_present(
+                platform, conversation_id, sent, first_read_at=sent_at + max(propagation, 0)
+            ),
             detail=lambda r: f"{counted(len(r.attributes), 'attribute')} on the participant",
         )
     except _Refused as refused:

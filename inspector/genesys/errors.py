@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx  # the errors are read from its responses; the guest path needs no httpx
 
 __all__ = [
     "ApiError",

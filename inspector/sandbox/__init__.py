@@ -4,7 +4,15 @@ It serves OAuth, the Platform API paths the inspector reads, the public deployme
 the guest (web messaging) WebSocket and a Messenger-compatible bootstrap script, all on one
 base URL. It is the other side of the wire: it never imports inspector.core, inspector.ui,
 inspector.genesys or Qt.
+
+The server (and aiohttp under it) is imported on first use of ``SandboxOrg``, ``serve``,
+``SandboxInfo`` or ``LoggedRequest``: the fault names and the seeded deployments are read by
+``inspector --help`` and must not cost the HTTP stack.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from inspector.sandbox.faults import FAULTS
 from inspector.sandbox.seed import (
@@ -27,8 +35,17 @@ from inspector.sandbox.seed import (
     SeededDeployment,
     seeded_deployment,
 )
-from inspector.sandbox.server import SandboxInfo, SandboxOrg, serve
-from inspector.sandbox.state import LoggedRequest
+
+if TYPE_CHECKING:
+    from inspector.sandbox.server import SandboxInfo, SandboxOrg, serve
+    from inspector.sandbox.state import LoggedRequest
+
+_LAZY = {
+    "SandboxInfo": "inspector.sandbox.server",
+    "SandboxOrg": "inspector.sandbox.server",
+    "serve": "inspector.sandbox.server",
+    "LoggedRequest": "inspector.sandbox.state",
+}
 
 __all__ = [
     "FAULTS",
@@ -55,3 +72,14 @@ __all__ = [
     "seeded_deployment",
     "serve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -397,6 +397,28 @@ class HistoryStore:
             found = self._db.execute(sql, args).fetchall()
         return [self._record(row) for row in found]
 
+    def recent_steps(self, profile: str, limit: int = 10) -> list[list[dict[str, Any]]]:
+        """The steps of the profile's latest passing runs, newest first (for the org's
+        propagation estimate, core.polling.propagation_estimate)."""
+        sql = (
+            "SELECT steps FROM runs WHERE profile = ? AND verdict = 'pass' "
+            f"ORDER BY started_at DESC, id DESC LIMIT {int(limit)}"
+        )
+        with self._lock:
+            found = self._db.execute(sql, (profile,)).fetchall()
+        runs: list[list[dict[str, Any]]] = []
+        for (text,) in found:
+            try:
+                steps = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(steps, list):
+                runs.append([s for s in steps if isinstance(s, dict)])
+        return runs
+
+    async def recent_steps_async(self, profile: str, limit: int = 10) -> list[list[dict[str, Any]]]:
+        return await asyncio.to_thread(self.recent_steps, profile, limit)
+
     def get(self, run_id: int) -> RunRecord | None:
         sql = f"SELECT id, {', '.join(_COLUMNS)} FROM runs WHERE id = ?"
         with self._lock:

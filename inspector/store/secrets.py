@@ -12,13 +12,17 @@ in a thread (DESIGN.md: keyring goes through ``asyncio.to_thread``).
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import sys
 import threading
 from enum import StrEnum
 
 import keyring
+import keyring.core
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.backends import fail
 
 __all__ = [
     "NO_KEYCHAIN_HELP",
@@ -28,6 +32,7 @@ __all__ = [
     "SecretKind",
     "SecretStore",
     "SecretStoreError",
+    "platform_keyring",
 ]
 
 log = logging.getLogger("inspector.secrets")
@@ -74,6 +79,47 @@ def _is_unusable(backend: KeyringBackend) -> bool:
     return module.startswith("keyrings.alt") and "plaintext" in (module + name).lower()
 
 
+# The keychains of each platform, as keyring names them. keyring.get_keyring() would import
+# every backend it knows to ask each one, and on Linux the macOS one looks for its framework
+# with ctypes.util.find_library, which forks a compiler toolchain (ldconfig, gcc).
+_PLATFORM_BACKENDS: dict[str, tuple[str, ...]] = {
+    "darwin": ("keyring.backends.macOS.Keyring",),
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+    "linux": ("keyring.backends.SecretService.Keyring", "keyring.backends.kwallet.DBusKeyring"),
+}
+
+
+def platform_keyring(platform: str = sys.platform) -> KeyringBackend:
+    """The keychain backend: the one this process set (``keyring.set_keyring``), the user's
+    choice (PYTHON_KEYRING_BACKEND, keyringrc.cfg), or the best viable one among this
+    platform's own; keyring's ``fail`` backend when none is. The choice is then set as
+    keyring's, so ``keyring.get_keyring()`` elsewhere does not probe every backend again."""
+    # keyring has no public way to ask whether a backend was set without detecting one.
+    current = getattr(keyring.core, "_keyring_backend", None)
+    if isinstance(current, KeyringBackend):
+        return current
+    chosen = keyring.core.load_env() or keyring.core.load_config() or _best_for(platform)
+    keyring.set_keyring(chosen)
+    return chosen
+
+
+def _best_for(platform: str) -> KeyringBackend:
+    names = _PLATFORM_BACKENDS.get("linux" if platform.startswith("linux") else platform, ())
+    viable: list[tuple[float, KeyringBackend]] = []
+    for name in names:
+        module_name, _, class_name = name.rpartition(".")
+        try:
+            backend_class = getattr(importlib.import_module(module_name), class_name)
+            priority = float(backend_class.priority)  # raises when the backend cannot work here
+        except Exception as exc:  # keyring's viability check raises anything (RuntimeError, ...)
+            log.debug("keyring backend %s not usable: %s", name, exc)
+            continue
+        viable.append((priority, backend_class()))
+    if not viable:
+        return fail.Keyring()  # type: ignore[no-untyped-call]
+    return max(viable, key=lambda pair: pair[0])[1]
+
+
 class SecretStore:
     """Secrets per profile, one keychain entry each: service ``inspector``, user
     ``<profile>:<kind>``. Thread-safe; the values never appear in logs or ``repr``."""
@@ -87,7 +133,7 @@ class SecretStore:
     ) -> None:
         """Raises ``NoKeychainError`` without a keychain when ``allow_session_only`` is False."""
         self.service = service
-        self._backend = backend or keyring.get_keyring()
+        self._backend = backend or platform_keyring()
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
         self._warned = False

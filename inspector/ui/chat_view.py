@@ -16,7 +16,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, QObject, Qt, QUrl, Signal
@@ -32,10 +32,12 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
-from inspector.org import HostPageSpec
 from inspector.resources import read_text
 from inspector.ui.bridge import PageBridge
 from inspector.ui.web_policy import NavigationPolicy
+
+if TYPE_CHECKING:
+    from inspector.org import HostPageSpec  # a plain value; the import is for typing only
 
 __all__ = [
     "CHAT_ENDED_TEXT",
@@ -234,7 +236,12 @@ class ChatPage(QWebEnginePage):
 
 
 class ChatView(QWidget):
-    """Holds the web view; each `load_chat` builds a new profile, page and bridge.
+    """Holds the web view; each `load_chat` uses a new profile, page and bridge.
+
+    Making a profile and a page and deleting the last ones block the event loop for tens of
+    milliseconds, so they happen between runs (`prepare_next`, when the window is idle): the
+    next chat's profile and page wait ready, and a dropped chat is parked, hidden and
+    silenced, until then.
 
     Signals:
         page_event(str, dict): an event the chat page posted through the bridge.
@@ -288,6 +295,10 @@ class ChatView(QWidget):
         self._profile: QWebEngineProfile | None = None
         self._page: ChatPage | None = None
         self._bridge: PageBridge | None = None
+        # The next chat, made ahead: its profile, page and bridge.
+        self._spare: tuple[QWebEngineProfile, ChatPage, PageBridge] | None = None
+        # Chats dropped during a run: deleted by prepare_next, not while a run waits.
+        self._parked: list[tuple[ChatPage, QWebEngineProfile]] = []
 
     @property
     def page(self) -> ChatPage | None:
@@ -321,23 +332,45 @@ class ChatView(QWidget):
         self.ended_note.hide()
         self.view.setEnabled(True)
 
-    def load_chat(self, spec: HostPageSpec) -> None:
-        """Start from a clean browser state: new off-the-record profile, page and bridge."""
-        self._drop_page()
-        self._lift_veil()
+    def _new_chat(self) -> tuple[QWebEngineProfile, ChatPage, PageBridge]:
+        """A fresh off-the-record profile with its page and bridge (not shown yet)."""
         # No storage name: off-the-record. Parented to the application, not to this widget:
         # children die in creation order, and a profile must outlive its pages (Qt warns
         # "Release of profile requested but WebEnginePage still not deleted").
         profile = QWebEngineProfile(QCoreApplication.instance())
         profile.scripts().insert(_bridge_script())
-        policy = NavigationPolicy.for_host_page(spec.origin, spec.bootstrap_url)
-        page = ChatPage(profile, policy, self)
-        page.console_error.connect(self.console_error)
-        page.refused.connect(self.refused)
-        bridge = PageBridge(self.page_event.emit, page)
+        # Refuses every navigation until load_chat gives it the host page's policy.
+        page = ChatPage(profile, NavigationPolicy(frozenset()), self)
+        bridge = PageBridge(lambda name, data: self._page_event(bridge, name, data), page)
         channel = QWebChannel(page)
         channel.registerObject("bridge", bridge)
         page.setWebChannel(channel)
+        return profile, page, bridge
+
+    def _page_event(self, bridge: PageBridge, name: str, data: dict[str, Any]) -> None:
+        if bridge is self._bridge:  # a dropped chat's page is not heard any more
+            self.page_event.emit(name, data)
+
+    def prepare_next(self) -> None:
+        """Delete the dropped chats and make the next one: call when the window is idle."""
+        if self._spare is None:
+            self._spare = self._new_chat()
+        parked, self._parked = self._parked, []
+        if any(page is self.view.page() for page, _ in parked):
+            self.view.setPage(self._spare[1])  # blank, behind the placeholder
+        for page, profile in parked:
+            page.destroyed.connect(profile.deleteLater)
+            page.deleteLater()
+
+    def load_chat(self, spec: HostPageSpec) -> None:
+        """Start from a clean browser state: new off-the-record profile, page and bridge."""
+        self._drop_page()
+        self._lift_veil()
+        profile, page, bridge = self._spare or self._new_chat()
+        self._spare = None
+        page.policy = NavigationPolicy.for_host_page(spec.origin, spec.bootstrap_url)
+        page.console_error.connect(self.console_error)
+        page.refused.connect(self.refused)
         self._profile, self._page, self._bridge = profile, page, bridge
         self.view.setPage(page)
         self._stack.setCurrentWidget(self.view)
@@ -391,11 +424,29 @@ class ChatView(QWidget):
             return
         page, profile = self._page, self._profile
         self._page = self._profile = self._bridge = None
-        release_page(self.view, page, profile, now=now)
+        page.console_error.disconnect(self.console_error)
+        page.refused.disconnect(self.refused)
+        if not now:
+            # Hidden behind the placeholder, stopped and unheard until prepare_next.
+            page.triggerAction(QWebEnginePage.WebAction.Stop)
+            self._parked.append((page, profile))
+            return
+        release_page(self.view, page, profile, now=True)
 
     def shutdown(self) -> None:
-        """Delete the chat's page and profile now: deferred deletes may never run at exit."""
+        """Delete the chat's pages and profiles now: deferred deletes may never run at exit."""
         self._drop_page(now=True)
+        chats = list(self._parked)
+        if self._spare is not None:
+            profile, page, _ = self._spare
+            chats.append((page, profile))
+        self._spare = None
+        self._parked = []
+        if chats:
+            self.view.setPage(QWebEnginePage(self.view))
+        for page, profile in chats:
+            shiboken6.delete(page)
+            shiboken6.delete(profile)
         if self._devtools_view is not None:
             view, self._devtools_view = self._devtools_view, None
             view.close()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,6 @@ from inspector.core import (
     VerificationResult,
     run_verification,
 )
-from inspector.org import OrgConnection
 from inspector.tasks import TaskRegistry
 from inspector.ui.chat_view import CHAT_IDLE_TEXT, ChatView
 from inspector.ui.elided_label import ElidedLabel
@@ -43,6 +42,9 @@ from inspector.ui.run_form import RunForm
 from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
 from inspector.ui.web_launcher import WebLauncher
+
+if TYPE_CHECKING:
+    from inspector.org import OrgConnection  # given by app wiring; ui builds no client
 
 __all__ = ["MainWindow", "default_size", "screen_room"]
 
@@ -126,25 +128,35 @@ _PAGE_PROGRESS = {
 
 
 class MainWindow(QMainWindow):
-    """Signals: `closed()` once the user closed the window; `result_shown(result)`."""
+    """Signals: `closed()` once the user closed the window; `result_shown(result)`.
+
+    The window can show before its org exists (`org=None`, with `starting` naming what is
+    being started): a Start pressed meanwhile says what it waits for and runs once `set_org`
+    gives the org.
+    """
 
     closed = Signal()
     result_shown = Signal(object)
 
     def __init__(
         self,
-        org: OrgConnection,
+        org: OrgConnection | None,
         tasks: TaskRegistry,
         *,
         sandbox: FaultSwitch | None = None,
         fault_descriptions: dict[str, str] | None = None,
+        starting: str = "the sandbox org",
     ) -> None:
         super().__init__()
-        self.org = org
+        self._org = org
+        self._org_ready = asyncio.Event()
+        if org is not None:
+            self._org_ready.set()
+        self.starting = starting
         self.tasks = tasks
         self.sandbox = sandbox
         self.result: VerificationResult | None = None
-        self.setWindowTitle(f"Inspector — {org.label}")
+        self.setWindowTitle("Inspector" if org is None else f"Inspector — {org.label}")
         self.resize(default_size(self))
 
         self.chat = ChatView(self)
@@ -264,22 +276,41 @@ class MainWindow(QMainWindow):
         central_layout.addLayout(self.top_area)
         central_layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self._build_menus(fault_descriptions or {})
-        self._show_org()
+        self._fault_descriptions = fault_descriptions or {}
+        self._build_menus()
+        if org is None:
+            self.org_status.setText(f"Starting {self.starting}…")
+        else:
+            self._show_org(org)
+
+    @property
+    def org(self) -> OrgConnection:
+        """The org runs go to; only once it is ready (`org_ready`)."""
+        if self._org is None:
+            raise RuntimeError(f"{self.starting} is still starting")
+        return self._org
+
+    @property
+    def org_ready(self) -> bool:
+        return self._org is not None
 
     def set_org(self, org: OrgConnection, *, is_sandbox: bool) -> None:
         """Point the window at another org; sandbox faults apply to the built-in org only.
 
         What the window showed belongs to the previous org and deployment: it goes, chat,
-        steps, rows and Start anyway included.
+        steps, rows and Start anyway included. The first org (the window showed before it)
+        finds nothing to take off.
         """
-        self.org = org
+        first = self._org is None
+        self._org = org
         self.faults_menu.setEnabled(is_sandbox and self.sandbox is not None)
-        self._show_org()
-        self.clear_shown(
-            f"Now on {org.label}. Press Start to send the attributes and read them back.",
-            CHAT_IDLE_TEXT,
-        )
+        self._show_org(org)
+        self._org_ready.set()
+        if not first:
+            self.clear_shown(
+                f"Now on {org.label}. Press Start to send the attributes and read them back.",
+                CHAT_IDLE_TEXT,
+            )
 
     def clear_shown(self, banner: str, chat: str) -> None:
         """Take the previous run off the window (result, rows, steps, chat) and say `banner`."""
@@ -296,8 +327,12 @@ class MainWindow(QMainWindow):
         # Where the column scrolls, back to its top: the org, the form, then the steps.
         self.right_scroll.verticalScrollBar().setValue(0)
 
-    def _show_org(self) -> None:
-        org = self.org
+    def set_sandbox(self, sandbox: FaultSwitch) -> None:
+        """The built-in org's fault switches, once it runs: the Sandbox faults menu."""
+        self.sandbox = sandbox
+        self._fill_faults_menu()
+
+    def _show_org(self, org: OrgConnection) -> None:
         org.platform.on_wait = lambda wait: self.show_wait(wait.describe())
         self.setWindowTitle(f"Inspector — {org.label}")
         self.org_status.setText(
@@ -309,7 +344,7 @@ class MainWindow(QMainWindow):
         """A rate-limit wait or a retry, shown while it lasts."""
         self.statusBar().showMessage(text, 15_000)
 
-    def _build_menus(self, fault_descriptions: dict[str, str]) -> None:
+    def _build_menus(self) -> None:
         self.file_menu = file_menu = self.menuBar().addMenu("&File")
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -341,13 +376,20 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self.late_set_action)
         self.org_status = ElidedLabel(self, mode=Qt.TextElideMode.ElideMiddle, minimum_chars=20)
         self.statusBar().addPermanentWidget(self.org_status)
-        self.faults_menu = faults_menu = self.menuBar().addMenu("Sandbox &faults")
+        self.faults_menu = self.menuBar().addMenu("Sandbox &faults")
         self.fault_actions: dict[str, QAction] = {}
         self._ticking_faults = False
+        self._fill_faults_menu()
+
+    def _fill_faults_menu(self) -> None:
+        faults_menu = self.faults_menu
         if self.sandbox is None:
             faults_menu.setEnabled(False)
             return
-        for name, description in fault_descriptions.items():
+        faults_menu.setEnabled(True)
+        for name, description in self._fault_descriptions.items():
+            if name in self.fault_actions:
+                continue
             action = QAction(name, self)
             action.setCheckable(True)
             action.setChecked(name in self.sandbox.faults)
@@ -416,19 +458,37 @@ class MainWindow(QMainWindow):
         return True
 
     def start(self, request: VerificationRequest) -> asyncio.Task[VerificationResult | None]:
-        """Run one verification in the chat view; the previous run, if any, is cancelled."""
+        """Run one verification in the chat view; the previous run, if any, is cancelled.
+
+        Before the org is ready the run waits for it, and the banner says so.
+        """
         request = dataclasses.replace(request, cleanup=self.cleanup_action.isChecked())
-        # Real orgs may refuse the message-details lookup: tag the run for the search.
-        request = self.org.tagged(request)
         return self.tasks.spawn("verification", self._run(request))
 
     def _on_force_clicked(self) -> None:
         if self._last_request is not None:
             self.start(dataclasses.replace(self._last_request, force=True))
 
+    async def _wait_for_org(self) -> OrgConnection:
+        if self._org is None:
+            waiting = f"Waiting for {self.starting} to start; the run begins once it is ready…"
+            self.banner.show_idle(waiting)
+            self.statusBar().showMessage(waiting, 15_000)
+            log.info("Start pressed while %s starts: the run waits for it", self.starting)
+            await self._org_ready.wait()
+        return self.org
+
     async def _run(self, request: VerificationRequest) -> VerificationResult | None:
-        self._last_request = request
         self.form.set_running(True)
+        try:
+            org = await self._wait_for_org()
+        except asyncio.CancelledError:
+            self.form.set_running(False)
+            self.banner.show_idle("Cancelled.")
+            raise
+        # Real orgs may refuse the message-details lookup: tag the run for the search.
+        request = org.tagged(request)
+        self._last_request = request
         # Nothing of the previous run stays beside this one, its chat included.
         self.clear_shown(
             "Running… the chat starts on the left.",
@@ -436,7 +496,7 @@ class MainWindow(QMainWindow):
         )
         launcher = WebLauncher(
             self.chat,
-            self.org.host_page,
+            org.host_page,
             timeout=request.timeout,
             attributes_late=self.late_set_action.isChecked(),
         )
@@ -447,9 +507,10 @@ class MainWindow(QMainWindow):
             result = await run_verification(
                 request,
                 launcher,
-                self.org.reader,
-                preflight=self.org.preflight,
+                org.reader,
+                preflight=org.preflight,
                 on_step=self.progress.on_step,
+                propagation=org.propagation,
             )
         except asyncio.CancelledError:
             self.banner.show_idle("Cancelled.")
@@ -460,6 +521,8 @@ class MainWindow(QMainWindow):
             self.progress.stop_clock()
             self.form.set_running(False)
         self.show_result(result)
+        # The next chat's page is made, and this one's deleted, once the result is drawn.
+        QTimer.singleShot(0, self.chat.prepare_next)
         return result
 
     @property

@@ -286,3 +286,16 @@ def test_a_stored_request_that_is_not_one_is_none_not_an_error(data):
 def test_a_scenario_run_is_not_a_form_run():
     assert not record("alpha").from_form
     assert dataclasses.replace(record(), scenario="(verify) C-1").from_form
+
+
+def test_recent_steps_are_the_profiles_passing_runs_newest_first(store):
+    def with_steps(rec, read_ms, profile="sandbox"):
+        steps = [{"name": "read", "label": "Read", "ms": read_ms, "ok": True, "detail": ""}]
+        return dataclasses.replace(rec, steps=steps, profile=profile)
+
+    store.record(with_steps(record(start=T0), 300.0))
+    store.record(with_steps(record(start=T0 + timedelta(minutes=1)), 320.0))
+    store.record(with_steps(record(received={}, start=T0 + timedelta(minutes=2)), 9000.0))
+    store.record(with_steps(record(start=T0 + timedelta(minutes=3)), 50.0, profile="other"))
+    assert [s[0]["ms"] for s in store.recent_steps("sandbox")] == [320.0, 300.0]
+    assert [s[0]["ms"] for s in store.recent_steps("sandbox", limit=1)] == [320.0]

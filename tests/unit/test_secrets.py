@@ -1,6 +1,10 @@
 """Secrets in the keychain (an in-memory test backend), and the session-only fallback."""
 
+import json
 import logging
+import os
+import subprocess
+import sys
 
 import keyring
 import keyring.errors
@@ -136,3 +140,46 @@ def test_the_session_only_warning_is_logged_once_per_store(caplog):
     store.set("P", SecretKind.CLIENT_SECRET, SENTINEL)
     store.get("P", SecretKind.CLIENT_SECRET)
     assert caplog.text.count(NO_KEYCHAIN_WARNING) == 1
+
+
+PROBE = """
+import sys
+spawned = []
+sys.addaudithook(
+    lambda event, args: spawned.append(event)
+    if event in ("subprocess.Popen", "os.fork", "os.posix_spawn", "os.exec") else None
+)
+from inspector.store.secrets import SecretStore
+store = SecretStore()
+import keyring
+assert keyring.get_keyring() is store._backend
+import json
+print(json.dumps({
+    "backend": store.backend_name,
+    "spawned": spawned,
+    "macos": "keyring.backends.macOS" in sys.modules,
+}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux backends")
+def test_finding_the_keychain_spawns_no_process_and_loads_no_other_platforms_backend(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)  # no keyringrc.cfg
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["spawned"] == [] and found["macos"] is False, found
+    assert found["backend"].startswith("keyring.backends.")
+
+
+def test_the_keyring_backend_variable_still_chooses_the_backend(tmp_path):
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    env["XDG_CONFIG_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["backend"] == "keyring.backends.null.Keyring"
