@@ -309,8 +309,8 @@ async def _start_org(
     from inspector.ui.org_controller import OrgController
     from inspector.ui.scenarios_panel import attach_scenarios
 
-    attach_scenarios(window, history=history)
-    attach_page_mode(window, sandbox)
+    scenarios = attach_scenarios(window, history=history)
+    attach_page_mode(window, sandbox, scenarios.sidebar)
     attach_help_menu(window, paths)
     orgs = OrgController(window, sandbox)
     # Last: the docks and the org bar must exist for their sizes to be restored.

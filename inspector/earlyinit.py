@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "load_library",
     "missing_libraries",
     "missing_libraries_message",
+    "prefer_offscreen",
     "qt_platform",
     "x_display_problem",
 ]
@@ -143,6 +144,20 @@ _KNOWN_PACKAGES = {
 # Libraries that come with PySide6 itself, not from the system.
 _BUNDLED = re.compile(r"^lib(Qt6|pyside6|shiboken6)", re.IGNORECASE)
 _SONAME = re.compile(r"(lib[\w.+-]*?\.so(?:\.\d+)*)\b")
+
+
+def prefer_offscreen(environ: MutableMapping[str, str] | None = None) -> None:
+    """For a run without a window (the self-test, `inspector page`, page scenarios of
+    `inspector run`): on Linux with no display, render offscreen instead of failing.
+    Windows and macOS always have a display; a platform already chosen is kept."""
+    env = os.environ if environ is None else environ
+    if (
+        sys.platform.startswith("linux")
+        and not env.get("QT_QPA_PLATFORM")
+        and not env.get("DISPLAY")
+        and not env.get("WAYLAND_DISPLAY")
+    ):
+        env["QT_QPA_PLATFORM"] = "offscreen"
 
 
 def qt_platform(environ: Mapping[str, str]) -> str:

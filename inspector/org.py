@@ -326,6 +326,9 @@ class OrgConnection:
         self.tag_runs = False
         # Names that stand for a deployment id on this org (the sandbox's seeded kinds).
         self.deployment_aliases: dict[str, str] = {}
+        # The embedded sandbox this connection reaches, if it is one: a website page run
+        # sends the page's Genesys requests to it.
+        self.sandbox: SandboxOrg | None = None
         # Seconds from a first message to its attributes on this org, from its past runs
         # (core.polling.propagation_estimate): when the first read of the attributes comes.
         self.propagation = DEFAULT_PROPAGATION
@@ -453,4 +456,5 @@ def sandbox_connection(sandbox: SandboxOrg, deployment_id: str | None = None) ->
     )
     org.deployment_aliases = {seeded.kind: seeded.id for seeded in SEEDED_DEPLOYMENTS}
     org.deployment_id = org.deployment_for(deployment_id)
+    org.sandbox = sandbox
     return org

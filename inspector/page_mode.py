@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from PySide6.QtGui import QAction
 
 from inspector.page_runner import PageRun, PageRunRequest
+from inspector.page_scenarios import PageScenarios
 from inspector.sandbox import SandboxOrg
 from inspector.store.profiles import is_sandbox_name
 from inspector.ui.main_window import MainWindow
 from inspector.ui.page_view import PageSource, PageView
 from inspector.ui.page_window import PageWindow
+from inspector.ui.scenario_sidebar import ScenarioSidebar
 
 __all__ = ["attach_page_mode", "open_page_window"]
 
@@ -45,8 +47,13 @@ def open_page_window(window: MainWindow, sandbox: SandboxOrg | None) -> PageWind
     return page_window
 
 
-def attach_page_mode(window: MainWindow, sandbox: SandboxOrg | None) -> QAction:
-    """Add File ▸ Open website page… before Quit."""
+def attach_page_mode(
+    window: MainWindow, sandbox: SandboxOrg | None, sidebar: ScenarioSidebar | None = None
+) -> QAction:
+    """Add File ▸ Open website page… before Quit; the sidebar runs `launcher: page`
+    scenarios through the page mode's run, as `inspector run` does."""
+    if sidebar is not None:
+        sidebar.run_page = PageScenarios()
     action = QAction("Open &website page…", window)
     action.setShortcut("Ctrl+Shift+W")
     action.triggered.connect(lambda: open_page_window(window, sandbox))

@@ -17,14 +17,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from inspector.core import StepError
-from inspector.core.page_run import PageFrame, PageRunResult, SnippetFacts, judge_page
+from inspector.core.page_run import (
+    PageFrame,
+    PageRunResult,
+    SnippetFacts,
+    judge_page,
+    read_back_keys,
+)
 from inspector.core.polling import Poller
+from inspector.core.scenario import Scenario
 from inspector.genesys.regions import REGIONS, SHORT_ENVIRONMENTS
 from inspector.org import OrgConnection
 from inspector.page_files import PageFileServer, page_files
@@ -33,7 +41,15 @@ from inspector.ui.page_redirect import LocalFiles, SandboxRedirect
 from inspector.ui.page_view import PageChat, PageSource, PageView
 from inspector.ui.page_watch import PageWatch
 
-__all__ = ["DEFAULT_CUSTOMER_MESSAGES", "PageRun", "PageRunRequest", "run_page"]
+__all__ = [
+    "DEFAULT_CUSTOMER_MESSAGES",
+    "PageRun",
+    "PageRunRequest",
+    "fresh_page_view",
+    "page_source",
+    "request_for_scenario",
+    "run_page",
+]
 
 log = logging.getLogger("inspector.page")
 
@@ -54,6 +70,57 @@ class PageRunRequest:
     scripted_customer: bool = True
     # The page's own chat, when the customer does not use Messenger's window.
     chat: PageChat | None = None
+
+
+@asynccontextmanager
+async def fresh_page_view() -> AsyncIterator[PageView]:
+    """A page view of its own for one headless page run (a fresh browser profile: no guest
+    session carried over), shown (offscreen without a display) and deleted afterwards."""
+    view = PageView()
+    view.setWindowTitle("Inspector: your website page, with a scripted customer")
+    view.resize(1000, 760)
+    view.show()
+    try:
+        yield view
+    finally:
+        view.shutdown()
+        view.deleteLater()
+
+
+def page_source(target: str, origin: str, base: Path | None = None) -> PageSource:
+    """A URL as it is; a file (relative to `base`) read, served under `origin` with its folder.
+
+    Raises OSError when the file cannot be read.
+    """
+    if urlsplit(target).scheme in ("http", "https"):
+        return PageSource(url=target, label=target)
+    path = Path(target) if base is None else base / target
+    return PageSource(
+        html=path.read_text(encoding="utf-8"),
+        origin=origin,
+        label=str(path),
+        folder=str(path.parent),
+    )
+
+
+def request_for_scenario(scenario: Scenario) -> PageRunRequest:
+    """The run a `launcher: page` scenario asks for; its page is next to its file.
+
+    Raises OSError when the page file cannot be read.
+    """
+    spec = scenario.page
+    if spec is None:
+        raise ValueError(f"{scenario.name}: not a website page scenario")
+    chat = spec.chat
+    base = Path(scenario.source).parent if scenario.source else None
+    return PageRunRequest(
+        chat=None if chat is None else PageChat(chat["input"], chat["send"], chat.get("open", "")),
+        source=page_source(spec.page, spec.origin, base),
+        expected=dict(spec.expected),
+        messages=spec.messages or DEFAULT_CUSTOMER_MESSAGES,
+        kind=spec.kind,
+        timeout=spec.timeout,
+    )
 
 
 def _host(origin: str) -> str:
@@ -170,9 +237,9 @@ class PageRun:
             self.conversation_id = await poller.retry(
                 lambda: org.reader.conversation_id_for_message(message_id)
             )
-        wanted = dict(request.expected)
-        for frame in watch.frames:
-            wanted.update(frame.attributes)
+        # Only what the page really sent can arrive: an expected key it never sent is not
+        # waited for until the timeout (the verdict names that mistake).
+        wanted = dict.fromkeys(read_back_keys(watch.frames), "")
         readback = await poller.read_until_present(org.reader, self.conversation_id, wanted)
         self.received = dict(readback.attributes)
         return self.result()

@@ -41,6 +41,7 @@ from inspector.org_providers import OrgProvider, ProfileUnavailable, SandboxProv
 __all__ = [
     "DEFAULT_REQUESTS_PER_MINUTE",
     "OrgProvider",
+    "PageScenarioRunner",
     "ProfileUnavailable",
     "ProgressEvent",
     "ProgressKind",
@@ -50,6 +51,7 @@ __all__ = [
     "SandboxProvider",
     "ScenarioRun",
     "SuiteResult",
+    "guarded_outcome",
     "run_scenario",
     "run_suite",
 ]
@@ -232,25 +234,37 @@ async def run_scenario(
     reader = RateLimitedReader(org.reader, limiter)
     wait = scenario.expect.bot_reply.within if scenario.expect.bot_reply else 0.0
     limit = scenario.timeout + wait + 10.0  # the steps enforce `timeout`; this is a backstop
+
+    async def verify() -> ScenarioOutcome:
+        result = await run_verification(
+            # Real orgs may refuse the message-details lookup: tag the run for the search.
+            org.tagged(scenario.request()),
+            launcher,
+            reader,
+            preflight=_preflight_for(org, deployment),
+            on_step=on_step,
+            propagation=org.propagation,
+        )
+        return evaluate(scenario, result, launcher.bot_reply)
+
+    outcome = await guarded_outcome(scenario, limit, verify)
+    return ScenarioRun(outcome, started, datetime.now(UTC))
+
+
+async def guarded_outcome(
+    scenario: Scenario, limit: float, judge: Callable[[], Awaitable[ScenarioOutcome]]
+) -> ScenarioOutcome:
+    """What `judge()` comes to; a run past `limit` seconds, or one that raised, is an error
+    outcome (one broken scenario must not take the suite, and the shared org, down with it).
+    """
     try:
         async with asyncio.timeout(limit):
-            result = await run_verification(
-                # Real orgs may refuse the message-details lookup: tag the run for the search.
-                org.tagged(scenario.request()),
-                launcher,
-                reader,
-                preflight=_preflight_for(org, deployment),
-                on_step=on_step,
-                propagation=org.propagation,
-            )
-        outcome = evaluate(scenario, result, launcher.bot_reply)
+            return await judge()
     except TimeoutError:
-        outcome = error_outcome(scenario, f"Timed out after {limit:g} s", "timeout")
+        return error_outcome(scenario, f"Timed out after {limit:g} s", "timeout")
     except Exception as exc:
-        # One broken scenario must not take the suite (and the shared org) down with it.
         log.exception("Scenario %s failed unexpectedly", scenario.name)
-        outcome = error_outcome(scenario, f"Unexpected error: {exc!r}", "internal-error")
-    return ScenarioRun(outcome, started, datetime.now(UTC))
+        return error_outcome(scenario, f"Unexpected error: {exc!r}", "internal-error")
 
 
 def _preflight_for(org: OrgConnection, deployment: str) -> Preflight:
@@ -281,6 +295,9 @@ class ProgressEvent:
 
 
 RunRecorder = Callable[[ScenarioRun], Awaitable[None]]
+# Runs a `launcher: page` scenario on an org (it needs a web view: see page_scenarios).
+PageScenarioRunner = Callable[[Scenario, OrgConnection], Awaitable[ScenarioRun]]
+_NO_PAGE_RUNNER = "A website page scenario needs a web view: this runner was started without one"
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
@@ -309,11 +326,13 @@ async def run_suite(
     record: RunRecorder | None = None,
     propagation: Mapping[str, float] | None = None,
     start_spacing: float = START_SPACING,
+    run_page: PageScenarioRunner | None = None,
 ) -> SuiteResult:
     """Run every scenario; results come back in the scenarios' order.
 
     ``propagation`` gives an org's estimate (core.polling.propagation_estimate) by profile;
-    scenarios start at least ``start_spacing`` seconds apart.
+    scenarios start at least ``start_spacing`` seconds apart. `launcher: page` scenarios go
+    to ``run_page`` (an error without it).
     """
     provider = provider or SandboxProvider()
     semaphore = asyncio.Semaphore(max(1, concurrency))
@@ -349,6 +368,13 @@ async def run_suite(
             if isinstance(org, str):
                 now = datetime.now(UTC)
                 run = ScenarioRun(error_outcome(scenario, org, "profile-unavailable"), now, now)
+            elif scenario.page is not None:
+                if run_page is None:
+                    now = datetime.now(UTC)
+                    outcome = error_outcome(scenario, _NO_PAGE_RUNNER, "unsupported")
+                    run = ScenarioRun(outcome, now, now)
+                else:
+                    run = await run_page(scenario, org)
             else:
                 run = await run_scenario(scenario, org, limiter)
             if record is not None:

@@ -102,7 +102,9 @@ def run_self_test(
     which qasync.run() and asyncio.Runner both cause (DESIGN.md, measured).
     """
     stream = out if out is not None else sys.stdout
-    _prefer_offscreen()
+    from inspector.earlyinit import prefer_offscreen
+
+    prefer_offscreen()
     from inspector.app import prepare_qt_environment
 
     problem = prepare_qt_environment()
@@ -127,17 +129,6 @@ def run_self_test(
     with loop:
         loop.run_until_complete(_self_test_main(report, timeout, frozenset(faults)))
     return _finish(report, stream)
-
-
-def _prefer_offscreen() -> None:
-    """No display on Linux: render offscreen instead of failing (Windows/macOS always have one)."""
-    if (
-        sys.platform.startswith("linux")
-        and not os.environ.get("QT_QPA_PLATFORM")
-        and not os.environ.get("DISPLAY")
-        and not os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
 def _finish(report: SelfTestReport, stream: TextIO | None) -> int:

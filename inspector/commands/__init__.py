@@ -24,6 +24,7 @@ __all__ = [
     "CommandParser",
     "FaultNames",
     "add_fault_option",
+    "attribute_arg",
     "deployment_arg",
     "deployment_id_arg",
     "is_deployment_id",
@@ -165,6 +166,14 @@ class CommandParser(argparse.ArgumentParser):
 
 def _options(arg_strings: list[str]) -> list[str]:
     return arg_strings[: arg_strings.index("--")] if "--" in arg_strings else arg_strings
+
+
+def attribute_arg(text: str) -> tuple[str, str]:
+    """A `KEY=VALUE` option value as (key, value); the value may be empty, the key not."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key, value
 
 
 def cancelled(command: str) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
+from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, attribute_arg
 from inspector.core.page_scenario import PAGE_KINDS
 
 if TYPE_CHECKING:
@@ -25,18 +25,10 @@ if TYPE_CHECKING:
     from inspector.org import OrgConnection
     from inspector.page_runner import PageRunRequest
     from inspector.sandbox import SandboxOrg
-    from inspector.ui.page_view import PageSource
 
 __all__ = ["register", "run"]
 
 DEFAULT_ORIGIN = "https://shop.example.com"
-
-
-def _attribute(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key, value
 
 
 def _origin(text: str) -> str:
@@ -68,7 +60,7 @@ def register(commands: Any) -> None:
         "--expect",
         action="append",
         default=[],
-        type=_attribute,
+        type=attribute_arg,
         metavar="KEY=VALUE",
         help="an attribute the page should send (repeatable); the first column",
     )
@@ -106,25 +98,8 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-SCENARIO_SUFFIXES = (".yaml", ".yml")
-
-
-def _source(target: str, origin: str, base: Path | None = None) -> PageSource:
-    from inspector.ui.page_view import PageSource
-
-    if urlsplit(target).scheme in ("http", "https"):
-        return PageSource(url=target, label=target)
-    path = Path(target) if base is None else base / target
-    return PageSource(
-        html=path.read_text(encoding="utf-8"),
-        origin=origin,
-        label=str(path),
-        folder=str(path.parent),
-    )
-
-
 def _request(args: argparse.Namespace) -> PageRunRequest:
-    from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest
+    from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest, page_source
     from inspector.ui.page_view import PageChat
 
     chat = None
@@ -134,7 +109,7 @@ def _request(args: argparse.Namespace) -> PageRunRequest:
         chat = PageChat(args.chat_input, args.chat_send, args.chat_open or "")
     return PageRunRequest(
         chat=chat,
-        source=_source(str(args.page), args.origin),
+        source=page_source(str(args.page), args.origin),
         expected=dict(args.expect),
         messages=tuple(args.message) or DEFAULT_CUSTOMER_MESSAGES,
         kind=args.kind,
@@ -143,44 +118,30 @@ def _request(args: argparse.Namespace) -> PageRunRequest:
 
 
 def _scenarios(target: Path) -> list[tuple[PageScenario, PageRunRequest]]:
-    """The page scenarios of a file, or of every scenario file in a folder (not below it)."""
-    import yaml
+    """The page scenarios of a file, or of every scenario file in a folder (not below it),
+    read by the scenario loader; ValueError names each problem, a `file:line` line each."""
+    from inspector.page_runner import request_for_scenario
+    from inspector.scenarios import load_suite
 
-    from inspector.core.page_scenario import PageScenarioError, page_scenario_from_data
-    from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest
-    from inspector.ui.page_view import PageChat
-
-    files = (
-        sorted(p for p in target.iterdir() if p.is_file() and p.suffix in SCENARIO_SUFFIXES)
-        if target.is_dir()
-        else [target]
-    )
+    suite = load_suite([target])
+    problems = [str(p) for error in suite.errors for p in error.problems]
     found: list[tuple[PageScenario, PageRunRequest]] = []
-    for path in files:
-        try:
-            scenario = page_scenario_from_data(
-                yaml.safe_load(path.read_text(encoding="utf-8")), path.stem
+    for scenario in suite.scenarios:
+        if scenario.page is None:
+            problems.append(
+                f"{scenario.source}: launcher: not a website page scenario (launcher: "
+                f"{scenario.launcher}); run it with `inspector run`"
             )
-        except (PageScenarioError, yaml.YAMLError) as exc:
-            raise ValueError(f"{path}: {exc}") from exc
-        chat = scenario.chat
-        request = PageRunRequest(
-            chat=None
-            if chat is None
-            else PageChat(chat["input"], chat["send"], chat.get("open", "")),
-            source=_source(scenario.page, scenario.origin, path.parent),
-            expected=dict(scenario.expected),
-            messages=scenario.messages or DEFAULT_CUSTOMER_MESSAGES,
-            kind=scenario.kind,
-            timeout=scenario.timeout,
-        )
-        found.append((scenario, request))
-    if not found:
-        raise ValueError(f"{target}: no scenario file (*.yaml) in it")
+            continue
+        found.append((scenario.page, request_for_scenario(scenario)))
+    if problems:
+        raise ValueError("\n".join(problems))
     return found
 
 
 def _is_scenario(target: str) -> bool:
+    from inspector.scenarios import SCENARIO_SUFFIXES
+
     path = Path(target)
     return path.is_dir() or path.suffix in SCENARIO_SUFFIXES
 
@@ -197,9 +158,9 @@ def run(args: argparse.Namespace) -> int:
         return _print_error(args, f"Cannot read {exc.filename or args.page}: {exc.strerror or exc}")
     except ValueError as exc:
         return _print_error(args, str(exc))
-    from inspector.self_test import _prefer_offscreen
+    from inspector.earlyinit import prefer_offscreen
 
-    _prefer_offscreen()
+    prefer_offscreen()
     from inspector.app import prepare_qt_environment
 
     problem = prepare_qt_environment()
@@ -249,19 +210,10 @@ class ProfileUnusable(Exception):
 def run_offscreen(
     requests: list[PageRunRequest], profile: str | None = None
 ) -> list[PageRunResult]:
-    """The page runs on one qasync loop and one sandbox, as the self-test does (one Qt exit)."""
-    import qasync
-    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (before QApplication)
-    from PySide6.QtWidgets import QApplication
+    """The pages run on one qasync loop and one sandbox, as the self-test does (one Qt exit)."""
+    from inspector.page_scenarios import run_with_web_view
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        results: list[PageRunResult] = loop.run_until_complete(_main(requests, profile))
-    return results
+    return run_with_web_view(lambda: _main(requests, profile))
 
 
 async def _main(requests: list[PageRunRequest], profile: str | None) -> list[PageRunResult]:
@@ -299,19 +251,12 @@ async def _profile_org(name: str) -> OrgConnection:
 async def _run_all(
     requests: list[PageRunRequest], org: OrgConnection, sandbox: SandboxOrg | None
 ) -> list[PageRunResult]:
-    from inspector.page_runner import run_page
-    from inspector.ui.page_view import PageView
+    from inspector.page_runner import fresh_page_view, run_page
 
     results: list[PageRunResult] = []
     for request in requests:
-        view = PageView()  # a fresh profile per page: no guest session carried over
-        view.resize(1000, 760)
-        view.show()
-        try:
+        async with fresh_page_view() as view:
             results.append(await run_page(view, org, request, sandbox=sandbox))
-        finally:
-            view.shutdown()
-            view.deleteLater()
     return results
 
 

@@ -1,5 +1,9 @@
 """`inspector run PATH...`: a suite of scenario files, headless, with reports for CI.
 
+A suite with website page scenarios (`launcher: page`) runs on a qasync loop, where those
+get the page mode's run in a web view (offscreen without a display); one without them never
+loads Qt.
+
 Exit 0 when every scenario passed, 1 when some failed, 2 when something could not run (an
 invalid file, an unreachable org, an `error` verdict, a report that could not be written).
 Progress goes to stderr: a bar on a terminal, one line per scenario otherwise (CI logs); the
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -37,7 +42,9 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "run",
         help="run scenario files headless and write CI reports",
-        description="Run scenario files (a folder is a suite) through the guest API.",
+        description="Run scenario files (a folder is a suite: its own files, not its "
+        "subfolders) through the guest API; a website page scenario (launcher: page) runs "
+        "its page in a web view, offscreen without a display.",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
     parser.add_argument(
@@ -125,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from inspector.core.polling import propagation_estimate
     from inspector.org_providers import StoredProfileProvider
-    from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, run_suite
+    from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, SuiteResult, run_suite
     from inspector.scenarios import load_suite
     from inspector.store.history import HistoryError, HistoryStore, RunRecord
     from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
@@ -150,6 +157,11 @@ def _run(args: argparse.Namespace) -> int:
         scenarios = [replace(s, profile=args.profile) for s in scenarios]
     if not scenarios:
         print("inspector run: no scenario could be loaded", file=sys.stderr)
+        return EXIT_ERROR
+    with_pages = any(s.page is not None for s in scenarios)
+    unusable = _web_view_problem() if with_pages else None
+    if unusable:
+        print(f"inspector run: website page scenarios cannot run: {unusable}", file=sys.stderr)
         return EXIT_ERROR
 
     history: HistoryStore | None = None
@@ -178,18 +190,31 @@ def _run(args: argparse.Namespace) -> int:
             print(f"inspector run: {exc}", file=sys.stderr)
 
     printer = ProgressPrinter(sys.stderr)
-    try:
-        result = asyncio.run(
-            run_suite(
-                scenarios,
-                concurrency=args.concurrency,
-                requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
-                on_progress=printer,
-                record=record,
-                provider=StoredProfileProvider(),
-                propagation=propagation,
-            )
+
+    def run_all() -> Coroutine[Any, Any, SuiteResult]:
+        run_page = None
+        if with_pages:
+            from inspector.page_scenarios import PageScenarios
+
+            run_page = PageScenarios()
+        return run_suite(
+            scenarios,
+            concurrency=args.concurrency,
+            requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
+            on_progress=printer,
+            record=record,
+            provider=StoredProfileProvider(),
+            propagation=propagation,
+            run_page=run_page,
         )
+
+    try:
+        if with_pages:
+            from inspector.page_scenarios import run_with_web_view
+
+            result = run_with_web_view(run_all)
+        else:
+            result = asyncio.run(run_all())
     finally:
         if history is not None:
             history.close()
@@ -204,6 +229,15 @@ def _run(args: argparse.Namespace) -> int:
     if not reports_written:
         return EXIT_ERROR
     return exit_code(verdicts, len(suite.errors))
+
+
+def _web_view_problem() -> str | None:
+    """Website page scenarios run in a web view: offscreen without a display."""
+    from inspector.app import prepare_qt_environment
+    from inspector.earlyinit import prefer_offscreen
+
+    prefer_offscreen()
+    return prepare_qt_environment()
 
 
 def _report_paths(args: argparse.Namespace) -> list[Path]:

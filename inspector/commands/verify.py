@@ -20,6 +20,7 @@ from inspector.commands import (
     EXIT_FAIL,
     EXIT_PASS,
     add_fault_option,
+    attribute_arg,
     cancelled,
     deployment_arg,
     is_deployment_id,
@@ -30,13 +31,6 @@ if TYPE_CHECKING:
     from inspector.core import VerificationRequest, VerificationResult
 
 __all__ = ["MIN_TIMEOUT", "register", "run"]
-
-
-def _attribute(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key, value
 
 
 def _seconds(text: str) -> float:
@@ -76,7 +70,7 @@ def register(commands: Any) -> None:
         "--attr",
         action="append",
         default=[],
-        type=_attribute,
+        type=attribute_arg,
         metavar="KEY=VALUE",
         help="another custom attribute (repeatable)",
     )

@@ -15,6 +15,8 @@ from typing import Any
 
 from inspector.core.diagnoses import Diagnosis
 from inspector.core.diff import Row, RowStatus, Verdict
+from inspector.core.page_run import PageRow, PageRunResult
+from inspector.core.page_scenario import evaluate_page
 from inspector.core.run_types import VerificationRequest, VerificationResult
 from inspector.core.scenario import DEFAULT_PROFILE, Scenario
 from inspector.core.wording import counted
@@ -26,6 +28,7 @@ __all__ = [
     "ScenarioOutcome",
     "error_outcome",
     "evaluate",
+    "page_outcome",
     "unsaved_outcome",
 ]
 
@@ -73,6 +76,8 @@ class ScenarioOutcome:
     bot_reply: BotReplyObservation | None = None
     # The failures not already shown by a row (bot reply, expected error), for reports.
     other_failures: tuple[str, ...] = ()
+    # A website page scenario's page run: its snippet, frames and three columns.
+    page: PageRunResult | None = None
 
     def received(self) -> dict[str, str]:
         """What arrived on the participant, by the key it arrived under."""
@@ -108,6 +113,8 @@ class ScenarioOutcome:
         body["file"] = self.scenario.source
         body["profile"] = self.scenario.profile
         body["expectationFailures"] = list(self.failures)
+        if self.page is not None:
+            body["page"] = self.page.to_json_dict()  # the `inspector page --json` object
         if self.bot_reply is not None:
             body["botReply"] = {
                 "texts": list(self.bot_reply.texts),
@@ -128,6 +135,74 @@ def error_outcome(scenario: Scenario, message: str, code: str = "could-not-run")
         error=message,
     )
     return ScenarioOutcome(scenario, Verdict.ERROR, message, result, ())
+
+
+_PAGE_FAILED = (RowStatus.MISSING, RowStatus.MISMATCH, RowStatus.CASE_MISMATCH)
+
+
+def _page_row(row: PageRow) -> CheckedRow:
+    """A page run's three columns as a sent/received row; the expected value in the note."""
+    note = "" if row.expected is None else f"expected {row.expected_text}"
+    if row.sent is None and row.expected is not None:
+        status = RowStatus.MISSING
+        note = f"expected {row.expected_text}; the page's first message did not carry it"
+    elif row.sent_status in _PAGE_FAILED:
+        status = row.sent_status or RowStatus.MISMATCH
+        note = f"the page sent {row.sent_text}, expected {row.expected_text}"
+    elif row.received_status is not None:
+        status = row.received_status
+    else:
+        status = RowStatus.MISSING if row.received is None else RowStatus.EXTRA
+    plain = Row(
+        row.sent_key or row.key, row.sent, row.received, status, received_key=row.received_key
+    )
+    return CheckedRow(plain, CheckStatus(status.value), row.failed, note)
+
+
+def page_outcome(scenario: Scenario, result: PageRunResult) -> ScenarioOutcome:
+    """A website page scenario's run as a scenario outcome, for reports and the history.
+
+    The scenario passes when the page run came to the verdict and diagnoses it expects (a
+    page written wrong on purpose passes by failing as expected); a run that could not judge
+    the page when it was not expected to is an error; anything else fails.
+    """
+    spec = scenario.page
+    if spec is None:
+        raise ValueError(f"{scenario.name} is not a website page scenario")
+    judged = evaluate_page(spec, result)
+    codes = [d.code for d in result.diagnoses]
+    rows = tuple(_page_row(row) for row in result.rows)
+    verification = VerificationResult(
+        verdict=result.verdict,
+        summary=result.summary,
+        sent=dict(result.sent),
+        rows=tuple(checked.row for checked in rows),
+        diagnoses=result.diagnoses,
+        message_id=result.message_id,
+        conversation_id=result.conversation_id,
+        error=result.error,
+    )
+    if judged.passed:
+        verdict = Verdict.PASS
+        summary = result.summary
+        if spec.verdict is not Verdict.PASS:
+            shown = ", ".join(c for c in codes if c in spec.diagnoses) or spec.verdict.value
+            summary = f"{spec.verdict.value.capitalize()}ed as expected ({shown}): {summary}"
+    else:
+        unjudged = result.verdict is Verdict.ERROR and spec.verdict is not Verdict.ERROR
+        verdict = Verdict.ERROR if unjudged else Verdict.FAIL
+        summary = result.summary if unjudged else f"Not as expected: {judged.failures[0]}"
+    failures = () if judged.passed else judged.failures
+    return ScenarioOutcome(
+        scenario,
+        verdict,
+        summary,
+        verification,
+        rows,
+        failures,
+        other_failures=failures,
+        page=result,
+    )
 
 
 def _check_row(scenario: Scenario, row: Row, arrive: set[str]) -> CheckedRow:

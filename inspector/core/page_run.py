@@ -29,6 +29,7 @@ __all__ = [
     "diagnose_page",
     "judge_page",
     "page_rows",
+    "read_back_keys",
 ]
 
 
@@ -114,6 +115,17 @@ def _attributes_at(holder: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(found, Mapping):
         return {}
     return {str(k): str(v) for k, v in found.items()}
+
+
+def read_back_keys(frames: Sequence[PageFrame]) -> frozenset[str]:
+    """The keys a read-back waits for: those the page's frames carried where Genesys reads them.
+
+    Only what the page sent can arrive. An expected key no frame carried (or one carried only
+    in the deprecated top-level location, which Genesys ignores) is not waited for until the
+    timeout: the read stops once what the page did send is there, and judge_page names the
+    page's mistake.
+    """
+    return frozenset(key for frame in frames for key in frame.attributes)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.core.attributes import DEFAULT_CRM_KEY
+from inspector.core.page_scenario import PageScenario
 from inspector.core.run_types import VerificationRequest
 
 __all__ = [
     "DEFAULT_FIRST_MESSAGE",
     "DEFAULT_PROFILE",
     "LAUNCHERS",
+    "PAGE_CHAT_FIELDS",
+    "PAGE_EXPECT_FIELDS",
+    "PAGE_FIELDS",
     "SCENARIO_FIELDS",
     "BotReply",
     "Expectations",
@@ -32,7 +36,7 @@ __all__ = [
 DEFAULT_PROFILE = "sandbox"
 DEFAULT_FIRST_MESSAGE = "Hello, I need help with my order."
 DEFAULT_TIMEOUT = 20.0
-LAUNCHERS = ("guest", "messenger")
+LAUNCHERS = ("guest", "messenger", "page")
 PRE_CHAT_SEND_AS = ("attributes", "form")
 
 Path = tuple[str | int, ...]
@@ -57,6 +61,25 @@ SCENARIO_FIELDS = frozenset(
     }
 )
 EXPECT_FIELDS = frozenset({"arrive", "flowMayChange", "mustNotAppear", "botReply", "error"})
+# A website page scenario (`launcher: page`): the admin's page sends, not Inspector, so it has
+# no crmId, attributes, preChat or faults; it names the page and what its run must come to.
+PAGE_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "profile",
+        "launcher",
+        "page",
+        "origin",
+        "deployment",
+        "messages",
+        "chat",
+        "timeout",
+        "expect",
+    }
+)
+PAGE_EXPECT_FIELDS = frozenset({"attributes", "verdict", "diagnoses"})
+PAGE_CHAT_FIELDS = frozenset({"open", "input", "send"})
 FLOW_KEY_FIELDS = frozenset({"equals", "matches", "required"})
 BOT_REPLY_FIELDS = frozenset({"contains", "within"})
 PRE_CHAT_FIELDS = frozenset({"answers", "sendAs"})
@@ -176,9 +199,16 @@ class Scenario:
     timeout: float = DEFAULT_TIMEOUT
     expect: Expectations = field(default_factory=Expectations)
     source: str = ""
+    # `launcher: page`: the website page to run and what its run must come to.
+    page: PageScenario | None = None
 
     def sent_attributes(self) -> dict[str, str]:
-        """CRM id, other attributes, then pre-chat answers when they travel as attributes."""
+        """CRM id, other attributes, then pre-chat answers when they travel as attributes.
+
+        For a website page scenario, what the page is expected to send (it sends, not us).
+        """
+        if self.page is not None:
+            return dict(self.page.expected)
         return self.request().sent_attributes()
 
     def request(self) -> VerificationRequest:

@@ -15,6 +15,13 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 from inspector.core.attributes import DEFAULT_CRM_KEY
+from inspector.core.diff import Verdict
+from inspector.core.page_scenario import (
+    DEFAULT_ORIGIN,
+    DEFAULT_PAGE_TIMEOUT,
+    PAGE_KINDS,
+    PageScenario,
+)
 from inspector.core.run_types import MIN_TIMEOUT
 from inspector.core.scenario import (
     BOT_REPLY_FIELDS,
@@ -24,6 +31,9 @@ from inspector.core.scenario import (
     EXPECT_FIELDS,
     FLOW_KEY_FIELDS,
     LAUNCHERS,
+    PAGE_CHAT_FIELDS,
+    PAGE_EXPECT_FIELDS,
+    PAGE_FIELDS,
     PRE_CHAT_FIELDS,
     PRE_CHAT_SEND_AS,
     SCENARIO_FIELDS,
@@ -183,10 +193,7 @@ class _Reader:
         if data is None:
             raise self.fail((), "the file is empty")
         if isinstance(data, Mapping) and data.get("launcher") == "page":
-            # core.page_scenario reads these; they open the website page, not the host page.
-            raise self.fail(
-                ("launcher",), "a website page scenario: run it with `inspector page FILE`"
-            )
+            return self.page_scenario(data, default_name)
         top = self.mapping(data, (), SCENARIO_FIELDS)
         check = self.check
         if "sandboxFaults" in top and "faults" in top:
@@ -243,6 +250,101 @@ class _Reader:
             expect=expect,
             source=self.source,
         )
+
+    def page_scenario(self, data: Mapping[str, Any], default_name: str) -> Scenario:
+        """`launcher: page`: the admin's website page runs and sends; see core.page_scenario."""
+        top = self.mapping(data, (), PAGE_FIELDS)
+        check = self.check
+        name = check(lambda: self.name(top, default_name), "")
+        page = check(lambda: self.page_field(top), "")
+        origin = check(lambda: self.origin(top.get("origin", DEFAULT_ORIGIN)), DEFAULT_ORIGIN)
+        kind = check(
+            lambda: self.choice(top.get("deployment", "native-ui"), ("deployment",), PAGE_KINDS),
+            "native-ui",
+        )
+        messages: tuple[str, ...] = ()
+        if "messages" in top:
+            messages = check(lambda: self.messages(top), ())
+        chat = None
+        if top.get("chat") is not None:
+            chat = check(lambda: self.page_chat(top["chat"]), None)
+        description = check(
+            lambda: self.text(top.get("description", ""), ("description",), empty_ok=True), ""
+        )
+        profile = check(
+            lambda: self.text(top.get("profile", DEFAULT_PROFILE), ("profile",)), DEFAULT_PROFILE
+        )
+        timeout = check(
+            lambda: self.timeout(top.get("timeout", DEFAULT_PAGE_TIMEOUT)), DEFAULT_PAGE_TIMEOUT
+        )
+        expected: dict[str, str] = {}
+        verdict, diagnoses = Verdict.PASS, tuple[str, ...]()
+        if top.get("expect") is not None:
+            path: Path = ("expect",)
+            no_expect: Mapping[str, Any] = {}
+            expect = check(lambda: self.mapping(top["expect"], path, PAGE_EXPECT_FIELDS), no_expect)
+            expected = check(
+                lambda: self.string_map(expect.get("attributes"), (*path, "attributes")), {}
+            )
+            verdict = check(
+                lambda: Verdict(
+                    self.choice(
+                        expect.get("verdict", "pass"),
+                        (*path, "verdict"),
+                        tuple(v.value for v in Verdict),
+                    )
+                ),
+                Verdict.PASS,
+            )
+            if expect.get("diagnoses") is not None:
+                diagnoses = check(lambda: self.texts(expect["diagnoses"], (*path, "diagnoses")), ())
+        spec = PageScenario(
+            name=name,
+            page=page,
+            origin=origin,
+            kind=kind,
+            messages=messages,
+            timeout=timeout,
+            expected=expected,
+            verdict=verdict,
+            diagnoses=diagnoses,
+            description=description,
+            chat=chat,
+        )
+        return Scenario(  # thrown away by scenario_from_data when a problem was found
+            name=name,
+            crm_id="",
+            description=description,
+            profile=profile,
+            deployment=kind,
+            launcher="page",
+            timeout=timeout,
+            source=self.source,
+            page=spec,
+        )
+
+    def page_field(self, top: Mapping[str, Any]) -> str:
+        if "page" not in top:
+            raise self.fail(
+                ("page",), "missing: the page to run (an HTML file next to this one, or a URL)"
+            )
+        return self.text(top["page"], ("page",))
+
+    def origin(self, value: Any) -> str:
+        text = self.text(value, ("origin",))
+        if not re.fullmatch(r"https?://[^/\s]+/?", text):
+            raise self.fail(
+                ("origin",), f"expected an origin like https://shop.example.com, got {text!r}"
+            )
+        return text.rstrip("/")
+
+    def page_chat(self, value: Any) -> dict[str, str]:
+        path: Path = ("chat",)
+        chat = self.mapping(value, path, PAGE_CHAT_FIELDS)
+        for part in ("input", "send"):
+            if part not in chat:
+                raise self.fail((*path, part), "missing: the page's chat needs input and send")
+        return {str(k): self.text(v, (*path, str(k))) for k, v in chat.items()}
 
     def name(self, top: Mapping[str, Any], default_name: str) -> str:
         name = self.text(top["name"], ("name",)) if "name" in top else default_name

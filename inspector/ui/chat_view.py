@@ -47,6 +47,7 @@ __all__ = [
     "ChatView",
     "channel_script",
     "devtools_requested",
+    "release_page",
     "render_host_page",
 ]
 
@@ -85,6 +86,23 @@ def render_host_page(spec: HostPageSpec) -> str:
 def _bridge_script() -> QWebEngineScript:
     """qwebchannel.js plus our bootstrap, injected before the page's own scripts run."""
     return channel_script("inspector-bridge", read_text("bridge.js"))
+
+
+def release_page(
+    view: QWebEngineView, page: QWebEnginePage, profile: QWebEngineProfile, *, now: bool = False
+) -> None:
+    """Take `page` out of `view` and delete it, then its profile (now, or deferred).
+
+    The page must go before its profile: Qt warns "Release of profile requested but
+    WebEnginePage still not deleted" and may crash otherwise (QWebEngineProfile docs).
+    """
+    view.setPage(QWebEnginePage(view))
+    if now:
+        shiboken6.delete(page)
+        shiboken6.delete(profile)
+    else:
+        page.destroyed.connect(profile.deleteLater)
+        page.deleteLater()
 
 
 def channel_script(name: str, source: str) -> QWebEngineScript:
@@ -402,8 +420,6 @@ class ChatView(QWidget):
         self._bridge.send(command)
 
     def _drop_page(self, *, now: bool = False) -> None:
-        # The page must go before its profile: Qt warns "Release of profile requested but
-        # WebEnginePage still not deleted" and may crash otherwise (QWebEngineProfile docs).
         if self._page is None or self._profile is None:
             return
         page, profile = self._page, self._profile
@@ -415,9 +431,7 @@ class ChatView(QWidget):
             page.triggerAction(QWebEnginePage.WebAction.Stop)
             self._parked.append((page, profile))
             return
-        self.view.setPage(QWebEnginePage(self.view))
-        shiboken6.delete(page)
-        shiboken6.delete(profile)
+        release_page(self.view, page, profile, now=True)
 
     def shutdown(self) -> None:
         """Delete the chat's pages and profiles now: deferred deletes may never run at exit."""

@@ -20,11 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
-    QWebEnginePage,
     QWebEngineProfile,
     QWebEngineScript,
     QWebEngineUrlRequestInfo,
@@ -34,7 +32,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from inspector.resources import read_text
-from inspector.ui.chat_view import ChatPage, channel_script
+from inspector.ui.chat_view import ChatPage, channel_script, release_page
 from inspector.ui.page_redirect import LocalFiles, SandboxRedirect, deployment_in_url
 from inspector.ui.web_policy import NavigationPolicy
 
@@ -299,13 +297,7 @@ class PageView(QWidget):
             return
         page, profile = self._page, self._profile
         self._page = self._profile = self.interceptor = None
-        self.view.setPage(QWebEnginePage(self.view))
-        if now:
-            shiboken6.delete(page)
-            shiboken6.delete(profile)
-        else:
-            page.destroyed.connect(profile.deleteLater)
-            page.deleteLater()
+        release_page(self.view, page, profile, now=now)
 
     def shutdown(self) -> None:
         """Delete the page and profile now: deferred deletes may never run at exit."""

@@ -40,11 +40,12 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.core import StepError
-from inspector.core.diff import RowStatus, Verdict
+from inspector.core.diff import Verdict
 from inspector.core.page_run import PageFrame, PageRow, PageRunResult, SnippetFacts
 from inspector.core.page_scenario import PAGE_KINDS
 from inspector.ui.list_table_model import ListTableModel
 from inspector.ui.page_view import PageSource, PageView
+from inspector.ui.results_model import ROW_BACKGROUND
 
 __all__ = ["PageRowsModel", "PageRunLike", "PageWindow", "parse_expected"]
 
@@ -94,15 +95,6 @@ def parse_expected(text: str) -> dict[str, str]:
     return found
 
 
-_BACKGROUND = {
-    RowStatus.MATCH: QColor("#e3f4e6"),
-    RowStatus.MISSING: QColor("#fbe3e3"),
-    RowStatus.MISMATCH: QColor("#fbe3e3"),
-    RowStatus.CASE_MISMATCH: QColor("#fdf0d5"),
-    RowStatus.EXTRA: QColor("#eef1f5"),
-}
-
-
 class PageRowsModel(ListTableModel[PageRow]):
     """Key | Expected | Page sent | Arrived; each value cell coloured by its column pair."""
 
@@ -115,7 +107,7 @@ class PageRowsModel(ListTableModel[PageRow]):
             status = (None, None, row.sent_status, row.received_status)[column]
             if column == 1 and row.expected is not None:
                 status = row.sent_status
-            return QBrush(_BACKGROUND[status]) if status is not None else None
+            return QBrush(ROW_BACKGROUND[status]) if status is not None else None
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#1d2430"))
         if role == Qt.ItemDataRole.UserRole:

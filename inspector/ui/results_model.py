@@ -12,7 +12,7 @@ from inspector.core import Row, RowStatus
 from inspector.core.diff import visible
 from inspector.ui.list_table_model import ListTableModel
 
-__all__ = ["CASE_SPANS_ROLE", "ResultsModel"]
+__all__ = ["CASE_SPANS_ROLE", "ROW_BACKGROUND", "ResultsModel"]
 
 # (start, length) of the letters to highlight in a cell's text: where a case-mismatch key
 # differs from the other spelling. The delegate (results_delegate) paints them.
@@ -21,7 +21,8 @@ CASE_SPANS_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Key", "Sent", "Received", "Status")
 COL_KEY, COL_SENT, COL_RECEIVED, COL_STATUS = range(4)
 
-_BACKGROUND = {
+# A row's colour by status; the page window's columns use the same.
+ROW_BACKGROUND = {
     RowStatus.MATCH: QColor("#e3f4e6"),
     RowStatus.MISSING: QColor("#fbe3e3"),
     RowStatus.MISMATCH: QColor("#fbe3e3"),
@@ -90,8 +91,8 @@ class ResultsModel(ListTableModel[Row]):
             return _SYMBOL[row.status]
         if role == Qt.ItemDataRole.BackgroundRole:
             if column == COL_SENT and row.wire_differs:
-                return QBrush(_BACKGROUND[RowStatus.CASE_MISMATCH])
-            return QBrush(_BACKGROUND[row.status])
+                return QBrush(ROW_BACKGROUND[RowStatus.CASE_MISMATCH])
+            return QBrush(ROW_BACKGROUND[row.status])
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#1d2430"))
         if role == Qt.ItemDataRole.ToolTipRole:

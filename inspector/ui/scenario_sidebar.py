@@ -1,7 +1,8 @@
 """The scenario sidebar: a folder of scenario files, their last results, Run / Run all.
 
 Scenarios run one after another against the window's org, through the same `run_scenario` the
-command line uses, so an icon here and a line in a CI report mean the same thing. Sandbox
+command line uses (a `launcher: page` scenario through the same page scenario runner, given
+by the app's wiring), so an icon here and a line in a CI report mean the same thing. Sandbox
 faults a scenario asks for are switched on for its run and restored afterwards.
 """
 
@@ -28,9 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.core import StepEvent, VerificationResult
-from inspector.core.expectations import BotReplyObservation, ScenarioOutcome, evaluate
+from inspector.core.expectations import (
+    BotReplyObservation,
+    ScenarioOutcome,
+    error_outcome,
+    evaluate,
+)
 from inspector.core.scenario import Scenario, ScenarioError
-from inspector.runner import RateLimiter, ScenarioRun, run_scenario
+from inspector.runner import PageScenarioRunner, RateLimiter, ScenarioRun, run_scenario
 from inspector.scenarios import load_suite, save_scenario
 from inspector.ui.chat_view import CHAT_IDLE_TEXT
 from inspector.ui.elided_label import ElidedLabel
@@ -84,6 +90,11 @@ def _chat_note(scenario: Scenario) -> str:
     """What the chat pane says beside a finished run of `scenario`."""
     if scenario.launcher == "messenger":
         return f"The chat of this run of {scenario.name} has ended; Run runs it again."
+    if scenario.page is not None:
+        return (
+            f"{scenario.name} ran your website page {scenario.page.page} in a page view of its "
+            "own, with a scripted customer (launcher: page)."
+        )
     return (
         f"{scenario.name} ran through the guest API, without a chat in this window "
         "(launcher: guest)."
@@ -108,6 +119,8 @@ class ScenarioSidebar(QWidget):
         self.folder: Path | None = None
         self.errors: list[ScenarioError] = []
         self.limiter = RateLimiter(240)
+        # Runs `launcher: page` scenarios (the page mode's run); set by the app's wiring.
+        self.run_page: PageScenarioRunner | None = None
         self.task: asyncio.Task[None] | None = None
         self._running = False
         # True while the window shows a result of ours, so form-run recording skips it.
@@ -251,6 +264,13 @@ class ScenarioSidebar(QWidget):
 
     def load_into_form(self, scenario: Scenario) -> None:
         window = self.main_window
+        if scenario.page is not None:
+            # The page sends its own attributes: there is nothing of it to put in the form.
+            self.status.setText(
+                f"{scenario.name!r} runs a website page: Run runs it; File → Open website "
+                "page… opens the page to chat by hand"
+            )
+            return
         if not window.form.running:
             # The form is the scenario's now: the previous result does not describe it.
             window.clear_shown(
@@ -387,6 +407,8 @@ class ScenarioSidebar(QWidget):
         try:
             if scenario.launcher == "messenger":
                 return await self._run_in_web_view(scenario)
+            if scenario.page is not None:
+                return await self._run_page(scenario)
             if not window.form.running:
                 # The window shows this scenario from its first step; nothing of the run
                 # before. (A form run in progress keeps the window: it is the user's.)
@@ -403,6 +425,22 @@ class ScenarioSidebar(QWidget):
             return await run_scenario(scenario, window.org, self.limiter, on_step=on_step)
         finally:
             window.set_faults(before)
+
+    async def _run_page(self, scenario: Scenario) -> ScenarioRun:
+        """A website page scenario, through the same page run `inspector run` uses."""
+        window = self.main_window
+        if not window.form.running:
+            window.clear_shown(
+                f"Running {scenario.name}: your website page with a scripted customer…",
+                _chat_note(scenario),
+            )
+        if self.run_page is None:
+            from datetime import UTC, datetime
+
+            now = datetime.now(UTC)
+            problem = "Website page scenarios cannot run in this window (no page runner)"
+            return ScenarioRun(error_outcome(scenario, problem, "unsupported"), now, now)
+        return await self.run_page(scenario, window.org)
 
     async def _run_in_web_view(self, scenario: Scenario) -> ScenarioRun:
         from datetime import UTC, datetime

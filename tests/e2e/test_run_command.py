@@ -213,3 +213,54 @@ def test_a_file_with_three_problems_names_all_three_and_the_rest_runs(tmp_path):
         "atributes",
         "faults[0]",
     ]
+
+
+def test_website_page_scenarios_run_as_a_suite_with_reports_and_history(tmp_path):
+    """Each example page meets its own expectation (a page written wrong on purpose passes by
+    failing with its diagnosis); a malformed page scenario is named by file:line and the rest
+    runs. Without a display the pages render offscreen."""
+    import shutil
+
+    import yaml
+
+    website = EXAMPLES / "website"
+    suite = tmp_path / "website"
+    shutil.copytree(website, suite)
+    (suite / "zz-bad.yaml").write_text(
+        "name: bad\nlauncher: page\npage: good.html\ncrmId: C-1\nexpect: {verdict: maybe}\n"
+    )
+    home = tmp_path / "home"
+    env_display = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    argv, env = command(home, suite, "--json", tmp_path / "out.json", "--junit", tmp_path / "x.xml")
+    env = {**env_display, "INSPECTOR_HOME": str(home)}
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2, proc.stderr  # the invalid file
+    assert f"{suite / 'zz-bad.yaml'}:4: crmId: unknown field" in proc.stderr
+    assert f"{suite / 'zz-bad.yaml'}:5: expect.verdict: expected one of" in proc.stderr
+    body = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert body["counts"] == {"pass": 7, "fail": 0, "error": 0, "invalid": 1}
+    for scenario in body["scenarios"]:
+        expected = yaml.safe_load(Path(scenario["file"]).read_text())["expect"]
+        assert scenario["verdict"] == "pass", scenario["summary"]
+        assert scenario["verificationVerdict"] == expected.get("verdict", "pass")
+        codes = {d["code"] for d in scenario["diagnoses"]}
+        assert set(expected.get("diagnoses", [])) <= codes
+    cases = [c for s in JUnitXml.fromfile(str(tmp_path / "x.xml")) for c in s]
+    assert sum(c.is_passed for c in cases) == 7
+    db = sqlite3.connect(home / "data" / "history.sqlite3")
+    late = db.execute(
+        "SELECT verdict, rows FROM runs WHERE scenario = ?", ("CRM id set after the first message",)
+    ).fetchall()
+    db.close()
+    assert [v for v, _ in late] == ["pass"]
+    assert json.loads(late[0][1])[0]["status"] == "missing"
+
+
+def test_a_suite_folder_runs_its_own_files_not_its_subfolders(tmp_path):
+    """`inspector run examples/` runs the host-page examples only; the website pages are a
+    suite of their own (examples/website/), given beside it to run both."""
+    body = tmp_path / "out.json"
+    proc = run(tmp_path / "home", EXAMPLES, "--json", body, "--no-history")
+    assert proc.returncode == 1, proc.stderr
+    files = {Path(s["file"]).parent.name for s in json.loads(body.read_text())["scenarios"]}
+    assert files == {"examples"}

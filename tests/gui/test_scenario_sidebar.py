@@ -198,3 +198,56 @@ def test_a_messenger_scenario_runs_in_the_web_view_and_is_judged(
     qtbot.waitUntil(lambda: len(panel.history.runs()) == 2, timeout=10_000)
     runs = {r.scenario: r.verdict for r in panel.history.runs()}
     assert runs == {"In the web view": "pass", "In the web view, re-keyed": "fail"}
+
+
+def test_website_page_scenarios_run_from_the_sidebar_with_the_command_line_s_verdicts(
+    qtbot, aio, window, panel, tmp_path
+):
+    """launcher: page scenarios run through the page mode's run, wired as the app wires it;
+    each icon is the verdict `inspector run` gives the same file. One expects what its page
+    does not do, so not every icon is a pass."""
+    import shutil
+
+    from inspector.page_mode import attach_page_mode
+    from inspector.page_scenarios import PageScenarios
+
+    folder = tmp_path / "website"
+    shutil.copytree(EXAMPLES / "website", folder)
+    (folder / "zz-wrong.yaml").write_text(
+        "name: Good page taken for a late one\nlauncher: page\npage: good.html\n"
+        "expect: {verdict: fail, diagnoses: [attributes-after-first-message]}\n"
+    )
+    for name in ("hidden", "spelling", "headless"):  # three pages are enough for the window
+        for suffix in (".yaml", ".html"):
+            (folder / f"{name}{suffix}").unlink()
+    attach_page_mode(window, window.sandbox, panel.sidebar)
+    sidebar = panel.sidebar
+    aio.run(sidebar.open_folder(folder))
+    items = shown(sidebar)
+    assert len(items) == 5 and all(i.data(VERDICT_ROLE) == "" for i in items.values())
+    # a page scenario has nothing to put in the form
+    sidebar.load_into_form(sidebar.scenarios()[0])
+    assert "runs a website page" in sidebar.status.text()
+    task = sidebar.run_all()
+    qtbot.waitUntil(task.done, timeout=240_000)
+    assert task.exception() is None
+    suite = load_suite([folder])
+    cli = aio.run(run_suite(suite.scenarios, run_page=PageScenarios()), 240)
+    expected = {r.scenario.name: r.outcome.verdict.value for r in cli.runs}
+    seen = {name: item.data(VERDICT_ROLE) for name, item in items.items()}
+    assert seen == expected
+    assert expected.pop("Good page taken for a late one") == "fail"
+    assert set(expected.values()) == {"pass"}
+    for name, item in items.items():
+        assert item.icon().cacheKey() == verdict_icon(seen[name]).cacheKey()
+        assert item.toolTip().startswith(seen[name].upper())
+    assert sidebar.summary.text().startswith("Run all: 4 passed, 1 failed, 0 errors")
+    # the last run's rows are in the window: the good page sent the id and it arrived
+    rows = [
+        [window.model.data(window.model.index(r, c)) for c in range(4)]
+        for r in range(window.model.rowCount())
+    ]
+    assert ["crmCustomerId", "C-10442", "C-10442", "✔ match"] in rows
+    qtbot.waitUntil(lambda: len(panel.history.runs()) == 5, timeout=10_000)
+    runs = {r.scenario: r.verdict for r in panel.history.runs()}
+    assert runs == seen

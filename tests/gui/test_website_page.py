@@ -187,3 +187,40 @@ def test_a_headless_page_drawing_its_own_chat_passes(aio, sandbox, page_view):
     result = run_example(aio, sandbox, page_view, "headless.html", chat=chat, kind="headless")
     assert result.verdict is Verdict.PASS, (result.error, codes(result))
     assert result.frames[0].attributes == {"crmCustomerId": "C-10442"}
+
+
+def test_an_expected_key_the_page_never_sent_is_not_waited_for(aio, sandbox, page_view):
+    """The legacy page sends its id only where Genesys ignores it: the read-back stops once
+    what the page did send is there, well before the window's 30 s read timeout, and the
+    verdict still names the page's mistake."""
+    import time
+
+    chat = PageChat(input="#chat-text", send="#chat-send", open="#chat-open")
+    started = time.monotonic()
+    result = run_example(aio, sandbox, page_view, "legacy.html", chat=chat, timeout=30.0)
+    seconds = time.monotonic() - started
+    assert result.verdict is Verdict.FAIL, (result.error, codes(result))
+    assert codes(result)[0] == "attributes-legacy-location"
+    assert result.received is not None and "crmCustomerId" not in result.received
+    assert seconds < 15, f"the read waited for a key that was never sent ({seconds:.1f} s)"
+
+
+def test_a_page_scenario_whose_page_cannot_be_read_is_an_error_and_the_suite_goes_on(
+    aio, sandbox, tmp_path
+):
+    from inspector.page_scenarios import PageScenarios
+    from inspector.runner import run_suite
+    from inspector.scenarios import load_suite
+
+    (tmp_path / "a-gone.yaml").write_text("name: gone\nlauncher: page\npage: gone.html\n")
+    (tmp_path / "b-good.yaml").write_text((EXAMPLES / "good.yaml").read_text())
+    (tmp_path / "good.html").write_text((EXAMPLES / "good.html").read_text())
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "shop.js").write_text((EXAMPLES / "js" / "shop.js").read_text())
+    suite = load_suite([tmp_path])
+    assert not suite.errors
+    result = aio.run(run_suite(suite.scenarios, run_page=PageScenarios()), timeout=120)
+    gone, good = (r.outcome for r in result.runs)
+    assert gone.verdict is Verdict.ERROR
+    assert gone.summary.startswith(f"Cannot read the page {tmp_path / 'gone.html'}")
+    assert good.verdict is Verdict.PASS, good.summary

@@ -34,7 +34,7 @@ def test_an_abbreviated_top_level_option_is_named_not_taken_for_a_command(capsys
     assert out == ""
     assert err == (
         "inspector: error: argument command: invalid choice: 'slow' (choose from 'verify', "
-        "'run', 'history', 'sandbox', 'profile'); --sand is not an option "
+        "'run', 'history', 'sandbox', 'profile', 'page'); --sand is not an option "
         "(did you mean --sandbox-fault?)"
     )
 
@@ -70,3 +70,15 @@ def test_each_unknown_top_level_fault_is_named(capsys):
         "inspector: error: argument --sandbox-fault: unknown fault 'sloww' (did you mean "
         "'slow'?); unknown fault 'bogus'; known: analytics-delay, "
     )
+
+
+@pytest.mark.parametrize("command", ["verify", "page"])
+def test_verify_and_page_read_key_value_options_alike(command, capsys):
+    option = "--attr" if command == "verify" else "--expect"
+    target = ["--crm-id", "C-1"] if command == "verify" else ["page.html"]
+    args = build_parser().parse_args([command, *target, option, "tier=gold=1", option, "note="])
+    values = args.attr if command == "verify" else args.expect
+    assert values == [("tier", "gold=1"), ("note", "")]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([command, *target, option, "no-equals"])
+    assert "expected KEY=VALUE, got 'no-equals'" in capsys.readouterr().err

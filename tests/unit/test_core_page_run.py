@@ -1,7 +1,7 @@
 """The page run: snippet facts, the three columns and the page's mistakes, as pure logic."""
 
 from inspector.core.diff import RowStatus, Verdict
-from inspector.core.page_run import PageFrame, SnippetFacts, judge_page, page_rows
+from inspector.core.page_run import PageFrame, SnippetFacts, judge_page, page_rows, read_back_keys
 
 SNIPPET = SnippetFacts("7c3f9a52-0e1b-4d8a-9c64-5b2e8f1a3d70", "prod-euw1", "https://x/g.js")
 
@@ -166,3 +166,18 @@ def test_a_frame_from_the_page_s_own_socket_keeps_top_level_attributes_apart():
     assert result.verdict is Verdict.FAIL
     assert codes(result) == ["attributes-legacy-location"]
     assert "deprecated location" in result.summary
+
+
+def test_the_read_back_waits_only_for_keys_a_frame_carried_where_genesys_reads_them():
+    late = [text(), text({"crmCustomerId": "C-1"}, "Still there?")]
+    assert read_back_keys(late) == {"crmCustomerId"}
+    legacy = PageFrame("Text", "Hi", {}, legacy_attributes={"crmCustomerId": "C-1"})
+    assert read_back_keys([legacy]) == frozenset()
+    assert read_back_keys([text({"crmCustomerId": "C-1", "tier": "gold"})]) == {
+        "crmCustomerId",
+        "tier",
+    }
+    # Not waiting does not make the verdict kinder: a key expected and never sent fails.
+    result = judge_page(SNIPPET, [legacy], {"crmCustomerId": "C-1"}, {})
+    assert result.verdict is Verdict.FAIL
+    assert codes(result)[0] == "attributes-legacy-location"

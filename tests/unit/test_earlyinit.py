@@ -18,6 +18,7 @@ from inspector.earlyinit import (
     libraries_for,
     missing_libraries,
     missing_libraries_message,
+    prefer_offscreen,
     qt_platform,
     x_display_problem,
 )
@@ -224,3 +225,21 @@ def test_an_x_display_that_answers_passes():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@linux_only
+def test_without_a_display_a_windowless_run_renders_offscreen():
+    env: dict[str, str] = {}
+    prefer_offscreen(env)
+    assert env == {"QT_QPA_PLATFORM": "offscreen"}
+
+
+@linux_only
+@pytest.mark.parametrize(
+    "env",
+    [{"DISPLAY": ":0"}, {"WAYLAND_DISPLAY": "wayland-0"}, {"QT_QPA_PLATFORM": "xcb"}],
+)
+def test_a_display_or_a_chosen_platform_is_kept(env):
+    before = dict(env)
+    prefer_offscreen(env)
+    assert env == before

@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 from inspector.core.attributes import DEFAULT_CRM_KEY
+from inspector.core.diff import Verdict
+from inspector.core.page_scenario import DEFAULT_ORIGIN, DEFAULT_PAGE_TIMEOUT, PAGE_KINDS
 from inspector.core.scenario import (
     BOT_REPLY_FIELDS,
     DEFAULT_PROFILE,
@@ -20,6 +22,9 @@ from inspector.core.scenario import (
     EXPECT_FIELDS,
     FLOW_KEY_FIELDS,
     LAUNCHERS,
+    PAGE_CHAT_FIELDS,
+    PAGE_EXPECT_FIELDS,
+    PAGE_FIELDS,
     PRE_CHAT_FIELDS,
     PRE_CHAT_SEND_AS,
     SCENARIO_FIELDS,
@@ -72,9 +77,18 @@ def test_fault_names_are_exactly_the_sandbox_faults(field):
 
 
 def test_every_mapping_lists_the_fields_the_loader_knows():
-    assert set(SCHEMA["properties"]) == SCENARIO_FIELDS
+    assert set(SCHEMA["properties"]) == SCENARIO_FIELDS | PAGE_FIELDS
+    # A host-page scenario and a website page scenario (launcher: page) each allow their own.
+    assert SCHEMA["if"]["properties"]["launcher"]["const"] == "page"
+    assert set(SCHEMA["else"]["propertyNames"]["enum"]) == SCENARIO_FIELDS
+    assert set(SCHEMA["then"]["propertyNames"]["enum"]) == PAGE_FIELDS
+    assert set(properties("expect")["properties"]) == EXPECT_FIELDS | PAGE_EXPECT_FIELDS
+    expect = SCHEMA["else"]["properties"]["expect"]
+    assert set(expect["propertyNames"]["enum"]) == EXPECT_FIELDS
+    expect = SCHEMA["then"]["properties"]["expect"]
+    assert set(expect["propertyNames"]["enum"]) == PAGE_EXPECT_FIELDS
+    assert set(properties("chat")["properties"]) == PAGE_CHAT_FIELDS
     assert set(properties("preChat")["properties"]) == PRE_CHAT_FIELDS
-    assert set(properties("expect")["properties"]) == EXPECT_FIELDS
     assert set(properties("expect", "botReply")["properties"]) == BOT_REPLY_FIELDS
     spec = properties("expect", "flowMayChange")["additionalProperties"]
     [as_mapping] = [s for s in spec["oneOf"] if s.get("type") == "object"]
@@ -89,6 +103,11 @@ def test_choices_and_defaults_are_the_loader_ones():
     assert properties("crmKey")["default"] == DEFAULT_CRM_KEY
     assert properties("timeout")["default"] == DEFAULT_TIMEOUT
     assert properties("preChat", "sendAs")["default"] == "attributes"
+    page = SCHEMA["then"]["properties"]
+    assert tuple(page["deployment"]["enum"]) == PAGE_KINDS
+    assert page["timeout"]["default"] == DEFAULT_PAGE_TIMEOUT
+    assert properties("origin")["default"] == DEFAULT_ORIGIN
+    assert tuple(choices(properties("expect", "verdict"))) == tuple(v.value for v in Verdict)
 
 
 # (scenario file text, whether it is valid): the loader and the schema must agree on each.
@@ -135,6 +154,31 @@ DOCUMENTS = [
     ("crmId: C-1\ntimeout: true\n", False),
     ("crmId: 12345\n", False),
     ("name: n\n", False),
+    # Website page scenarios: their own fields, and none of a host-page scenario's.
+    ("launcher: page\npage: late.html\n", True),
+    (
+        "launcher: page\npage: x.html\norigin: https://shop.example.com\ndeployment: headless\n"
+        "messages: [Hi]\nchat: {open: '#o', input: '#i', send: '#s'}\ntimeout: 10\n"
+        "expect: {attributes: {crmCustomerId: C-1}, verdict: fail, diagnoses: [too-large]}\n",
+        True,
+    ),
+    ("launcher: page\npage: https://staging.shop.example/\nexpect:\n", True),
+    ("launcher: page\npage: x.html\nexpect: {diagnoses: []}\n", True),
+    ("launcher: page\n", False),
+    ("launcher: page\npage: ' '\n", False),
+    ("launcher: page\npage: x.html\ncrmId: C-1\n", False),
+    ("launcher: page\npage: x.html\nsandboxFaults: [slow]\n", False),
+    ("launcher: page\npage: x.html\ndeployment: inactive\n", False),
+    ("launcher: page\npage: x.html\norigin: shop.example.com\n", False),
+    ("launcher: page\npage: x.html\nchat: {input: '#i'}\n", False),
+    ("launcher: page\npage: x.html\nchat: {input: '#i', send: '#s', close: '#c'}\n", False),
+    ("launcher: page\npage: x.html\nexpect: {verdict: maybe}\n", False),
+    ("launcher: page\npage: x.html\nexpect: {arrive: [crmCustomerId]}\n", False),
+    ("launcher: page\npage: x.html\nexpect: {attributes: {id: 7}}\n", False),
+    ("launcher: page\npage: x.html\ntimeout: 0.5\n", False),
+    ("launcher: page\npage: x.html\nmessages: []\n", False),
+    ("crmId: C-1\npage: x.html\n", False),
+    ("crmId: C-1\nexpect: {verdict: fail}\n", False),
 ]
 
 
@@ -147,3 +191,14 @@ def test_the_loader_and_the_schema_agree(text, valid):
         loaded = False
     errors = [e.message for e in VALIDATOR.iter_errors(yaml.safe_load(text))]
     assert (loaded, not errors) == (valid, valid), errors
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "examples").glob("*.yaml")) + sorted((ROOT / "examples/website").glob("*.yaml")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_every_example_is_valid_for_the_schema_and_the_loader(path):
+    text = path.read_text(encoding="utf-8")
+    load_scenario_text(text, str(path), default_name=path.stem)
+    assert [e.message for e in VALIDATOR.iter_errors(yaml.safe_load(text))] == []
