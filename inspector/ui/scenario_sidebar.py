@@ -55,7 +55,7 @@ VERDICT_ROLE = Qt.ItemDataRole.UserRole + 1
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
 # The sidebar's width does not follow its names, verdicts or status line: the window's layout
 # must not shift when they change (the dock keeps the width the user gave it).
-_WIDTH, _MIN_WIDTH = 240, 160
+_WIDTH, _MIN_WIDTH = 240, 160  # the minimum grows to what the buttons need
 
 _COLOURS = {
     "pass": "#1a7f37",
@@ -175,7 +175,9 @@ class ScenarioSidebar(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.status)
-        self.setMinimumWidth(_MIN_WIDTH)
+        # An explicit minimum overrides the layout's own, so it must leave the buttons their
+        # text: a dock dragged (or restored) to the minimum still shows "Run all" whole.
+        self.setMinimumWidth(max(_MIN_WIDTH, layout.minimumSize().width()))
         self._update_buttons()
 
     def sizeHint(self) -> QSize:

@@ -251,3 +251,15 @@ def test_website_page_scenarios_run_from_the_sidebar_with_the_command_line_s_ver
     qtbot.waitUntil(lambda: len(panel.history.runs()) == 5, timeout=10_000)
     runs = {r.scenario: r.verdict for r in panel.history.runs()}
     assert runs == seen
+
+
+def test_the_sidebar_at_its_narrowest_still_shows_each_button_s_whole_text(qtbot, aio, panel):
+    sidebar = panel.sidebar
+    dock = sidebar.parentWidget()
+    dock.setFloating(True)
+    dock.resize(10, 500)  # as narrow as the user can drag it, or a saved layout restores it
+    qtbot.waitUntil(lambda: sidebar.width() == sidebar.minimumWidth())
+    for button in (sidebar.run_button, sidebar.run_all_button, sidebar.cancel_button):
+        # the style's own size for the text and its padding: narrower cuts the text off
+        needed = button.minimumSizeHint().width()
+        assert button.width() >= needed, (button.text(), button.width(), needed)
