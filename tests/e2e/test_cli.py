@@ -1,7 +1,6 @@
 """The command line as a user runs it: a subprocess against an embedded or standalone sandbox."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -122,8 +121,9 @@ def test_standalone_sandbox_serves_other_clients_until_interrupted():
     assert "Traceback" not in proc.stderr.read()
 
 
-def test_window_starts_and_quits_cleanly_on_sigint():
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def test_window_starts_and_quits_cleanly_on_sigint(env):
+    # under the test's own INSPECTOR_HOME: the window saves its layout there when it closes
+    env = dict(env, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.Popen(
         INSPECTOR, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
     )
