@@ -125,6 +125,14 @@ _PAGE_PROGRESS = {
     "ready": "Messenger is ready; starting the conversation…",
     "sending": "The first message left the page; waiting for the org's echo…",
 }
+# ... and once the chat is up, per step of the run that starts (core.verification's names):
+# the page's last word would otherwise stay up through the reads.
+_STEP_PROGRESS = {
+    "resolve": "The org echoed the first message; finding the conversation…",
+    "read": "Reading the customer participant's attributes…",
+    "late": "Reading again after the timeout, to tell late attributes from missing ones…",
+    "cleanup": "Ending the test conversation…",
+}
 
 
 class MainWindow(QMainWindow):
@@ -443,6 +451,12 @@ class MainWindow(QMainWindow):
         if text:
             self.banner.show_idle(text)
 
+    def _on_step(self, event: StepEvent) -> None:
+        self.progress.on_step(event)
+        text = _STEP_PROGRESS.get(event.name)
+        if text and event.state is StepState.RUNNING and self._chat_running:
+            self.banner.show_idle(text)
+
     def _on_form_start_requested(self, request: VerificationRequest) -> None:
         self.start(request)
 
@@ -509,7 +523,7 @@ class MainWindow(QMainWindow):
                 launcher,
                 org.reader,
                 preflight=org.preflight,
-                on_step=self.progress.on_step,
+                on_step=self._on_step,
                 propagation=org.propagation,
             )
         except asyncio.CancelledError:

@@ -126,6 +126,8 @@ def test_a_running_step_counts_up_against_the_timeout(qtbot, window):
     qtbot.waitUntil(counted_up, timeout=3000)
     assert [float(s) for s in seen] == sorted(float(s) for s in seen)
     assert window.progress.ticking
+    # the banner says what is under way now, not the page's last word ("waiting for the echo")
+    assert window.banner.title.text() == "Reading the customer participant's attributes…"
     assert "of its 3 s timeout" in item.toolTip(2)
     # the step ends at the timeout: the counter stops and the step shows its milliseconds
     qtbot.waitUntil(lambda: window.result is not None, timeout=RUN_TIMEOUT_MS)
