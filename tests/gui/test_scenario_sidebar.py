@@ -155,6 +155,8 @@ def test_the_result_pane_names_the_scenario_and_never_a_previous_conversation(
 
     def run(name):
         sidebar.list.setCurrentItem(items[name])
+        # The verdict shows a moment before the run ends; Run is greyed until it has.
+        qtbot.waitUntil(sidebar.run_button.isEnabled, timeout=60_000)
         qtbot.mouseClick(sidebar.run_button, Qt.MouseButton.LeftButton)
         # The item has no verdict before its first run, so wait for one, not for "not running":
         # that held at once and left the run 5 s, too little on a loaded machine.
