@@ -119,6 +119,8 @@ def prepare_qt_environment() -> str | None:
         )
     from inspector.earlyinit import check_gui_libraries
 
+    # check_gui_libraries imports PySide6: the window's plain modules go first.
+    _import_before_qt()
     # Before any QApplication: Qt aborts on a platform plugin it cannot load (earlyinit.py).
     return check_gui_libraries()
 
