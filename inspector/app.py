@@ -188,7 +188,6 @@ async def _gui_main(
 
     from inspector.sandbox.faults import FAULTS  # the names only: the server comes later
     from inspector.tasks import TaskRegistry
-    from inspector.ui.crash_notice import show_crash_notice
     from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
     from inspector.ui.welcome_panel import attach_welcome_panel
@@ -213,7 +212,10 @@ async def _gui_main(
     window.show()
     # The icon is drawn from its SVG at seven sizes: after the window's first paint.
     QTimer.singleShot(0, _set_app_icon)
-    show_crash_notice(previous_crash, paths.log, window)
+    if previous_crash is not None:  # its dialog's module only when there is one to show
+        from inspector.ui.crash_notice import show_crash_notice
+
+        show_crash_notice(previous_crash, paths.log, window)
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))
