@@ -284,6 +284,7 @@ async def _start_org(
     """The sandbox org, its clients, the history and scenarios, and the org profiles."""
 
     await asyncio.sleep(0.05)  # let the window's first paint go first
+    window.build_after_paint()
     await asyncio.to_thread(import_org_stack)
     from inspector.core.polling import propagation_estimate
     from inspector.org import sandbox_connection
