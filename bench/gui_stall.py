@@ -85,6 +85,7 @@ async def measure(runs, info, why):
     window = MainWindow(org, tasks, fault_descriptions=FAULTS)
     window.show()
     await asyncio.sleep(0.1)
+    window.build_after_paint()
     # As the app does once the window is up: the HTTP stack imported in a thread, the first
     # chat's page made ahead.
     await asyncio.to_thread(import_org_stack)

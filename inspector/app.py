@@ -119,6 +119,8 @@ def prepare_qt_environment() -> str | None:
         )
     from inspector.earlyinit import check_gui_libraries
 
+    # check_gui_libraries imports PySide6: the window's plain modules go first.
+    _import_before_qt()
     # Before any QApplication: Qt aborts on a platform plugin it cannot load (earlyinit.py).
     return check_gui_libraries()
 
@@ -186,7 +188,6 @@ async def _gui_main(
 
     from inspector.sandbox.faults import FAULTS  # the names only: the server comes later
     from inspector.tasks import TaskRegistry
-    from inspector.ui.crash_notice import show_crash_notice
     from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
     from inspector.ui.welcome_panel import attach_welcome_panel
@@ -211,7 +212,10 @@ async def _gui_main(
     window.show()
     # The icon is drawn from its SVG at seven sizes: after the window's first paint.
     QTimer.singleShot(0, _set_app_icon)
-    show_crash_notice(previous_crash, paths.log, window)
+    if previous_crash is not None:  # its dialog's module only when there is one to show
+        from inspector.ui.crash_notice import show_crash_notice
+
+        show_crash_notice(previous_crash, paths.log, window)
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))
@@ -280,6 +284,7 @@ async def _start_org(
     """The sandbox org, its clients, the history and scenarios, and the org profiles."""
 
     await asyncio.sleep(0.05)  # let the window's first paint go first
+    window.build_after_paint()
     await asyncio.to_thread(import_org_stack)
     from inspector.core.polling import propagation_estimate
     from inspector.org import sandbox_connection

@@ -8,33 +8,29 @@ import os
 import sys
 
 from inspector import __version__
-from inspector.commands import EXIT_ERROR, CommandParser, add_fault_option, cancelled
-from inspector.commands import history as history_command
-from inspector.commands import page as page_command
-from inspector.commands import profile as profile_command
-from inspector.commands import run as run_command
-from inspector.commands import sandbox as sandbox_command
-from inspector.commands import verify as verify_command
 
 __all__ = ["build_parser", "main"]
 
 # The same name as inspector.ui.chat_view.DEVTOOLS_ENV; not imported, to keep --help fast.
 DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
 
-COMMANDS = (
-    verify_command,
-    run_command,
-    history_command,
-    sandbox_command,
-    profile_command,
-    page_command,
-)
+# Exit status when the window cannot start (inspector.commands.EXIT_ERROR, not imported: a
+# plain `inspector` loads no command module).
+_EXIT_ERROR = 2
 
 # Commands whose stdout is for machines: log only warnings unless --debug.
 QUIET_COMMANDS = frozenset({"verify", "sandbox", "run", "history", "profile", "page"})
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from inspector.commands import CommandParser, add_fault_option
+    from inspector.commands import history as history_command
+    from inspector.commands import page as page_command
+    from inspector.commands import profile as profile_command
+    from inspector.commands import run as run_command
+    from inspector.commands import sandbox as sandbox_command
+    from inspector.commands import verify as verify_command
+
     parser = CommandParser(
         prog="inspector",
         description="See whether the CRM id a website sends reaches the Genesys Cloud "
@@ -53,24 +49,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_fault_option(parser)
     commands = parser.add_subparsers(dest="command")
-    for module in COMMANDS:
+    for module in (
+        verify_command,
+        run_command,
+        history_command,
+        sandbox_command,
+        profile_command,
+        page_command,
+    ):
         module.register(commands)
     return parser
 
 
 def _gui(args: argparse.Namespace) -> int:
+    return _open_window(devtools=args.devtools, faults=args.sandbox_fault)
+
+
+def _open_window(*, devtools: bool = False, faults: list[str] | None = None) -> int:
     from inspector.app import prepare_qt_environment, run_gui
 
-    if args.devtools:
+    if devtools:
         os.environ[DEVTOOLS_ENV] = "1"  # read by ChatView when it builds each page
     problem = prepare_qt_environment()
     if problem:
         print(f"inspector: {problem}", file=sys.stderr)
-        return EXIT_ERROR
-    return run_gui(args.sandbox_fault)
+        return _EXIT_ERROR
+    return run_gui(faults or [])
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):
+        # A plain `inspector` opens the window: no parser to build, no command to import
+        # (together ~50 ms of a cold start).
+        from inspector.log import setup_logging
+
+        setup_logging(logging.INFO)
+        return _open_window()
     args = build_parser().parse_args(argv)  # --version and --help end here, before logging
 
     from inspector.log import setup_logging
@@ -87,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # outside the part a command cancels itself (an import, a write)
         if args.command is None:
             raise
+        from inspector.commands import cancelled
+
         return cancelled(args.command)
     return status
 

@@ -291,6 +291,10 @@ class MainWindow(QMainWindow):
         else:
             self._show_org(org)
 
+    def build_after_paint(self) -> None:
+        """The parts no first paint shows (the verdict's diagnoses view): call once drawn."""
+        self.banner.build_details()
+
     @property
     def org(self) -> OrgConnection:
         """The org runs go to; only once it is ready (`org_ready`)."""

@@ -81,17 +81,35 @@ class DiagnosesView(QTextBrowser):
 
 
 class VerdictBanner(QWidget):
+    """The verdict's title, and under it the diagnoses (`details`), hidden until a result
+    has some.
+
+    The diagnoses view (a QTextBrowser, 15-30 ms to make) is made on first use or by
+    `build_details()`, which the window calls once it is drawn: not before the first paint.
+    """
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(self)
         self.title.setWordWrap(True)
-        self.details = DiagnosesView(self)
-        layout = QVBoxLayout(self)
+        self._details: DiagnosesView | None = None
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(self.details, 1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.show_idle("Press Start to send the attributes and read them back.")
+
+    @property
+    def details(self) -> DiagnosesView:
+        if self._details is None:
+            self._details = DiagnosesView(self)
+            self._details.hide()
+            self._layout.addWidget(self._details, 1)
+        return self._details
+
+    def build_details(self) -> None:
+        """Make the diagnoses view now (hidden), so no result waits for it."""
+        self.details  # noqa: B018 (the property makes it)
 
     def _paint(self, verdict: Verdict | None) -> None:
         background, foreground = _STYLE[verdict]
@@ -103,8 +121,9 @@ class VerdictBanner(QWidget):
     def show_idle(self, text: str) -> None:
         self._paint(None)
         self.title.setText(text)
-        self.details.clear()
-        self.details.hide()
+        if self._details is not None:
+            self._details.clear()
+            self._details.hide()
 
     def show_result(self, result: VerificationResult) -> None:
         self._paint(result.verdict)
@@ -118,6 +137,6 @@ class VerdictBanner(QWidget):
             )
             self.details.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
             self.details.show()
-        else:
-            self.details.clear()
-            self.details.hide()
+        elif self._details is not None:
+            self._details.clear()
+            self._details.hide()
