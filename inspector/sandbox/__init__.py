@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from inspector import lazy_attribute
 from inspector.sandbox.faults import FAULTS
 from inspector.sandbox.seed import (
     SANDBOX_ALL_DOMAINS_DEPLOYMENT_ID,
@@ -75,11 +76,4 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return lazy_attribute(__name__, _LAZY, name)
