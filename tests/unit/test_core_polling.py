@@ -1,35 +1,11 @@
 """When the attributes are read: the first read waits for the org's propagation estimate."""
 
-import asyncio
-
 from inspector.core import ReadBack, Verdict, VerificationRequest, run_verification
 from inspector.core.polling import DEFAULT_PROPAGATION, MAX_PROPAGATION, propagation_estimate
+from tests.fakes import FakeClock, FakeLauncher
 
 SENT = {"crmCustomerId": "CRM-1", "source": "web"}
 REQUEST = VerificationRequest(crm_id="CRM-1", attributes={"source": "web"}, timeout=10.0)
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    async def sleep(self, seconds):
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-class Launcher:
-    async def connect(self):
-        pass
-
-    async def send_first_message(self, text, attributes):
-        return "msg-1"
-
-    async def close(self):
-        pass
 
 
 class TimedReader:
@@ -56,10 +32,10 @@ class TimedReader:
 
 
 async def verify(lands_at, propagation, request=REQUEST):
-    clock = Clock()
+    clock = FakeClock()
     reader = TimedReader(clock, lands_at)
     result = await run_verification(
-        request, Launcher(), reader, clock=clock, sleep=clock.sleep, propagation=propagation
+        request, FakeLauncher(), reader, clock=clock, sleep=clock.sleep, propagation=propagation
     )
     return result, reader
 

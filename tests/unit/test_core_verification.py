@@ -16,39 +16,7 @@ from inspector.core import (
     VerificationRequest,
     run_verification,
 )
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    async def sleep(self, seconds):
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-class Launcher:
-    def __init__(self, fail_on=None):
-        self.fail_on = fail_on
-        self.sent = None
-        self.closed = False
-        self.connect_error = None
-
-    async def connect(self):
-        if self.connect_error is not None:
-            raise self.connect_error
-        if self.fail_on == "connect":
-            raise StepError("The chat did not report ready", code="chat-timeout")
-
-    async def send_first_message(self, text, attributes):
-        self.sent = dict(attributes)
-        return "msg-1"
-
-    async def close(self):
-        self.closed = True
+from tests.fakes import FakeClock, FakeLauncher
 
 
 class Reader:
@@ -106,7 +74,7 @@ REQUEST = VerificationRequest(crm_id="CRM-12345-XYZ", attributes={"source": "web
 
 async def run(reader, launcher=None, request=REQUEST, events=None, preflight=None):
     clock = FakeClock()
-    launcher = launcher or Launcher()
+    launcher = launcher or FakeLauncher()
     result = await run_verification(
         request,
         launcher,
@@ -169,7 +137,7 @@ async def test_case_mismatch_stops_polling_and_fails():
 
 
 async def test_launcher_failure_is_an_error_verdict():
-    result, launcher = await run(Reader({}), launcher=Launcher(fail_on="connect"))
+    result, launcher = await run(Reader({}), launcher=FakeLauncher(fail_on="connect"))
     assert result.verdict is Verdict.ERROR
     assert result.rows == ()
     assert "did not report ready" in result.summary
@@ -200,7 +168,7 @@ async def test_unexpected_exception_is_logged_and_reported_as_error(caplog):
 
 
 async def test_invalid_attributes_are_not_sent():
-    launcher = Launcher()
+    launcher = FakeLauncher()
     request = VerificationRequest(crm_id="C", attributes={"big": "x" * 3000})
     result, _ = await run(Reader({}), launcher=launcher, request=request)
     assert result.verdict is Verdict.ERROR
@@ -209,7 +177,7 @@ async def test_invalid_attributes_are_not_sent():
 
 
 async def test_cancellation_propagates():
-    class Hanging(Launcher):
+    class Hanging(FakeLauncher):
         async def connect(self):
             await asyncio.Event().wait()
 
@@ -264,7 +232,7 @@ def preflight_with(*findings):
 
 
 async def test_failed_preflight_stops_before_the_chat_starts():
-    launcher = Launcher()
+    launcher = FakeLauncher()
     check = preflight_with(
         Finding("deployment-active", True, "Active"),
         Finding("origin-not-allowed", False, "https://x.test is not an allowed domain"),
@@ -369,7 +337,7 @@ async def test_an_inactive_deployment_is_said_once_in_full_and_short_elsewhere()
 
 
 async def test_a_forced_run_failing_for_the_preflights_reason_names_it_once():
-    launcher = Launcher()
+    launcher = FakeLauncher()
     launcher.connect_error = StepError("Inactive: no product loaded", code="deployment-active")
     check = preflight_with(Finding("deployment-active", False, "Inactive: no chat on it"))
     request = VerificationRequest(crm_id="C-1", force=True)
@@ -407,7 +375,7 @@ async def test_plain_values_get_no_hidden_characters_note():
     assert "hidden-characters" not in [d.code for d in result.diagnoses]
 
 
-class WireLauncher(Launcher):
+class WireLauncher(FakeLauncher):
     """A launcher that saw its first frame leave, as the web view's sendingMessage shows it."""
 
     def __init__(self, wire_attributes, kind="Text"):
