@@ -4,9 +4,10 @@ import json
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
+
+from tests.e2e.window_process import open_window_and_interrupt
 
 INSPECTOR = [sys.executable, "-m", "inspector"]
 
@@ -123,23 +124,9 @@ def test_standalone_sandbox_serves_other_clients_until_interrupted():
 
 def test_window_starts_and_quits_cleanly_on_sigint(env):
     # under the test's own INSPECTOR_HOME: the window saves its layout there when it closes
-    env = dict(env, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen(
-        INSPECTOR, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
-    )
-    seen = []
-    deadline = time.monotonic() + 30
-    try:
-        for line in proc.stderr:
-            seen.append(line)
-            if "Window ready" in line or time.monotonic() > deadline:
-                break
-        assert any("Window ready" in line for line in seen), "".join(seen)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        rest = proc.communicate(timeout=30)[1]
-    assert proc.returncode == 0, "".join(seen) + rest  # 139 would be the double-exit segfault
-    assert "Traceback" not in rest
+    run = open_window_and_interrupt(dict(env, QT_QPA_PLATFORM="offscreen"))
+    assert run.returncode == 0, run.output  # 139 would be the double-exit segfault
+    assert "Traceback" not in run.after
 
 
 def test_a_crm_id_that_is_not_unicode_text_is_an_error_not_a_traceback():

@@ -6,15 +6,14 @@ process, for Qt as much as for the check: the genuine failure a fresh desktop wi
 package has.
 """
 
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from inspector.crash import CRASH_FILE_NAME
+from tests.e2e.window_process import open_window_and_interrupt
 
 INSPECTOR = [sys.executable, "-m", "inspector"]
 
@@ -83,24 +82,9 @@ def test_the_start_after_a_missing_library_does_not_report_a_crash(tmp_path, env
     # The library is back: the window opens, and says nothing of a crash.
     window_env = {k: v for k, v in env.items() if k != "LD_LIBRARY_PATH"}
     window_env["QT_QPA_PLATFORM"] = "offscreen"
-    proc = subprocess.Popen(
-        INSPECTOR, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=window_env
-    )
-    seen: list[str] = []
-    deadline = time.monotonic() + 30
-    try:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            seen.append(line)
-            if "Window ready" in line or time.monotonic() > deadline:
-                break
-        assert any("Window ready" in line for line in seen), "".join(seen)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        rest = proc.communicate(timeout=30)[1]
-    output = "".join(seen) + rest
-    assert "previous run crashed" not in output
-    assert proc.returncode == 0, output
+    run = open_window_and_interrupt(window_env)
+    assert "previous run crashed" not in run.output
+    assert run.returncode == 0, run.output
     assert not (Path(env["INSPECTOR_HOME"]) / "log" / CRASH_FILE_NAME).exists()
     assert _crash_reports(Path(env["INSPECTOR_HOME"])) == []
 
