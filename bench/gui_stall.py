@@ -76,8 +76,8 @@ class Ticker:
 async def measure(runs, info, why):
     from inspector.app import import_org_stack
     from inspector.core import Verdict
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.sandbox.faults import FAULTS
-    from inspector.tasks import TaskRegistry
     from inspector.ui.main_window import MainWindow
 
     tasks = TaskRegistry()

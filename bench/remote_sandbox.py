@@ -39,7 +39,7 @@ def remote_sandbox(*faults: str) -> Iterator[dict]:
 def remote_connection(info: dict):
     """An OrgConnection to the sandbox in the other process, as `sandbox_connection` builds one."""
     from inspector.genesys import OrgEndpoints
-    from inspector.org import OrgConnection
+    from inspector.orgs.connection import OrgConnection
 
     org = OrgConnection.with_client_credentials(
         OrgEndpoints.for_custom_domain(info["baseUrl"]),

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from inspector.core import VerificationRequest, VerificationResult
-    from inspector.crash import PreviousCrash
-    from inspector.org import OrgConnection, sandbox_connection
-    from inspector.paths import AppPaths
+    from inspector.orgs.connection import OrgConnection, sandbox_connection
+    from inspector.runtime.crash import PreviousCrash
     from inspector.sandbox import SandboxOrg
+    from inspector.store.paths import AppPaths
     from inspector.ui.main_window import MainWindow
     from inspector.ui.window_state import WindowState
 
@@ -45,7 +45,7 @@ async def verify_headless(
     another domain) or an unknown id, so the pre-flight checks can be seen refusing a start.
     `propagation` is the org's estimate from the history (core.polling.propagation_estimate).
     """
-    from inspector.org import sandbox_connection
+    from inspector.orgs.connection import sandbox_connection
     from inspector.sandbox import SandboxOrg
 
     async with SandboxOrg(faults=faults) as sandbox:
@@ -68,7 +68,7 @@ async def verify_with_profile(
 
     Raises ProfileProblem or ProfileError when the profile cannot be used as it is.
     """
-    from inspector.profile_connection import open_profile
+    from inspector.orgs.sign_in import open_profile
     from inspector.store.profiles import ProfileStore
     from inspector.store.secrets import SecretStore
 
@@ -117,7 +117,7 @@ def prepare_qt_environment() -> str | None:
             "No display found. Run Inspector on a desktop, under `xvfb-run inspector`, or "
             "headless with `inspector verify`."
         )
-    from inspector.earlyinit import check_gui_libraries
+    from inspector.runtime.earlyinit import check_gui_libraries
 
     # check_gui_libraries imports PySide6: the window's plain modules go first.
     _import_before_qt()
@@ -136,9 +136,9 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (load before QApplication)
     from PySide6.QtWidgets import QApplication
 
-    from inspector.crash import CrashLog
-    from inspector.log import add_file_handler, install_qt_message_handler
-    from inspector.paths import app_paths
+    from inspector.runtime.crash import CrashLog
+    from inspector.runtime.log import add_file_handler, install_qt_message_handler
+    from inspector.store.paths import app_paths
 
     paths = app_paths().ensure()
     log.info("Logging to %s", add_file_handler(paths.log))
@@ -166,12 +166,6 @@ def _import_before_qt() -> None:
     Once PySide6 is loaded, its import hook reads the source of every module imported after
     it, looking for "PySide6" (shibokensupport.feature); these need no such look.
     """
-    import inspector.core.verification
-    import inspector.crash
-    import inspector.log
-    import inspector.paths
-    import inspector.resources
-    import inspector.tasks  # noqa: F401
 
 
 async def _gui_main(
@@ -186,8 +180,8 @@ async def _gui_main(
     """
     from PySide6.QtCore import QTimer
 
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.sandbox.faults import FAULTS  # the names only: the server comes later
-    from inspector.tasks import TaskRegistry
     from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
     from inspector.ui.welcome_panel import attach_welcome_panel
@@ -265,10 +259,10 @@ def import_org_stack() -> None:
     import anyio.streams.stapled
     import anyio.streams.tls  # noqa: F401
 
-    import inspector.org
-    import inspector.org_providers
-    import inspector.profile_connection
-    import inspector.runner
+    import inspector.orgs.connection
+    import inspector.orgs.providers
+    import inspector.orgs.sign_in
+    import inspector.orgs.suite
     import inspector.sandbox.server
     import inspector.store.history
     import inspector.store.profiles  # noqa: F401
@@ -287,7 +281,7 @@ async def _start_org(
     window.build_after_paint()
     await asyncio.to_thread(import_org_stack)
     from inspector.core.polling import propagation_estimate
-    from inspector.org import sandbox_connection
+    from inspector.orgs.connection import sandbox_connection
     from inspector.sandbox import SandboxOrg
     from inspector.store.history import HistoryError, HistoryStore
 
@@ -309,10 +303,10 @@ async def _start_org(
     window.set_org(org, is_sandbox=True)
     log.info("Org ready: %s", org.label)
     await asyncio.sleep(0)
-    from inspector.page_mode import attach_page_mode
     from inspector.ui.help_menu import attach_help_menu
     from inspector.ui.org_controller import OrgController
     from inspector.ui.scenarios_panel import attach_scenarios
+    from inspector.website.menu import attach_page_mode
 
     scenarios = attach_scenarios(window, history=history)
     attach_page_mode(window, sandbox, scenarios.sidebar)
@@ -329,7 +323,7 @@ def __getattr__(name: str) -> Any:
     # `sandbox_connection` is wiring too, re-exported here; imported on first use, as it
     # brings the HTTP stack.
     if name == "sandbox_connection":
-        from inspector.org import sandbox_connection
+        from inspector.orgs.connection import sandbox_connection
 
         return sandbox_connection
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -81,18 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     if not (sys.argv[1:] if argv is None else argv):
         # A plain `inspector` opens the window: no parser to build, no command to import
         # (together ~50 ms of a cold start).
-        from inspector.log import setup_logging
+        from inspector.runtime.log import setup_logging
 
         setup_logging(logging.INFO)
         return _open_window()
     args = build_parser().parse_args(argv)  # --version and --help end here, before logging
 
-    from inspector.log import setup_logging
+    from inspector.runtime.log import setup_logging
 
     quiet = args.command in QUIET_COMMANDS
     setup_logging(logging.DEBUG if args.debug else (logging.WARNING if quiet else logging.INFO))
     if args.self_test and args.command is None:
-        from inspector.self_test import run_self_test
+        from inspector.commands.self_test import run_self_test
 
         return run_self_test(faults=args.sandbox_fault)
     handler = getattr(args, "handler", _gui)

@@ -3,7 +3,7 @@
     python packaging/build.py                  icons + bundle + sizes (+ a tar.gz / zip)
     python packaging/build.py --self-test      ... then run the frozen `inspector --self-test`
     python packaging/build.py --self-test-only run the self-test on an existing bundle
-    python packaging/build.py --icons-only     render inspector/resources/inspector.svg only
+    python packaging/build.py --icons-only     render resources/inspector.svg only
     python packaging/build.py --print-version  the version from the package metadata
 
 The same script runs on Windows, macOS and Linux (release workflow, `./dev bundle`). The

@@ -22,9 +22,9 @@ from inspector.core.page_scenario import PAGE_KINDS
 if TYPE_CHECKING:
     from inspector.core.page_run import PageRunResult
     from inspector.core.page_scenario import PageScenario
-    from inspector.org import OrgConnection
-    from inspector.page_runner import PageRunRequest
+    from inspector.orgs.connection import OrgConnection
     from inspector.sandbox import SandboxOrg
+    from inspector.website.page_run import PageRunRequest
 
 __all__ = ["register", "run"]
 
@@ -99,8 +99,8 @@ def register(commands: Any) -> None:
 
 
 def _request(args: argparse.Namespace) -> PageRunRequest:
-    from inspector.page_runner import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest, page_source
     from inspector.ui.page_view import PageChat
+    from inspector.website.page_run import DEFAULT_CUSTOMER_MESSAGES, PageRunRequest, page_source
 
     chat = None
     if args.chat_input or args.chat_send:
@@ -120,8 +120,8 @@ def _request(args: argparse.Namespace) -> PageRunRequest:
 def _scenarios(target: Path) -> list[tuple[PageScenario, PageRunRequest]]:
     """The page scenarios of a file, or of every scenario file in a folder (not below it),
     read by the scenario loader; ValueError names each problem, a `file:line` line each."""
-    from inspector.page_runner import request_for_scenario
     from inspector.scenarios import load_suite
+    from inspector.website.page_run import request_for_scenario
 
     suite = load_suite([target])
     problems = [str(p) for error in suite.errors for p in error.problems]
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         return _print_error(args, f"Cannot read {exc.filename or args.page}: {exc.strerror or exc}")
     except ValueError as exc:
         return _print_error(args, str(exc))
-    from inspector.earlyinit import prefer_offscreen
+    from inspector.runtime.earlyinit import prefer_offscreen
 
     prefer_offscreen()
     from inspector.app import prepare_qt_environment
@@ -211,7 +211,7 @@ def run_offscreen(
     requests: list[PageRunRequest], profile: str | None = None
 ) -> list[PageRunResult]:
     """The pages run on one qasync loop and one sandbox, as the self-test does (one Qt exit)."""
-    from inspector.page_scenarios import run_with_web_view
+    from inspector.website.scenarios import run_with_web_view
 
     return run_with_web_view(lambda: _main(requests, profile))
 
@@ -225,7 +225,7 @@ async def _main(requests: list[PageRunRequest], profile: str | None) -> list[Pag
             return await _run_all(requests, org, None)
         finally:
             await org.aclose()
-    from inspector.org import sandbox_connection
+    from inspector.orgs.connection import sandbox_connection
     from inspector.sandbox import SandboxOrg
 
     async with SandboxOrg(bot_reply_delay=0.2) as sandbox:
@@ -237,7 +237,7 @@ async def _main(requests: list[PageRunRequest], profile: str | None) -> list[Pag
 
 
 async def _profile_org(name: str) -> OrgConnection:
-    from inspector.profile_connection import ProfileProblem, open_profile
+    from inspector.orgs.sign_in import ProfileProblem, open_profile
     from inspector.store.profiles import ProfileError, ProfileStore
     from inspector.store.secrets import SecretStore
 
@@ -251,7 +251,7 @@ async def _profile_org(name: str) -> OrgConnection:
 async def _run_all(
     requests: list[PageRunRequest], org: OrgConnection, sandbox: SandboxOrg | None
 ) -> list[PageRunResult]:
-    from inspector.page_runner import fresh_page_view, run_page
+    from inspector.website.page_run import fresh_page_view, run_page
 
     results: list[PageRunResult] = []
     for request in requests:

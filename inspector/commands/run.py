@@ -81,7 +81,7 @@ class ProgressPrinter:
         self.running: list[str] = []
 
     def __call__(self, event: Any) -> None:
-        from inspector.runner import ProgressKind
+        from inspector.orgs.suite import ProgressKind
 
         name = event.scenario.name
         if event.kind is ProgressKind.STARTED:
@@ -131,8 +131,13 @@ def _run(args: argparse.Namespace) -> int:
     import asyncio
 
     from inspector.core.polling import propagation_estimate
-    from inspector.org_providers import StoredProfileProvider
-    from inspector.runner import DEFAULT_REQUESTS_PER_MINUTE, ScenarioRun, SuiteResult, run_suite
+    from inspector.orgs.providers import StoredProfileProvider
+    from inspector.orgs.suite import (
+        DEFAULT_REQUESTS_PER_MINUTE,
+        ScenarioRun,
+        SuiteResult,
+        run_suite,
+    )
     from inspector.scenarios import load_suite
     from inspector.store.history import HistoryError, HistoryStore, RunRecord
     from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
@@ -194,7 +199,7 @@ def _run(args: argparse.Namespace) -> int:
     def run_all() -> Coroutine[Any, Any, SuiteResult]:
         run_page = None
         if with_pages:
-            from inspector.page_scenarios import PageScenarios
+            from inspector.website.scenarios import PageScenarios
 
             run_page = PageScenarios()
         return run_suite(
@@ -210,7 +215,7 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         if with_pages:
-            from inspector.page_scenarios import run_with_web_view
+            from inspector.website.scenarios import run_with_web_view
 
             result = run_with_web_view(run_all)
         else:
@@ -234,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
 def _web_view_problem() -> str | None:
     """Website page scenarios run in a web view: offscreen without a display."""
     from inspector.app import prepare_qt_environment
-    from inspector.earlyinit import prefer_offscreen
+    from inspector.runtime.earlyinit import prefer_offscreen
 
     prefer_offscreen()
     return prepare_qt_environment()

@@ -196,7 +196,7 @@ def _run(args: argparse.Namespace) -> int:
     from inspector.app import verify_headless, verify_with_profile
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result
-    from inspector.profile_connection import ProfileProblem
+    from inspector.orgs.sign_in import ProfileProblem
     from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError, is_sandbox_name
 
     problems = _key_problems(args.crm_key, args.attr)

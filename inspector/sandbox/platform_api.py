@@ -378,7 +378,9 @@ async def deployment_domains(request: web.Request) -> web.Response:
 
 
 def messenger_script() -> str:
-    return resources.files("inspector.sandbox").joinpath("messenger.js").read_text("utf-8")
+    # resources/messenger.js, beside the host page and the bridge it must satisfy; the package
+    # holds data only, so the sandbox takes nothing of the app's code from it.
+    return resources.files("inspector.resources").joinpath("messenger.js").read_text("utf-8")
 
 
 async def bootstrap_script(request: web.Request) -> web.Response:

@@ -1,1 +1,1 @@
-"""Local storage: the run history (store.history) lives here beside the other stores."""
+"""Local storage: folders (`paths`), org profiles, secrets in the OS keychain, the run history."""

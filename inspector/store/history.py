@@ -100,7 +100,7 @@ class HistoryError(Exception):
 
 def default_history_path() -> Path:
     """history.sqlite3 in the data folder (under $INSPECTOR_HOME/data when that is set)."""
-    from inspector.paths import app_paths
+    from inspector.store.paths import app_paths
 
     return app_paths().data / HISTORY_FILE
 

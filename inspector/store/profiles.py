@@ -30,7 +30,7 @@ from typing import Any
 
 from inspector.genesys.pkce import parse_loopback_redirect
 from inspector.genesys.regions import OrgEndpoints
-from inspector.paths import HOME_ENV, app_paths
+from inspector.store.paths import HOME_ENV, app_paths
 
 __all__ = [
     "HOME_ENV",

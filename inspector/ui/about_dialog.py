@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import __version__
-from inspector.paths import AppPaths, app_paths
+from inspector.store.paths import AppPaths, app_paths
 
 __all__ = ["AboutDialog", "open_folder", "qt_text", "version_rows"]
 

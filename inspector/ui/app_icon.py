@@ -10,7 +10,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from inspector.resources import read_bytes
+from inspector.runtime.resources import read_bytes
 
 SVG_NAME = "inspector.svg"
 WINDOW_SIZES = (16, 24, 32, 48, 64, 128, 256)

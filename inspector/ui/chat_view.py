@@ -32,12 +32,14 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
-from inspector.resources import read_text
+from inspector.runtime.resources import read_text
 from inspector.ui.bridge import PageBridge
 from inspector.ui.web_policy import NavigationPolicy
 
 if TYPE_CHECKING:
-    from inspector.org import HostPageSpec  # a plain value; the import is for typing only
+    from inspector.orgs.connection import (
+        HostPageSpec,  # a plain value; the import is for typing only
+    )
 
 __all__ = [
     "CHAT_ENDED_TEXT",

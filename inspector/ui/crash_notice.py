@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.crash import PreviousCrash
+from inspector.runtime.crash import PreviousCrash
 from inspector.ui.about_dialog import open_folder
 
 __all__ = ["CrashNotice", "show_crash_notice"]

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from inspector.paths import AppPaths, app_paths
+from inspector.store.paths import AppPaths, app_paths
 from inspector.ui.about_dialog import AboutDialog, open_folder
 
 __all__ = ["attach_help_menu", "show_about"]

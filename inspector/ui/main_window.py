@@ -31,7 +31,7 @@ from inspector.core import (
     VerificationResult,
     run_verification,
 )
-from inspector.tasks import TaskRegistry
+from inspector.runtime.tasks import TaskRegistry
 from inspector.ui.chat_view import CHAT_IDLE_TEXT, ChatView
 from inspector.ui.elided_label import ElidedLabel
 from inspector.ui.progress_list import ProgressList
@@ -44,7 +44,7 @@ from inspector.ui.verdict_banner import VerdictBanner
 from inspector.ui.web_launcher import WebLauncher
 
 if TYPE_CHECKING:
-    from inspector.org import OrgConnection  # given by app wiring; ui builds no client
+    from inspector.orgs.connection import OrgConnection  # given by app wiring; ui builds no client
 
 __all__ = ["MainWindow", "default_size", "screen_room"]
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 
 from inspector.genesys import GenesysError
-from inspector.org import OrgConnection, sandbox_connection
-from inspector.profile_connection import ProfileProblem, open_profile
+from inspector.orgs.connection import OrgConnection, sandbox_connection
+from inspector.orgs.sign_in import ProfileProblem, open_profile
 from inspector.sandbox import SEEDED_DEPLOYMENTS, SandboxOrg
 from inspector.store.profiles import (
     SANDBOX_PROFILE_NAME,

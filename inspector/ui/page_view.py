@@ -31,7 +31,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
-from inspector.resources import read_text
+from inspector.runtime.resources import read_text
 from inspector.ui.chat_view import ChatPage, channel_script, release_page
 from inspector.ui.page_redirect import LocalFiles, SandboxRedirect, deployment_in_url
 from inspector.ui.web_policy import NavigationPolicy

@@ -56,7 +56,7 @@ FIRST_MESSAGE_WAIT = 600.0
 
 
 class PageRunLike(Protocol):
-    """What the window needs of a page run (inspector.page_runner.PageRun)."""
+    """What the window needs of a page run (inspector.website.page_run.PageRun)."""
 
     notes: list[str]
 

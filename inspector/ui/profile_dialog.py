@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from inspector.genesys import REGIONS, ClientCredentialsAuth, GenesysError, PlatformClient
 from inspector.genesys.connection_check import check_connection
 from inspector.genesys.pkce import AuthorizationCodeAuth, sign_in_with_pkce
+from inspector.runtime.tasks import TaskRegistry
 from inspector.store.profiles import (
     AuthKind,
     DeploymentProfile,
@@ -42,7 +43,6 @@ from inspector.store.profiles import (
     ProfileStore,
 )
 from inspector.store.secrets import SecretKind, SecretStore, SecretStoreError
-from inspector.tasks import TaskRegistry
 
 __all__ = ["ProfileDialog"]
 

@@ -36,7 +36,7 @@ from inspector.core.expectations import (
     evaluate,
 )
 from inspector.core.scenario import Scenario, ScenarioError
-from inspector.runner import PageScenarioRunner, RateLimiter, ScenarioRun, run_scenario
+from inspector.orgs.suite import PageScenarioRunner, RateLimiter, ScenarioRun, run_scenario
 from inspector.scenarios import load_suite, save_scenario
 from inspector.ui.chat_view import CHAT_IDLE_TEXT
 from inspector.ui.elided_label import ElidedLabel

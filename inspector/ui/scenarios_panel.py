@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBo
 
 from inspector.core import VerificationResult
 from inspector.core.expectations import unsaved_outcome
-from inspector.runner import ScenarioRun
+from inspector.orgs.suite import ScenarioRun
 from inspector.store.history import HistoryError, HistoryStore, RunRecord, StoredRequest
 from inspector.ui.history_view import HistoryView, result_from_record
 from inspector.ui.scenario_sidebar import ScenarioSidebar

@@ -22,7 +22,9 @@ from inspector.ui.chat_view import ChatView
 from inspector.ui.web_policy import messenger_error_code
 
 if TYPE_CHECKING:
-    from inspector.org import HostPageSpec  # a plain value; the import is for typing only
+    from inspector.orgs.connection import (
+        HostPageSpec,  # a plain value; the import is for typing only
+    )
 
 __all__ = ["MessengerMode", "WebLauncher", "messenger_error"]
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.paths import AppPaths
+from inspector.store.paths import AppPaths
 from inspector.ui.main_window import MainWindow
 
 __all__ = ["DISMISSED_MARKER", "WelcomePanel", "attach_welcome_panel", "welcome_needed"]

@@ -42,7 +42,7 @@ import os, signal, sys
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
-import inspector.cli, inspector.commands.run, inspector.runner, inspector.sandbox
+import inspector.cli, inspector.commands.run, inspector.orgs.suite, inspector.sandbox
 import inspector.store.history
 from inspector.store.profiles import DeploymentProfile, OrgProfile, ProfileStore
 

@@ -13,7 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 
-SELF_TEST = "import sys; from inspector.self_test import run_self_test; sys.exit(run_self_test({}))"
+SELF_TEST = (
+    "import sys; from inspector.commands.self_test import run_self_test; "
+    "sys.exit(run_self_test({}))"
+)
 
 
 def run_self_test(tmp_path, args=""):

@@ -18,7 +18,7 @@ FAILING = "Deliberately failing (flow re-keys the CRM id)"
 HARNESS = """
 import argparse, logging, sys
 from inspector.commands import run
-from inspector.log import setup_logging
+from inspector.runtime.log import setup_logging
 parser = argparse.ArgumentParser(prog="inspector")
 run.register(parser.add_subparsers(dest="command"))
 args = parser.parse_args(sys.argv[1:])

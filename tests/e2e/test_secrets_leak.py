@@ -27,16 +27,16 @@ from tests.e2e.conftest import ROOT
 WRAPPER = """
 import sys
 from pathlib import Path
-import inspector.log
+import inspector.runtime.log
 from inspector.sandbox.state import OrgState
 
 log_dir, tokens_file, *argv = sys.argv[1:]
-setup_logging = inspector.log.setup_logging
+setup_logging = inspector.runtime.log.setup_logging
 
 
 def with_file_log(*args, **kwargs):
     setup_logging(*args, **kwargs)
-    inspector.log.add_file_handler(Path(log_dir))
+    inspector.runtime.log.add_file_handler(Path(log_dir))
 
 
 issue_token = OrgState.issue_token
@@ -49,7 +49,7 @@ def noted_token(self):
     return token
 
 
-inspector.log.setup_logging = with_file_log
+inspector.runtime.log.setup_logging = with_file_log
 OrgState.issue_token = noted_token
 from inspector.cli import main
 sys.exit(main(argv))

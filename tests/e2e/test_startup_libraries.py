@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.crash import CRASH_FILE_NAME
+from inspector.runtime.crash import CRASH_FILE_NAME
 from tests.e2e.window_process import open_window_and_interrupt
 
 INSPECTOR = [sys.executable, "-m", "inspector"]

@@ -16,8 +16,8 @@ import qasync
 from PySide6 import QtWebEngineWidgets  # noqa: F401 (must load before the QApplication)
 
 from inspector.app import sandbox_connection
+from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import FAULTS, SandboxOrg
-from inspector.tasks import TaskRegistry
 
 # A fake camera and microphone, so getUserMedia asks for permission (which the chat page must
 # deny) instead of failing early for want of a device. Read when QtWebEngine starts, so set it

@@ -7,8 +7,8 @@ from PySide6.QtCore import QObject, QUrl, Slot, qVersion, qWarning
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from inspector.crash import PreviousCrash
-from inspector.paths import app_paths
+from inspector.runtime.crash import PreviousCrash
+from inspector.store.paths import app_paths
 from inspector.ui.about_dialog import AboutDialog
 from inspector.ui.crash_notice import show_crash_notice
 from inspector.ui.help_menu import attach_help_menu
@@ -108,7 +108,7 @@ def test_crash_notice_offers_report_and_log(qtbot, paths, opened):
 def test_qt_warnings_go_to_the_inspector_qt_log(qapp, caplog):
     from PySide6.QtCore import qInstallMessageHandler
 
-    from inspector.log import install_qt_message_handler
+    from inspector.runtime.log import install_qt_message_handler
 
     install_qt_message_handler()
     try:

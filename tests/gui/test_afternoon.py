@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from inspector.app import sandbox_connection
 from inspector.core import VerificationResult
+from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import (
     FAULTS,
     SANDBOX_CLIENT_ID,
@@ -36,7 +37,6 @@ from inspector.sandbox import (
 from inspector.store.history import HistoryStore
 from inspector.store.profiles import ProfileStore
 from inspector.store.secrets import SecretStore
-from inspector.tasks import TaskRegistry
 from tests.memory_keyring import MemoryKeyring
 
 RUN_TIMEOUT_MS = 40_000
@@ -208,7 +208,7 @@ class Afternoon:
 @pytest.fixture
 def afternoon(qtbot, aio, sandbox, tmp_path):
     """The window wired as inspector.app._gui_main wires it, with both docks open."""
-    from inspector.paths import app_paths
+    from inspector.store.paths import app_paths
     from inspector.ui.main_window import MainWindow
     from inspector.ui.org_controller import OrgController
     from inspector.ui.scenarios_panel import attach_scenarios

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 
 from inspector.app import sandbox_connection
 from inspector.core import VerificationRequest
+from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import FAULTS
-from inspector.tasks import TaskRegistry
 
 RUN_TIMEOUT_MS = 40_000
 REQUEST = VerificationRequest(

@@ -121,9 +121,9 @@ def test_an_unexpected_error_is_logged_every_time_and_shown_once(qtbot, caplog):
 
 def test_preflight_failure_is_explained_and_start_can_be_forced(qtbot, aio, sandbox):
     from inspector.genesys import OrgEndpoints
-    from inspector.org import OrgConnection
+    from inspector.orgs.connection import OrgConnection
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.sandbox import FAULTS, SANDBOX_OTHER_DOMAIN_DEPLOYMENT_ID
-    from inspector.tasks import TaskRegistry
     from inspector.ui.main_window import MainWindow
 
     info = sandbox.info
@@ -169,7 +169,7 @@ def test_the_chat_says_the_conversation_ended_after_cleanup(qtbot, window, run_j
 
 
 def test_many_diagnoses_can_all_be_read_failures_first(qtbot, window, sandbox, tmp_path):
-    from inspector.paths import app_paths
+    from inspector.store.paths import app_paths
     from inspector.ui.welcome_panel import attach_welcome_panel
 
     attach_welcome_panel(window, app_paths(tmp_path))  # the tightest the window gets

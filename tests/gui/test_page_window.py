@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from inspector.core.diff import RowStatus, Verdict
-from inspector.page_mode import attach_page_mode
 from inspector.ui.page_view import PageSource
+from inspector.website.menu import attach_page_mode
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "website"
 RUN_TIMEOUT_MS = 60_000
@@ -144,7 +144,7 @@ class _RealOrgRun:
 
 
 def test_the_window_warns_when_the_snippet_is_not_the_profile_s(aio, qtbot):
-    from inspector.tasks import TaskRegistry
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.ui.page_window import PageWindow
 
     tasks = TaskRegistry()

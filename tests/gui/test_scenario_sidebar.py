@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from inspector.runner import RateLimiter, run_suite
+from inspector.orgs.suite import RateLimiter, run_suite
 from inspector.scenarios import load_scenario_file, load_suite
 from inspector.store.history import HistoryStore
 from inspector.ui.scenario_sidebar import VERDICT_ROLE, verdict_icon
@@ -210,8 +210,8 @@ def test_website_page_scenarios_run_from_the_sidebar_with_the_command_line_s_ver
     does not do, so not every icon is a pass."""
     import shutil
 
-    from inspector.page_mode import attach_page_mode
-    from inspector.page_scenarios import PageScenarios
+    from inspector.website.menu import attach_page_mode
+    from inspector.website.scenarios import PageScenarios
 
     folder = tmp_path / "website"
     shutil.copytree(EXAMPLES / "website", folder)

@@ -12,8 +12,8 @@ import pytest
 
 from inspector.app import sandbox_connection
 from inspector.core.diff import Verdict
-from inspector.page_runner import PageRunRequest, run_page
 from inspector.ui.page_view import PageChat, PageSource, PageView
+from inspector.website.page_run import PageRunRequest, run_page
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "website"
 EXPECTED = {"crmCustomerId": "C-10442"}
@@ -208,9 +208,9 @@ def test_an_expected_key_the_page_never_sent_is_not_waited_for(aio, sandbox, pag
 def test_a_page_scenario_whose_page_cannot_be_read_is_an_error_and_the_suite_goes_on(
     aio, sandbox, tmp_path
 ):
-    from inspector.page_scenarios import PageScenarios
-    from inspector.runner import run_suite
+    from inspector.orgs.suite import run_suite
     from inspector.scenarios import load_suite
+    from inspector.website.scenarios import PageScenarios
 
     (tmp_path / "a-gone.yaml").write_text("name: gone\nlauncher: page\npage: gone.html\n")
     (tmp_path / "b-good.yaml").write_text((EXAMPLES / "good.yaml").read_text())

@@ -1,6 +1,6 @@
 """First start on a machine with no settings: the panel says what this is, once."""
 
-from inspector.paths import app_paths
+from inspector.store.paths import app_paths
 from inspector.ui.welcome_panel import DISMISSED_MARKER, attach_welcome_panel, welcome_needed
 
 

@@ -122,10 +122,10 @@ def test_ctrl_j_selects_the_selected_rows_key_in_the_raw_response(qtbot, window)
 def test_closing_the_orgs_dialog_with_unsaved_edits_asks_first(qtbot, aio, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.sandbox import SANDBOX_CLIENT_ID, SANDBOX_DEPLOYMENT_ID
     from inspector.store.profiles import ProfileStore
     from inspector.store.secrets import SecretStore
-    from inspector.tasks import TaskRegistry
     from inspector.ui.profile_dialog import ProfileDialog
     from tests.memory_keyring import MemoryKeyring
 

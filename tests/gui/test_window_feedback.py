@@ -55,7 +55,7 @@ def test_the_badge_follows_a_scenarios_faults_and_the_org(qtbot, window, sandbox
 
 
 def test_run_all_ends_with_a_lasting_pass_fail_summary(qtbot, aio, window, tmp_path):
-    from inspector.runner import RateLimiter
+    from inspector.orgs.suite import RateLimiter
     from inspector.store.history import HistoryStore
     from inspector.ui.scenarios_panel import attach_scenarios
 
@@ -234,9 +234,9 @@ def test_a_long_step_detail_keeps_its_end_in_view(qtbot, window):
 
 
 def test_an_empty_profile_is_told_what_to_fill_in_in_words(qtbot, aio, tmp_path):
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.store.profiles import ProfileStore
     from inspector.store.secrets import SecretStore
-    from inspector.tasks import TaskRegistry
     from inspector.ui.profile_dialog import ProfileDialog
     from tests.memory_keyring import MemoryKeyring
 
@@ -305,7 +305,7 @@ def test_a_fix_leads_with_the_admins_action_and_greys_the_developers_line(qtbot,
 
 
 def test_faults_on_at_start_show_the_badge_at_once(qtbot, window, sandbox):
-    from inspector.tasks import TaskRegistry
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.ui.main_window import MainWindow
 
     sandbox.set_faults(frozenset({"rate-limit"}))

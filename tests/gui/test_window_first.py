@@ -4,8 +4,8 @@ from PySide6.QtCore import Qt
 
 from inspector.app import sandbox_connection
 from inspector.core import Verdict
+from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import FAULTS
-from inspector.tasks import TaskRegistry
 
 RUN_TIMEOUT_MS = 40_000
 

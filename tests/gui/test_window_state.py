@@ -6,9 +6,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from inspector.app import sandbox_connection
+from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import FAULTS
 from inspector.store.history import HistoryStore
-from inspector.tasks import TaskRegistry
 from inspector.ui.window_state import SETTINGS_FILE, attach_window_state
 
 

@@ -5,7 +5,7 @@ attributes (the first read waits for the org's propagation), and the cleanup.
 """
 
 from inspector.core import Verdict, VerificationRequest, run_verification
-from inspector.org import sandbox_connection
+from inspector.orgs.connection import sandbox_connection
 from inspector.sandbox import SandboxOrg
 
 REQUEST = VerificationRequest(

@@ -8,7 +8,7 @@ would expect.
 import pytest
 
 from inspector.core import Verdict, VerificationRequest, run_verification
-from inspector.org import sandbox_connection
+from inspector.orgs.connection import sandbox_connection
 from inspector.sandbox import SEEDED_DEPLOYMENTS, SandboxOrg
 
 # kind -> (verdict, first diagnosis code or None, refused by pre-flight)

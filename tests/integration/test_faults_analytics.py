@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from inspector.core import Verdict, VerificationRequest, run_verification
 from inspector.genesys.platform import genesys_time
-from inspector.org import sandbox_connection
+from inspector.orgs.connection import sandbox_connection
 from inspector.sandbox import SandboxOrg
 
 JOBS = "/api/v2/analytics/conversations/details/jobs"

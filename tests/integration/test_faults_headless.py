@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from inspector.core import StepError, Verdict, VerificationRequest, run_verification
-from inspector.org import sandbox_connection
+from inspector.orgs.connection import sandbox_connection
 from inspector.sandbox import FAULTS, SANDBOX_ORIGIN, SandboxOrg
 
 CRM = "CRM-12345-XYZ"

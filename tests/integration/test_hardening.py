@@ -15,7 +15,7 @@ import pytest
 
 from inspector.core import Verdict, VerificationRequest, VerificationResult, run_verification
 from inspector.core.run_types import StepEvent, StepState
-from inspector.org import sandbox_connection
+from inspector.orgs.connection import sandbox_connection
 from inspector.sandbox import FAULTS, SandboxOrg
 
 REQUEST = VerificationRequest(

@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 
 from inspector.app import sandbox_connection
 from inspector.core import Verdict
-from inspector.runner import run_suite
+from inspector.orgs.suite import run_suite
 from inspector.sandbox import SandboxOrg
 from inspector.scenarios import load_scenario_text
 
@@ -69,7 +69,7 @@ async def test_scenarios_start_apart_so_their_requests_do_not_arrive_in_one_burs
     import itertools
     import time
 
-    from inspector.runner import ProgressKind
+    from inspector.orgs.suite import ProgressKind
 
     starts = []
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from inspector.app import sandbox_connection
 from inspector.core import Verdict
 from inspector.core.expectations import CheckStatus
-from inspector.runner import (
+from inspector.orgs.suite import (
     ProgressKind,
     RateLimiter,
     SandboxProvider,

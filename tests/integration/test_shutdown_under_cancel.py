@@ -13,11 +13,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-from inspector.org import GuestLauncher, sandbox_connection
-from inspector.runner import ScenarioLauncher, run_suite
+from inspector.orgs.adapters import GuestLauncher
+from inspector.orgs.connection import sandbox_connection
+from inspector.orgs.suite import ScenarioLauncher, run_suite
+from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import SANDBOX_DEPLOYMENT_ID, SANDBOX_ORIGIN, SandboxOrg
 from inspector.scenarios import load_scenario_text
-from inspector.tasks import TaskRegistry
 
 WAITS_FOR_A_REPLY = "expect:\n  botReply: {contains: never-said, within: 5}\n"
 

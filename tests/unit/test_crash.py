@@ -7,14 +7,14 @@ import textwrap
 
 import pytest
 
-from inspector.crash import CRASH_FILE_NAME, CrashLog
-from inspector.log import LOG_FILE_NAME, add_file_handler
+from inspector.runtime.crash import CRASH_FILE_NAME, CrashLog
+from inspector.runtime.log import LOG_FILE_NAME, add_file_handler
 
 CRASHING_RUN = textwrap.dedent(
     """
     import faulthandler, sys
     from pathlib import Path
-    from inspector.crash import CrashLog
+    from inspector.runtime.crash import CrashLog
     CrashLog(Path(sys.argv[1])).start()
     faulthandler._sigsegv()
     """
@@ -84,7 +84,7 @@ def clean_root_logger():
 
 
 def test_log_file_gets_debug_while_console_stays_quiet(tmp_path, clean_root_logger):
-    from inspector.log import setup_logging
+    from inspector.runtime.log import setup_logging
 
     console = tmp_path / "console.txt"
     with console.open("w") as stream:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.earlyinit import (
+from inspector.runtime.earlyinit import (
     WEBENGINE_LIBRARIES,
     XCB_LIBRARIES,
     SystemLibrary,
@@ -138,7 +138,9 @@ def test_a_library_whose_dependency_is_missing_names_the_dependency(tmp_path):
     (tmp_path / "libnss3.so").write_bytes(b"")
     script = textwrap.dedent(
         """
-        from inspector.earlyinit import SystemLibrary, missing_libraries, missing_libraries_message
+        from inspector.runtime.earlyinit import (
+            SystemLibrary, missing_libraries, missing_libraries_message,
+        )
         print(missing_libraries_message(missing_libraries(
             [SystemLibrary("libsmime3.so", "libnss3"), SystemLibrary("libc.so.6", "libc6")]
         )))
@@ -173,7 +175,7 @@ def test_a_frozen_bundle_s_own_copy_of_a_library_counts(tmp_path):
     script = textwrap.dedent(
         f"""
         import sys
-        from inspector.earlyinit import SystemLibrary, missing_libraries
+        from inspector.runtime.earlyinit import SystemLibrary, missing_libraries
         cursor = [SystemLibrary("libxcb-cursor.so.0", "libxcb-cursor0")]
         print("source:", [m.soname for m in missing_libraries(cursor)])
         sys.frozen, sys._MEIPASS = True, {str(bundle)!r}

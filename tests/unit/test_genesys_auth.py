@@ -303,7 +303,7 @@ def test_sync_client_is_refused() -> None:
 async def test_50_requests_meeting_a_401_at_once_refresh_once_over_sockets() -> None:
     """The sandbox org forgets its tokens; 50 requests in flight with the old one all get a
     401 and must share one token request (counted from the org's own request log)."""
-    from inspector.org import sandbox_connection
+    from inspector.orgs.connection import sandbox_connection
     from inspector.sandbox import SandboxOrg
 
     async with SandboxOrg() as sandbox:

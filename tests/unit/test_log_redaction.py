@@ -1,7 +1,7 @@
 import io
 import logging
 
-from inspector.log import redact, setup_logging
+from inspector.runtime.log import redact, setup_logging
 
 
 def test_authorization_headers_and_token_fields_are_redacted():

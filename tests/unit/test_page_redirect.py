@@ -48,8 +48,8 @@ def test_the_deployment_a_messenger_request_names_is_found_in_path_or_query():
 
 
 def test_a_local_page_s_own_files_come_from_its_folder_and_nothing_else_does(tmp_path):
-    from inspector.page_files import page_files
     from inspector.ui.page_redirect import LocalFiles
+    from inspector.website.local_files import page_files
 
     (tmp_path / "js").mkdir()
     (tmp_path / "js" / "app.js").write_text("//")

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from inspector.paths import HOME_ENV, app_paths
+from inspector.store.paths import HOME_ENV, app_paths
 
 
 def test_home_env_puts_every_folder_under_it(tmp_path, monkeypatch):

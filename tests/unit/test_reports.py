@@ -15,8 +15,8 @@ from inspector.core import (
 )
 from inspector.core.expectations import evaluate
 from inspector.core.scenario import ScenarioError
+from inspector.orgs.suite import ScenarioRun
 from inspector.reports import render_html, suite_json, write_html, write_json, write_junit
-from inspector.runner import ScenarioRun
 from inspector.scenarios import load_scenario_text
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)

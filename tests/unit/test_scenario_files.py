@@ -12,7 +12,7 @@ from inspector.scenarios import dump_scenario, load_scenario_text, load_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-SCHEMA = json.loads((ROOT / "inspector/resources/scenario.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "resources/scenario.schema.json").read_text())
 
 
 def example_files():

@@ -5,7 +5,7 @@ import bisect
 
 import pytest
 
-from inspector.runner import RateLimiter
+from inspector.orgs.suite import RateLimiter
 
 
 class VirtualTime:

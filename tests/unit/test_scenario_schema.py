@@ -1,6 +1,6 @@
 """The published scenario schema says what the loader says: same faults, fields and choices.
 
-Editors check scenario files against inspector/resources/scenario.schema.json; when it drifts
+Editors check scenario files against resources/scenario.schema.json; when it drifts
 from the loader, valid files are flagged (or broken ones pass), so every list in the schema is
 compared with the code it mirrors, and sample documents must get the same answer from both.
 """
@@ -34,7 +34,7 @@ from inspector.sandbox import FAULTS
 from inspector.scenarios import load_scenario_text
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = json.loads((ROOT / "inspector/resources/scenario.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "resources/scenario.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 

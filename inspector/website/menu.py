@@ -11,14 +11,14 @@ from collections.abc import Mapping
 
 from PySide6.QtGui import QAction
 
-from inspector.page_runner import PageRun, PageRunRequest
-from inspector.page_scenarios import PageScenarios
 from inspector.sandbox import SandboxOrg
 from inspector.store.profiles import is_sandbox_name
 from inspector.ui.main_window import MainWindow
 from inspector.ui.page_view import PageSource, PageView
 from inspector.ui.page_window import PageWindow
 from inspector.ui.scenario_sidebar import ScenarioSidebar
+from inspector.website.page_run import PageRun, PageRunRequest
+from inspector.website.scenarios import PageScenarios
 
 __all__ = ["attach_page_mode", "open_page_window"]
 

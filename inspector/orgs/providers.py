@@ -12,8 +12,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from inspector.genesys import GenesysError
-from inspector.org import OrgConnection, sandbox_connection
-from inspector.profile_connection import ProfileProblem, open_profile
+from inspector.orgs.connection import OrgConnection, sandbox_connection
+from inspector.orgs.sign_in import ProfileProblem, open_profile
 from inspector.sandbox import SandboxOrg
 from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
 from inspector.store.secrets import SecretStore, SecretStoreError

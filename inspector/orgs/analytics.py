@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from inspector.core import StepError
 from inspector.core.analytics import AnalyticsReadBack
 from inspector.genesys import GenesysError, PlatformClient
+from inspector.orgs.step_errors import step_error
 
 __all__ = ["AnalyticsAdapter"]
 
@@ -33,8 +34,6 @@ class AnalyticsAdapter:
         self.max_wait = max_wait
 
     async def analytics_attributes(self, conversation_id: str) -> AnalyticsReadBack:
-        from inspector.org import _step_error  # the same error wording as the other reads
-
         now = datetime.now(UTC)
         try:
             job = await self.client.start_conversation_details_job(
@@ -55,7 +54,7 @@ class AnalyticsAdapter:
                 if not cursor:
                     break
         except GenesysError as exc:
-            raise _step_error(exc, "Checking analytics") from exc
+            raise step_error(exc, "Checking analytics") from exc
         return AnalyticsReadBack(None, availability)
 
     async def _wait_fulfilled(self, job: str) -> None:

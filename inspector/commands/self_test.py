@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from inspector import __version__
 from inspector.core import Verdict, VerificationRequest, VerificationResult
-from inspector.paths import app_paths
+from inspector.store.paths import app_paths
 
 if TYPE_CHECKING:
     from inspector.ui.main_window import MainWindow
@@ -102,7 +102,7 @@ def run_self_test(
     which qasync.run() and asyncio.Runner both cause (DESIGN.md, measured).
     """
     stream = out if out is not None else sys.stdout
-    from inspector.earlyinit import prefer_offscreen
+    from inspector.runtime.earlyinit import prefer_offscreen
 
     prefer_offscreen()
     from inspector.app import prepare_qt_environment
@@ -146,9 +146,9 @@ def _finish(report: SelfTestReport, stream: TextIO | None) -> int:
 
 
 async def _self_test_main(report: SelfTestReport, limit: float, faults: frozenset[str]) -> None:
-    from inspector.org import sandbox_connection
+    from inspector.orgs.connection import sandbox_connection
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.sandbox import FAULTS, SandboxOrg
-    from inspector.tasks import TaskRegistry
     from inspector.ui.main_window import MainWindow
 
     for line in environment_lines():

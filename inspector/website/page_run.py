@@ -34,12 +34,12 @@ from inspector.core.page_run import (
 from inspector.core.polling import Poller
 from inspector.core.scenario import Scenario
 from inspector.genesys.regions import REGIONS, SHORT_ENVIRONMENTS
-from inspector.org import OrgConnection
-from inspector.page_files import PageFileServer, page_files
+from inspector.orgs.connection import OrgConnection
 from inspector.sandbox import SandboxOrg
 from inspector.ui.page_redirect import LocalFiles, SandboxRedirect
 from inspector.ui.page_view import PageChat, PageSource, PageView
 from inspector.ui.page_watch import PageWatch
+from inspector.website.local_files import PageFileServer, page_files
 
 __all__ = [
     "DEFAULT_CUSTOMER_MESSAGES",

@@ -35,8 +35,9 @@ from inspector.core.expectations import (
 )
 from inspector.core.scenario import Scenario
 from inspector.genesys import GenesysError
-from inspector.org import GuestLauncher, OrgConnection
-from inspector.org_providers import OrgProvider, ProfileUnavailable, SandboxProvider
+from inspector.orgs.adapters import GuestLauncher
+from inspector.orgs.connection import OrgConnection
+from inspector.orgs.providers import OrgProvider, ProfileUnavailable, SandboxProvider
 
 __all__ = [
     "DEFAULT_REQUESTS_PER_MINUTE",

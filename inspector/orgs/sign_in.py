@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from inspector.genesys import ClientCredentialsAuth, GenesysError
 from inspector.genesys.pkce import AuthorizationCodeAuth, sign_in_with_pkce
-from inspector.org import OrgConnection
+from inspector.orgs.connection import OrgConnection
 from inspector.store.profiles import AuthKind, DeploymentProfile, OrgProfile
 from inspector.store.secrets import NO_KEYCHAIN_HELP, SecretKind, SecretStore
 
