@@ -19,8 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 from inspector.core.scenario_parse import scenario_from_data
+from inspector.orgs.budget import RateLimiter
 from inspector.orgs.connection import sandbox_connection
-from inspector.orgs.suite import RateLimiter, run_scenario
+from inspector.orgs.runs import run_scenario
 from inspector.sandbox import FAULTS, LoggedRequest, SandboxOrg
 from inspector.store.history import HistoryStore, RunRecord
 

@@ -16,7 +16,8 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from inspector.core import Verdict
-from inspector.orgs.suite import DEFAULT_REQUESTS_PER_MINUTE, SandboxProvider, run_suite
+from inspector.orgs.budget import DEFAULT_REQUESTS_PER_MINUTE
+from inspector.orgs.suite import SandboxProvider, run_suite
 from inspector.scenarios import load_scenario_text
 
 

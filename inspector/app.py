@@ -12,88 +12,17 @@ from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from inspector.core import VerificationRequest, VerificationResult
     from inspector.orgs.connection import OrgConnection, sandbox_connection
     from inspector.runtime.crash import PreviousCrash
     from inspector.sandbox import SandboxOrg
     from inspector.store.paths import AppPaths
+    from inspector.store.stores import Stores
     from inspector.ui.main_window import MainWindow
     from inspector.ui.window_state import WindowState
 
-__all__ = [
-    "import_org_stack",
-    "prepare_qt_environment",
-    "run_gui",
-    "sandbox_connection",
-    "verify_headless",
-    "verify_with_profile",
-]
+__all__ = ["import_org_stack", "prepare_qt_environment", "run_gui", "sandbox_connection"]
 
 log = logging.getLogger("inspector.init")
-
-
-async def verify_headless(
-    request: VerificationRequest,
-    *,
-    faults: Iterable[str] = (),
-    deployment_id: str | None = None,
-    propagation: float | None = None,
-) -> VerificationResult:
-    """One verification through the guest API against a fresh embedded sandbox org.
-
-    `deployment_id` picks another of the sandbox's deployments (its inactive one, the one for
-    another domain) or an unknown id, so the pre-flight checks can be seen refusing a start.
-    `propagation` is the org's estimate from the history (core.polling.propagation_estimate).
-    """
-    from inspector.orgs.connection import sandbox_connection
-    from inspector.sandbox import SandboxOrg
-
-    async with SandboxOrg(faults=faults) as sandbox:
-        org = sandbox_connection(sandbox, deployment_id)
-        if propagation is not None:
-            org.propagation = propagation
-        try:
-            return await _run_headless(request, org)
-        finally:
-            await org.aclose()
-
-
-async def verify_with_profile(
-    request: VerificationRequest,
-    profile_name: str,
-    deployment_id: str | None,
-    propagation: float | None = None,
-) -> VerificationResult:
-    """One verification against a stored org profile, through the guest API.
-
-    Raises ProfileProblem or ProfileError when the profile cannot be used as it is.
-    """
-    from inspector.orgs.sign_in import open_profile
-    from inspector.store.profiles import ProfileStore
-    from inspector.store.secrets import SecretStore
-
-    profile = await asyncio.to_thread(ProfileStore().get, profile_name)
-    org = await open_profile(profile, SecretStore(), deployment_id=deployment_id)
-    if propagation is not None:
-        org.propagation = propagation
-    try:
-        return await _run_headless(request, org)
-    finally:
-        await org.aclose()
-
-
-async def _run_headless(request: VerificationRequest, org: OrgConnection) -> VerificationResult:
-    request = org.tagged(request)
-    from inspector.core import run_verification
-
-    return await run_verification(
-        request,
-        org.guest_launcher(placement=request.attribute_location),
-        org.reader,
-        preflight=org.preflight,
-        analytics=org.analytics,
-        propagation=org.propagation,
-    )
 
 
 def prepare_qt_environment() -> str | None:
@@ -222,6 +151,8 @@ async def _gui_main(
         # Each step runs even when one before it raises (last pushed, first run).
         async with AsyncExitStack() as shutdown:
             shutdown.callback(window.deleteLater)
+            if started.stores is not None:
+                shutdown.callback(started.stores.close)
             if started.sandbox is not None:
                 shutdown.push_async_callback(started.sandbox.stop)
             shutdown.push_async_callback(started.close_orgs, window)
@@ -243,6 +174,7 @@ class _Started:
     def __init__(self) -> None:
         self.sandbox: SandboxOrg | None = None
         self.org: OrgConnection | None = None
+        self.stores: Stores | None = None
 
     async def close_orgs(self, window: MainWindow) -> None:
         shown = window.org if window.org_ready else None  # the org shown at the end
@@ -282,8 +214,10 @@ async def _start_org(
     await asyncio.to_thread(import_org_stack)
     from inspector.core.polling import propagation_estimate
     from inspector.orgs.connection import sandbox_connection
+    from inspector.orgs.window_orgs import WindowOrgs
     from inspector.sandbox import SandboxOrg
-    from inspector.store.history import HistoryError, HistoryStore
+    from inspector.store.history import HistoryError
+    from inspector.store.stores import Stores
 
     # The bot answers before the attributes are read, so its reply shows in the chat before
     # the cleanup step ends the conversation.
@@ -293,12 +227,15 @@ async def _start_org(
     log.info("Sandbox org serving at %s", sandbox.base_url)
     # Building the HTTP client makes its SSL context (50-65 ms): in a thread, not on the loop.
     org = started.org = await asyncio.to_thread(sandbox_connection, sandbox)
-    history: HistoryStore | None = None
-    try:
-        history = await asyncio.to_thread(HistoryStore)
-        org.propagation = propagation_estimate(await history.recent_steps_async(org.profile))
-    except HistoryError as exc:
-        log.warning("Run history unavailable: %s", exc)
+    # Opened once here, closed once at exit: the history (SQLite) and the keychain (its
+    # backend probe can block on D-Bus) are opened in a thread.
+    stores = started.stores = Stores()
+    history = await asyncio.to_thread(lambda: stores.history)
+    if history is not None:
+        try:
+            org.propagation = propagation_estimate(await history.recent_steps_async(org.profile))
+        except HistoryError as exc:
+            log.warning("Run history unreadable: %s", exc)
     window.set_sandbox(sandbox)
     window.set_org(org, is_sandbox=True)
     log.info("Org ready: %s", org.label)
@@ -311,7 +248,10 @@ async def _start_org(
     scenarios = attach_scenarios(window, history=history)
     attach_page_mode(window, sandbox, scenarios.sidebar)
     attach_help_menu(window, paths)
-    orgs = OrgController(window, sandbox)
+    secrets = await asyncio.to_thread(lambda: stores.secrets)
+    orgs = OrgController(
+        window, WindowOrgs(sandbox, secrets), store=stores.profiles, secrets=secrets
+    )
     # Last: the docks and the org bar must exist for their sizes to be restored.
     layout.restore()
     await orgs.load()

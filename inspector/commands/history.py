@@ -36,16 +36,17 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inspector.store.history import HistoryError, HistoryStore, export_runs
+    from inspector.store.history import export_runs
+    from inspector.store.stores import Stores
 
     if args.export and args.export[0] not in ("json", "csv"):
         print(f"inspector history: export format must be json or csv, not {args.export[0]!r}",
               file=sys.stderr)  # fmt: skip
         return EXIT_ERROR
-    try:
-        store = HistoryStore()
-    except HistoryError as exc:
-        print(f"inspector history: {exc}", file=sys.stderr)
+    stores = Stores()
+    store = stores.history
+    if store is None:
+        print(f"inspector history: {stores.history_problem}", file=sys.stderr)
         return EXIT_ERROR
     try:
         limit = None if args.export else args.limit
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             scenario=args.scenario, verdict=args.verdict, since=args.since, limit=limit
         )
     finally:
-        store.close()
+        stores.close()
     if args.export:
         fmt, path = args.export
         try:

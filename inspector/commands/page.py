@@ -238,14 +238,18 @@ async def _main(requests: list[PageRunRequest], profile: str | None) -> list[Pag
 
 async def _profile_org(name: str) -> OrgConnection:
     from inspector.orgs.sign_in import ProfileProblem, open_profile
-    from inspector.store.profiles import ProfileError, ProfileStore
-    from inspector.store.secrets import SecretStore
+    from inspector.store.profiles import ProfileError
+    from inspector.store.stores import Stores
 
+    stores = Stores()  # a page run keeps no history: the profiles and the keychain only
     try:
-        stored = await asyncio.to_thread(ProfileStore().get, name)
-        return await open_profile(stored, SecretStore())
+        stored = await asyncio.to_thread(stores.profiles.get, name)
+        secrets = await asyncio.to_thread(lambda: stores.secrets)
+        return await open_profile(stored, secrets)
     except (ProfileError, ProfileProblem) as exc:
         raise ProfileUnusable(str(exc)) from exc
+    finally:
+        stores.close()
 
 
 async def _run_all(

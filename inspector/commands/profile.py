@@ -19,8 +19,11 @@ from typing import TYPE_CHECKING, Any
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, deployment_id_arg
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from inspector.store.profiles import DeploymentProfile, OrgProfile, ProfileStore
-    from inspector.store.secrets import NoKeychainError, SecretStore
+    from inspector.store.secrets import NoKeychainError
+    from inspector.store.stores import Stores
 
 __all__ = ["register"]
 
@@ -80,15 +83,15 @@ def register(commands: Any) -> None:
     )
     add.add_argument("--replace", action="store_true", help="replace a profile of that name")
     _add_secret_options(add)
-    add.set_defaults(handler=run_add)
+    add.set_defaults(handler=_with_stores(run_add, strict_keychain=True))
 
     listing = actions.add_parser("list", help="list the profiles")
     listing.add_argument("--json", action="store_true", help="print one JSON object")
-    listing.set_defaults(handler=run_list)
+    listing.set_defaults(handler=_with_stores(run_list))
 
     remove = actions.add_parser("remove", help="remove a profile and its keychain entries")
     remove.add_argument("name")
-    remove.set_defaults(handler=run_remove)
+    remove.set_defaults(handler=_with_stores(run_remove, strict_keychain=True))
 
     test = actions.add_parser(
         "test", help="get a token, then read the deployment (`sandbox`: the built-in org)"
@@ -103,7 +106,7 @@ def register(commands: Any) -> None:
     test.add_argument("--origin", help="origin to check (default: the profile's)")
     test.add_argument("--json", action="store_true", help="print one JSON object")
     _add_secret_options(test)
-    test.set_defaults(handler=run_test)
+    test.set_defaults(handler=_with_stores(run_test))
 
 
 def _fail(message: str) -> int:
@@ -126,16 +129,30 @@ def _read_secret(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _secrets(*, allow_session_only: bool = True) -> SecretStore:
-    """The keychain. Without one, SecretStore logs its warning (once): nothing more to print."""
-    from inspector.store.secrets import SecretStore
+def _with_stores(
+    handler: Callable[[argparse.Namespace, Stores], int], *, strict_keychain: bool = False
+) -> Callable[[argparse.Namespace], int]:
+    """The command with the stores opened once for it and closed after it.
 
-    return SecretStore(allow_session_only=allow_session_only)
+    `strict_keychain`: a secret must outlive the command, so a missing keychain is an error
+    (NoKeychainError on first use) rather than a session-only store.
+    """
+
+    def run(args: argparse.Namespace) -> int:
+        from inspector.store.stores import Stores
+
+        stores = Stores(allow_session_only=not strict_keychain)
+        try:
+            return handler(args, stores)
+        finally:
+            stores.close()
+
+    return run
 
 
-def run_add(args: argparse.Namespace) -> int:
+def run_add(args: argparse.Namespace, stores: Stores) -> int:
     from inspector.genesys.pkce import loopback_redirect_uri
-    from inspector.store.profiles import OrgProfile, ProfileError, ProfileStore
+    from inspector.store.profiles import OrgProfile, ProfileError
     from inspector.store.secrets import NoKeychainError, SecretKind, SecretStoreError
 
     redirect_uri = args.redirect_uri
@@ -161,10 +178,10 @@ def run_add(args: argparse.Namespace) -> int:
     try:
         # Before the profile file is touched: without a keychain the secret cannot outlive
         # this command, and a profile without its secret only leads to "add it again".
-        secrets = _secrets(allow_session_only=False) if secret is not None else None
+        secrets = stores.secrets if secret is not None else None
     except NoKeychainError as exc:
         return _fail(_not_kept(exc))
-    profiles = ProfileStore()
+    profiles = stores.profiles
     try:
         before = _read_bytes(profiles)
         profiles.add(profile, replace_existing=args.replace)
@@ -211,11 +228,11 @@ def _restore(profiles: ProfileStore, before: bytes | None) -> None:
         print(f"inspector profile: could not restore {profiles.path}: {exc}", file=sys.stderr)
 
 
-def run_list(args: argparse.Namespace) -> int:
-    from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError, ProfileStore
+def run_list(args: argparse.Namespace, stores: Stores) -> int:
+    from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError
 
     try:
-        profiles = ProfileStore().load()
+        profiles = stores.profiles.load()
     except ProfileError as exc:
         return _fail(str(exc))
     if args.json:
@@ -232,19 +249,19 @@ def run_list(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
-def run_remove(args: argparse.Namespace) -> int:
-    from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
+def run_remove(args: argparse.Namespace, stores: Stores) -> int:
+    from inspector.store.profiles import ProfileError, is_sandbox_name
     from inspector.store.secrets import NoKeychainError, SecretStoreError
 
     if is_sandbox_name(args.name):
         return _fail("the built-in sandbox org cannot be removed (it is not stored)")
     try:
-        profile = ProfileStore().remove(args.name)
+        profile = stores.profiles.remove(args.name)
     except ProfileError as exc:
         return _fail(str(exc))
     try:
         # Without a keychain no secret of it can exist: nothing to delete, nothing to warn of.
-        _secrets(allow_session_only=False).delete_profile(profile.name)
+        stores.secrets.delete_profile(profile.name)
     except NoKeychainError:
         print(f"Removed profile {profile.name!r}.")
         return EXIT_PASS
@@ -254,10 +271,10 @@ def run_remove(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
-def run_test(args: argparse.Namespace) -> int:
+def run_test(args: argparse.Namespace, stores: Stores) -> int:
     import asyncio
 
-    from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
+    from inspector.store.profiles import ProfileError, is_sandbox_name
 
     if is_sandbox_name(args.name):
         if args.secret_stdin or args.secret_env:
@@ -268,13 +285,13 @@ def run_test(args: argparse.Namespace) -> int:
             return _fail(f"the sandbox org did not start: {exc}")
         return _report(args, "sandbox", checks)
     try:
-        profile = ProfileStore().get(args.name)
+        profile = stores.profiles.get(args.name)
         secret = _read_secret(args)
     except (ProfileError, ValueError) as exc:
         return _fail(str(exc))
     deployment_id = args.deployment or (profile.deployments[0].id if profile.deployments else None)
     try:
-        checks = asyncio.run(_test(profile, secret, deployment_id, args.origin))
+        checks = asyncio.run(_test(profile, secret, deployment_id, args.origin, stores))
     except ValueError as exc:
         return _fail(str(exc))
     return _report(args, profile.name, checks)
@@ -310,11 +327,14 @@ async def _test_sandbox(deployment_id: str | None, origin: str | None) -> list[d
 
 
 async def _test(
-    profile: OrgProfile, secret: str | None, deployment_id: str | None, origin: str | None
+    profile: OrgProfile,
+    secret: str | None,
+    deployment_id: str | None,
+    origin: str | None,
+    stores: Stores | None = None,
 ) -> list[dict[str, Any]]:
+    import asyncio
     import webbrowser
-
-    import httpx
 
     from inspector.core.diagnosis_codes import fix_for
     from inspector.core.preflight import (
@@ -324,42 +344,24 @@ async def _test(
         DeploymentFacts,
         run_preflight,
     )
-    from inspector.genesys import ClientCredentialsAuth, PlatformClient
+    from inspector.genesys import PlatformClient
     from inspector.genesys.connection_check import check_connection
-    from inspector.genesys.pkce import AuthorizationCodeAuth, sign_in_with_pkce
+    from inspector.orgs.sign_in import ProfileProblem, auth_for_profile
     from inspector.store.profiles import AuthKind
-    from inspector.store.secrets import SecretKind
 
     endpoints = profile.endpoints
-    auth: httpx.Auth
-    if profile.auth is AuthKind.CLIENT_CREDENTIALS:
-        if not secret:
-            secret = await _secrets().aget(profile.name, SecretKind.CLIENT_SECRET)
-        if not secret:
-            raise ValueError(
-                f"no client secret for {profile.name!r} in the keychain: "
-                "give one with --secret-stdin or --secret-env VAR"
-            )
-        auth = ClientCredentialsAuth(endpoints.token_url, profile.client_id, secret)
-    else:
-        assert profile.redirect_uri is not None
-        store = _secrets()
-        refresh = await store.aget(profile.name, SecretKind.REFRESH_TOKEN)
-        tokens = None
-        if refresh is None:
-            print(f"Opening the browser to sign in to {endpoints.login} ...", file=sys.stderr)
-            tokens = await sign_in_with_pkce(
-                endpoints, profile.client_id, profile.redirect_uri, open_browser=webbrowser.open
-            )
-            if tokens.refresh_token:
-                await store.aset(profile.name, SecretKind.REFRESH_TOKEN, tokens.refresh_token)
-        auth = AuthorizationCodeAuth(
-            endpoints.token_url,
-            profile.client_id,
-            tokens,
-            refresh_token=refresh,
-            on_refresh_token=lambda value: store.set(profile.name, SecretKind.REFRESH_TOKEN, value),
-        )
+
+    def open_browser(url: str) -> None:
+        print(f"Opening the browser to sign in to {endpoints.login} ...", file=sys.stderr)
+        webbrowser.open(url)
+
+    # The keychain only when it is needed, and off the loop (it may block on a prompt).
+    given = secret and profile.auth is AuthKind.CLIENT_CREDENTIALS
+    secrets = None if given or stores is None else await asyncio.to_thread(lambda: stores.secrets)
+    try:
+        auth = await auth_for_profile(profile, secrets, secret=secret, open_browser=open_browser)
+    except ProfileProblem as exc:
+        raise ValueError(str(exc)) from exc
     async with PlatformClient(endpoints, auth) as client:
         report = await check_connection(client, deployment_id)
     checks: list[dict[str, Any]] = [

@@ -19,9 +19,12 @@ import sys
 from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, cancelled
+
+if TYPE_CHECKING:
+    from inspector.store.stores import Stores
 
 __all__ = ["ProgressPrinter", "exit_code", "register", "run"]
 
@@ -128,28 +131,35 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from inspector.core.polling import propagation_estimate
-    from inspector.orgs.providers import StoredProfileProvider
-    from inspector.orgs.suite import (
-        DEFAULT_REQUESTS_PER_MINUTE,
-        ScenarioRun,
-        SuiteResult,
-        run_suite,
-    )
-    from inspector.scenarios import load_suite
-    from inspector.store.history import HistoryError, HistoryStore, RunRecord
-    from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
+    from inspector.store.stores import Stores
 
     unwritable = _unwritable_reports(args)
     for reason in unwritable:
         print(f"inspector run: cannot write the report {reason}", file=sys.stderr)
     if unwritable:
         return EXIT_ERROR
+    stores = Stores()
+    try:
+        return _run_suite(args, stores)
+    finally:
+        stores.close()
+
+
+def _run_suite(args: argparse.Namespace, stores: Stores) -> int:
+    import asyncio
+
+    from inspector.core.expectations import ScenarioRun
+    from inspector.core.polling import propagation_estimate
+    from inspector.orgs.budget import DEFAULT_REQUESTS_PER_MINUTE
+    from inspector.orgs.providers import StoredProfileProvider
+    from inspector.orgs.suite import SuiteResult, run_suite
+    from inspector.scenarios import load_suite
+    from inspector.store.history import HistoryError
+    from inspector.store.profiles import ProfileError, is_sandbox_name
+
     if args.profile is not None and not is_sandbox_name(args.profile):
         try:
-            ProfileStore().get(args.profile)  # a typo fails here, not once per scenario
+            stores.profiles.get(args.profile)  # a typo fails here, not once per scenario
         except ProfileError as exc:
             print(f"inspector run: {exc}", file=sys.stderr)
             return EXIT_ERROR
@@ -169,12 +179,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"inspector run: website page scenarios cannot run: {unusable}", file=sys.stderr)
         return EXIT_ERROR
 
-    history: HistoryStore | None = None
-    if not args.no_history:
-        try:
-            history = HistoryStore()
-        except HistoryError as exc:
-            print(f"inspector run: {exc} (running without history)", file=sys.stderr)
+    history = None if args.no_history else stores.history
+    if not args.no_history and history is None:
+        print(f"inspector run: {stores.history_problem} (running without history)", file=sys.stderr)
     propagation: dict[str, float] = {}
     if history is not None:
         for name in {s.profile for s in scenarios}:
@@ -183,14 +190,8 @@ def _run(args: argparse.Namespace) -> int:
     async def record(scenario_run: ScenarioRun) -> None:
         if history is None:
             return
-        entry = RunRecord.from_outcome(
-            scenario_run.outcome,
-            started_at=scenario_run.started_at,
-            finished_at=scenario_run.finished_at,
-            origin="cli",
-        )
         try:
-            await history.record_async(entry)
+            await history.record_run_async(scenario_run, origin="cli")
         except HistoryError as exc:
             print(f"inspector run: {exc}", file=sys.stderr)
 
@@ -208,21 +209,17 @@ def _run(args: argparse.Namespace) -> int:
             requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
             on_progress=printer,
             record=record,
-            provider=StoredProfileProvider(),
+            provider=StoredProfileProvider(stores.profiles, stores),
             propagation=propagation,
             run_page=run_page,
         )
 
-    try:
-        if with_pages:
-            from inspector.website.scenarios import run_with_web_view
+    if with_pages:
+        from inspector.website.scenarios import run_with_web_view
 
-            result = run_with_web_view(run_all)
-        else:
-            result = asyncio.run(run_all())
-    finally:
-        if history is not None:
-            history.close()
+        result = run_with_web_view(run_all)
+    else:
+        result = asyncio.run(run_all())
     reports_written = _write_reports(args, result.runs, suite.errors)
     verdicts = [r.outcome.verdict.value for r in result.runs]
     counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("pass", "fail", "error"))

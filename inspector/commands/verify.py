@@ -29,6 +29,8 @@ from inspector.core.run_types import MIN_TIMEOUT
 
 if TYPE_CHECKING:
     from inspector.core import VerificationRequest, VerificationResult
+    from inspector.store.history import HistoryStore
+    from inspector.store.stores import Stores
 
 __all__ = ["MIN_TIMEOUT", "register", "run"]
 
@@ -193,11 +195,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from inspector.app import verify_headless, verify_with_profile
     from inspector.core import Verdict, VerificationRequest
     from inspector.core.text_report import format_result
+    from inspector.orgs.headless import verify_on_profile, verify_on_sandbox
     from inspector.orgs.sign_in import ProfileProblem
     from inspector.store.profiles import SANDBOX_PROFILE_NAME, ProfileError, is_sandbox_name
+    from inspector.store.stores import Stores
 
     problems = _key_problems(args.crm_key, args.attr)
     if problems:
@@ -224,49 +227,52 @@ def _run(args: argparse.Namespace) -> int:
         analytics_check=args.analytics,
     )
     profile = args.profile if real_org else SANDBOX_PROFILE_NAME
-    propagation = _propagation(profile)
-    started_at = datetime.now(UTC)
+    stores = Stores()
     try:
-        if real_org:
-            result = asyncio.run(
-                verify_with_profile(request, args.profile, args.deployment, propagation)
-            )
-        else:
-            result = asyncio.run(
-                verify_headless(
-                    request,
-                    faults=faults,
-                    deployment_id=args.deployment,
-                    propagation=propagation,
+        history = None if args.no_history else stores.history
+        propagation = _propagation(history, profile)
+        started_at = datetime.now(UTC)
+        try:
+            if real_org:
+                stored = stores.profiles.get(args.profile)
+                secrets = stores.secrets
+                result = asyncio.run(
+                    verify_on_profile(request, stored, secrets, args.deployment, propagation)
                 )
-            )
-    except ProfileError as exc:  # no such profile, or a broken profiles file
-        return _not_run(args, str(exc))
-    except ProfileProblem as exc:  # the profile is fine, the org or the keychain is not
-        return _not_run(args, str(exc), usage=False)
-    finished_at = datetime.now(UTC)
-    if args.json:
-        print(json.dumps(result.to_json_dict(), ensure_ascii=False))
-    else:
-        print(format_result(result))
-    if not args.no_history:
-        _record(args, request, result, profile, faults, (started_at, finished_at))
+            else:
+                result = asyncio.run(
+                    verify_on_sandbox(
+                        request,
+                        faults=faults,
+                        deployment_id=args.deployment,
+                        propagation=propagation,
+                    )
+                )
+        except ProfileError as exc:  # no such profile, or a broken profiles file
+            return _not_run(args, str(exc))
+        except ProfileProblem as exc:  # the profile is fine, the org or the keychain is not
+            return _not_run(args, str(exc), usage=False)
+        finished_at = datetime.now(UTC)
+        if args.json:
+            print(json.dumps(result.to_json_dict(), ensure_ascii=False))
+        else:
+            print(format_result(result))
+        if not args.no_history:
+            _record(args, request, result, profile, faults, (started_at, finished_at), stores)
+    finally:
+        stores.close()
     return {Verdict.PASS: EXIT_PASS, Verdict.FAIL: EXIT_FAIL}.get(result.verdict, EXIT_ERROR)
 
 
-def _propagation(profile: str) -> float | None:
-    """The org's propagation estimate from its past runs; None without a readable history."""
+def _propagation(history: HistoryStore | None, profile: str) -> float | None:
+    """The org's propagation estimate from its past runs; None without a history."""
     from inspector.core.polling import propagation_estimate
-    from inspector.store.history import HistoryError, HistoryStore, default_history_path
+    from inspector.store.history import HistoryError
 
-    if not default_history_path().exists():
+    if history is None:
         return None
     try:
-        history = HistoryStore()
-        try:
-            return propagation_estimate(history.recent_steps(profile))
-        finally:
-            history.close()
+        return propagation_estimate(history.recent_steps(profile))
     except HistoryError:
         return None  # said when the run is recorded
 
@@ -278,11 +284,19 @@ def _record(
     profile: str,
     faults: list[str],
     times: tuple[datetime, datetime],
+    stores: Stores,
 ) -> None:
     """Keep the run in the history, as the window keeps a form run; never changes the verdict."""
-    from inspector.core.expectations import unsaved_outcome
-    from inspector.store.history import HistoryError, HistoryStore, RunRecord
+    from inspector.core.expectations import ScenarioRun, unsaved_outcome
+    from inspector.store.history import HistoryError
 
+    history = stores.history
+    if history is None:
+        print(
+            f"inspector verify: {stores.history_problem} (the run is not in the history)",
+            file=sys.stderr,
+        )
+        return
     outcome = unsaved_outcome(
         f"(verify) {request.crm_id}",
         request,
@@ -291,14 +305,7 @@ def _record(
         deployment=args.deployment,
         faults=faults,
     )
-    record = RunRecord.from_outcome(
-        outcome, started_at=times[0], finished_at=times[1], origin="cli"
-    )
     try:
-        history = HistoryStore()
-        try:
-            history.record(record)
-        finally:
-            history.close()
+        history.record_run(ScenarioRun(outcome, *times), origin="cli")
     except HistoryError as exc:
         print(f"inspector verify: {exc} (the run is not in the history)", file=sys.stderr)

@@ -269,6 +269,11 @@ KNOWN: dict[str, Known] = {
         "conversation:communication:disconnect to the OAuth client's role.",
         "note",
     ),
+    "check-failed": Known(
+        "One of the checks added to every run could not finish; the verdict does not depend on it.",
+        "Run again; if it keeps failing, the message names the check and what stopped it.",
+        "note",
+    ),
     # --- analytics -------------------------------------------------------------------------
     "analytics-pending": Known(
         "Analytics has not processed the conversation yet (data availability is before it).",

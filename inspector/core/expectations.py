@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "CheckStatus",
     "CheckedRow",
     "ScenarioOutcome",
+    "ScenarioRun",
     "error_outcome",
     "evaluate",
     "page_outcome",
@@ -236,6 +238,23 @@ def _check_row(scenario: Scenario, row: Row, arrive: set[str]) -> CheckedRow:
         # A sent key outside arrive and flowMayChange cannot pass validation; stay strict.
         return CheckedRow(row, status, row.failed)
     return CheckedRow(row, status, False)
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario's outcome with when it ran: what the history and the reports keep."""
+
+    outcome: ScenarioOutcome
+    started_at: datetime
+    finished_at: datetime
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.outcome.scenario
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
 
 
 def unsaved_outcome(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from inspector.core.analytics import AnalyticsReader, judge_analytics
@@ -51,7 +52,7 @@ from inspector.core.run_types import (
 )
 from inspector.core.wording import counted, headline
 
-__all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "run_verification"]
+__all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "CheckInput", "RunCheck", "run_verification"]
 
 log = logging.getLogger("inspector.core")
 
@@ -68,6 +69,29 @@ STEP_LABELS = {
 }
 # Steps that run only when asked for (`verify --late-check`), not in every run.
 OPTIONAL_STEPS = frozenset({"late"})
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """What an added check sees: the run's request and what was read back for it."""
+
+    request: VerificationRequest
+    sent: Mapping[str, str]
+    conversation_id: str
+    readback: ReadBack
+
+
+@dataclass(frozen=True)
+class RunCheck:
+    """A step every assembled run makes after the read (orgs.runs.RUN_CHECKS).
+
+    Its finding is a note beside the verdict, never the verdict itself: the verdict is the
+    sent attributes against the received ones, and nothing else.
+    """
+
+    name: str
+    label: str
+    check: Callable[[CheckInput], Awaitable[Diagnosis | None]]
 
 
 # Codes after which the run-id search is worth trying instead of failing the lookup.
@@ -87,13 +111,15 @@ async def run_verification(
     poll_initial: float = 0.15,
     poll_max: float = 2.0,
     propagation: float = DEFAULT_PROPAGATION,
+    checks: Sequence[RunCheck] = (),
 ) -> VerificationResult:
     """Run every step; failures become an `error` verdict, never a pass. Cancellation propagates.
 
     ``propagation`` is the org's typical time from the first message to its attributes on the
     participant (``core.polling.propagation_estimate``): the first read of the attributes
     comes that long after the message was accepted, then reads back off from ``poll_initial``
-    until they are all there or the timeout.
+    until they are all there or the timeout. ``checks`` run after the read, each as a step
+    of its own whose finding is a note.
     """
     run = _Run(request, on_step, clock)
     sources: list[NoteSource] = [s for s in (launcher, platform) if isinstance(s, NoteSource)]
@@ -177,6 +203,8 @@ async def run_verification(
         await run.cleanup(platform, conversation_id, readback.participant_id)
     if request.analytics_check and analytics is not None:
         await run.analytics(analytics, conversation_id, sent)
+    for extra in checks:
+        await run.extra_check(extra, CheckInput(request, sent, conversation_id, readback))
     run.collect(sources)
     prefix = f"{readback.attributes_path}" if readback.attributes_path else None
     rows = diff_attributes(sent, readback.attributes, source_prefix=prefix)
@@ -255,6 +283,25 @@ class _Run:
             return
         self.notes.append(judge_analytics(found, sent))
 
+    async def extra_check(self, extra: RunCheck, found: CheckInput) -> None:
+        """An added check as a step of its own; a failure of it is a note, like analytics."""
+        try:
+            finding = await self.step(
+                extra.name,
+                extra.check(found),
+                detail=lambda d: "nothing to report" if d is None else d.message,
+                label=extra.label,
+            )
+        except StepError as exc:
+            self.notes.append(explain("check-failed", f"{extra.label}: {exc.message}"))
+            return
+        except Exception as exc:  # a check of ours that broke must not cost the verdict
+            log.exception("Check %s failed unexpectedly", extra.name)
+            self.notes.append(explain("check-failed", f"{extra.label}: {exc!r}"))
+            return
+        if finding is not None:
+            self.notes.append(finding)
+
     async def late_check(
         self,
         platform: PlatformReader,
@@ -312,8 +359,9 @@ class _Run:
         *,
         detail: Callable[[T], str] | None = None,
         warned: Callable[[], bool] | None = None,
+        label: str | None = None,
     ) -> T:
-        label = STEP_LABELS[name]
+        label = label or STEP_LABELS[name]
         self.current = name
         self._emit(StepEvent(name, label, StepState.RUNNING))
         started = self.clock()

@@ -28,7 +28,7 @@ from aiohttp import web
 
 from .auth import BearerTokenAuth, parse_token_response
 from .errors import ApiError, AuthError, GenesysError, NetworkError, RequestTimeout, SignInError
-from .regions import OrgEndpoints
+from .regions import OrgEndpoints, parse_loopback_redirect
 
 __all__ = [
     "AuthorizationCodeAuth",
@@ -46,8 +46,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("inspector.genesys")
-
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_SIGN_IN_TIMEOUT = 300.0
 
 _PAGE = (
@@ -88,22 +86,6 @@ def new_state() -> str:
 def loopback_redirect_uri(port: int, path: str = "/callback") -> str:
     """The loopback redirect URI on the IP literal, as RFC 8252 §7.3 recommends."""
     return f"http://127.0.0.1:{port}{path}"
-
-
-def parse_loopback_redirect(redirect_uri: str) -> tuple[str, int, str]:
-    """(host, port, path) of an ``http://`` loopback redirect URI with an explicit port."""
-    parts = urlsplit(redirect_uri)
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if parts.scheme != "http" or host not in LOOPBACK_HOSTS or not port:
-        raise ValueError(
-            f"the redirect URI must be http://127.0.0.1:PORT/... (or localhost) with the port "
-            f"registered on the OAuth client, got {redirect_uri!r}"
-        )
-    return host, port, parts.path or "/"
 
 
 def authorize_url(

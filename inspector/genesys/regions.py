@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-__all__ = ["REGIONS", "SHORT_ENVIRONMENTS", "OrgEndpoints"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "REGIONS",
+    "SHORT_ENVIRONMENTS",
+    "OrgEndpoints",
+    "parse_loopback_redirect",
+]
 
 #: environment name -> DNS domain, the table in GENESYS.md.
 REGIONS: dict[str, str] = {
@@ -105,3 +111,22 @@ class OrgEndpoints:
     def token_url(self) -> str:
         """The OAuth token endpoint (client credentials, authorization code)."""
         return f"{self.login}/oauth/token"
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def parse_loopback_redirect(redirect_uri: str) -> tuple[str, int, str]:
+    """(host, port, path) of an ``http://`` loopback redirect URI with an explicit port."""
+    parts = urlsplit(redirect_uri)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme != "http" or host not in LOOPBACK_HOSTS or not port:
+        raise ValueError(
+            f"the redirect URI must be http://127.0.0.1:PORT/... (or localhost) with the port "
+            f"registered on the OAuth client, got {redirect_uri!r}"
+        )
+    return host, port, parts.path or "/"

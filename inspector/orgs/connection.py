@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import httpx
 
-from inspector.core import VerificationRequest
+from inspector.core import Launcher, PlatformReader, VerificationRequest, VerificationResult
+from inspector.core.expectations import ScenarioRun
+from inspector.core.org_view import HostPageSpec
 from inspector.core.polling import DEFAULT_PROPAGATION
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
-from inspector.core.scenario import DEFAULT_PROFILE
+from inspector.core.run_types import StepCallback
+from inspector.core.scenario import DEFAULT_PROFILE, Scenario
+from inspector.core.verification import RunCheck
 from inspector.genesys import (
     ApiError,
     ClientCredentialsAuth,
@@ -22,22 +26,14 @@ from inspector.genesys import (
     PlatformClient,
 )
 from inspector.orgs.adapters import GuestLauncher, PlatformAdapter
+from inspector.orgs.budget import DEFAULT_REQUESTS_PER_MINUTE, RateLimiter
+from inspector.orgs.runs import run_on_org, run_scenario
 from inspector.orgs.step_errors import step_error
 from inspector.sandbox import SEEDED_DEPLOYMENTS, SandboxOrg
 
-__all__ = ["HostPageSpec", "OrgConnection", "sandbox_connection"]
+__all__ = ["OrgConnection", "sandbox_connection"]
 
 log = logging.getLogger("inspector.app")
-
-
-@dataclass(frozen=True)
-class HostPageSpec:
-    """What the chat host page needs: where Messenger comes from and which origin to present."""
-
-    bootstrap_url: str
-    environment: str
-    deployment_id: str
-    origin: str
 
 
 class OrgConnection:
@@ -77,6 +73,8 @@ class OrgConnection:
         # Seconds from a first message to its attributes on this org, from its past runs
         # (core.polling.propagation_estimate): when the first read of the attributes comes.
         self.propagation = DEFAULT_PROPAGATION
+        # The org's Platform API budget, shared by the scenarios run on it.
+        self.limiter = RateLimiter(DEFAULT_REQUESTS_PER_MINUTE)
         # Deployment facts by id, once remember_deployment_facts() asked for it (a suite).
         self._facts: dict[str, asyncio.Task[DeploymentFacts | None]] | None = None
 
@@ -176,9 +174,44 @@ class OrgConnection:
         facts = await self.deployment_facts(deployment_id)
         return run_preflight(facts, self.origin, attributes)
 
-    def guest_launcher(self, *, placement: str = "message") -> GuestLauncher:
+    def guest_launcher(
+        self, *, placement: str = "message", deployment_id: str | None = None
+    ) -> GuestLauncher:
         """A launcher for one run; ``placement`` is the request's ``attribute_location``."""
-        return GuestLauncher(self.endpoints, self.deployment_id, self.origin, placement=placement)
+        return GuestLauncher(
+            self.endpoints, deployment_id or self.deployment_id, self.origin, placement=placement
+        )
+
+    async def run(
+        self,
+        request: VerificationRequest,
+        *,
+        launcher: Launcher | None = None,
+        deployment: str | None = None,
+        reader: PlatformReader | None = None,
+        on_step: StepCallback | None = None,
+        checks: Sequence[RunCheck] | None = None,
+    ) -> VerificationResult:
+        """One verification on this org, assembled as every run is (`orgs.runs`)."""
+        return await run_on_org(
+            self,
+            request,
+            launcher=launcher,
+            deployment=deployment,
+            reader=reader,
+            on_step=on_step,
+            checks=checks,
+        )
+
+    async def run_scenario(
+        self, scenario: Scenario, *, on_step: StepCallback | None = None
+    ) -> ScenarioRun:
+        """One scenario through the guest API, within this org's request budget."""
+        return await run_scenario(scenario, self, self.limiter, on_step=on_step)
+
+    def on_wait(self, show: Callable[[str], None]) -> None:
+        """Have `show` told, in a sentence, whenever a request waits (a 429, a retry)."""
+        self.platform.on_wait = lambda wait: show(wait.describe())
 
     async def aclose(self) -> None:
         for task in (self._facts or {}).values():

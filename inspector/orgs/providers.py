@@ -21,6 +21,13 @@ from inspector.store.secrets import SecretStore, SecretStoreError
 __all__ = ["OrgProvider", "ProfileUnavailable", "SandboxProvider", "StoredProfileProvider"]
 
 
+class Keychain(Protocol):
+    """Where the keychain comes from, opened on first use (store.stores.Stores is one)."""
+
+    @property
+    def secrets(self) -> SecretStore: ...
+
+
 class ProfileUnavailable(Exception):
     """The scenario names an org the runner cannot reach."""
 
@@ -51,11 +58,10 @@ class SandboxProvider:
 class StoredProfileProvider:
     """The sandbox for `sandbox`; any other name is an org profile with its keychain secret."""
 
-    def __init__(
-        self, profiles: ProfileStore | None = None, secrets: SecretStore | None = None
-    ) -> None:
+    def __init__(self, profiles: ProfileStore, keychain: Keychain) -> None:
         self._profiles = profiles
-        self._secrets = secrets
+        # The keychain is asked only when a scenario names a stored profile.
+        self._keychain = keychain
         self._sandbox = SandboxProvider()
 
     @asynccontextmanager
@@ -70,9 +76,9 @@ class StoredProfileProvider:
                 "the sandbox org only"
             )
         try:
-            store = self._profiles or ProfileStore()
-            stored = await asyncio.to_thread(store.get, profile)
-            connection = await open_profile(stored, self._secrets or SecretStore())
+            stored = await asyncio.to_thread(self._profiles.get, profile)
+            secrets = await asyncio.to_thread(lambda: self._keychain.secrets)
+            connection = await open_profile(stored, secrets)
         except (ProfileProblem, ProfileError, SecretStoreError, GenesysError) as exc:
             raise ProfileUnavailable(f"profile {profile!r}: {exc}") from exc
         try:

@@ -18,7 +18,7 @@ from inspector.orgs.connection import OrgConnection
 from inspector.store.profiles import AuthKind, DeploymentProfile, OrgProfile
 from inspector.store.secrets import NO_KEYCHAIN_HELP, SecretKind, SecretStore
 
-__all__ = ["ProfileProblem", "open_profile"]
+__all__ = ["ProfileProblem", "auth_for_profile", "open_profile"]
 
 log = logging.getLogger("inspector.app")
 
@@ -48,24 +48,7 @@ async def open_profile(
     the origin to present (the profile's, else the deployment's first allowed domain)."""
     deployment = choose_deployment(profile, deployment_id)
     endpoints = profile.endpoints
-    if profile.auth is AuthKind.CLIENT_CREDENTIALS:
-        secret = await secrets.aget(profile.name, SecretKind.CLIENT_SECRET)
-        if not secret and not secrets.persistent:
-            raise ProfileProblem(
-                f"No client secret for {profile.name!r}: there is no keychain to keep it in. "
-                + NO_KEYCHAIN_HELP
-            )
-        if not secret:
-            name = shlex.quote(profile.name)
-            raise ProfileProblem(
-                f"No client secret for {profile.name!r} in the keychain. Add it again: "
-                f"`inspector profile add {name} ... --secret-stdin`."
-            )
-        auth: ClientCredentialsAuth | AuthorizationCodeAuth = ClientCredentialsAuth(
-            endpoints.token_url, profile.client_id, secret
-        )
-    else:
-        auth = await _pkce_auth(profile, secrets, open_browser)
+    auth = await auth_for_profile(profile, secrets, open_browser=open_browser)
     connection = OrgConnection(
         endpoints,
         auth,
@@ -82,6 +65,39 @@ async def open_profile(
             await connection.aclose()
             raise
     return connection
+
+
+async def auth_for_profile(
+    profile: OrgProfile,
+    secrets: SecretStore | None,
+    *,
+    secret: str | None = None,
+    open_browser: Callable[[str], object] | None = None,
+) -> ClientCredentialsAuth | AuthorizationCodeAuth:
+    """The one way a profile becomes credentials: the window, its Orgs dialog and
+    `inspector profile test` all come here.
+
+    A client-credentials profile takes `secret` (typed, not yet stored) or the keychain's; a
+    browser sign-in profile takes its refresh token from the keychain, and signs in through
+    `open_browser` only when there is none (each new refresh token is stored again).
+    Without `secrets` (a secret given for a profile that is not stored) nothing is kept.
+    """
+    if profile.auth is AuthKind.CLIENT_CREDENTIALS:
+        if not secret and secrets is not None:
+            secret = await secrets.aget(profile.name, SecretKind.CLIENT_SECRET)
+        if not secret and secrets is not None and not secrets.persistent:
+            raise ProfileProblem(
+                f"No client secret for {profile.name!r}: there is no keychain to keep it in. "
+                + NO_KEYCHAIN_HELP
+            )
+        if not secret:
+            name = shlex.quote(profile.name)
+            raise ProfileProblem(
+                f"No client secret for {profile.name!r} in the keychain. Add it again: "
+                f"`inspector profile add {name} ... --secret-stdin`."
+            )
+        return ClientCredentialsAuth(profile.endpoints.token_url, profile.client_id, secret)
+    return await _pkce_auth(profile, secrets, open_browser)
 
 
 async def _first_allowed_origin(connection: OrgConnection, deployment_id: str) -> str:
@@ -102,9 +118,11 @@ async def _first_allowed_origin(connection: OrgConnection, deployment_id: str) -
 
 
 async def _pkce_auth(
-    profile: OrgProfile, secrets: SecretStore, open_browser: Callable[[str], object] | None
+    profile: OrgProfile, secrets: SecretStore | None, open_browser: Callable[[str], object] | None
 ) -> AuthorizationCodeAuth:
-    refresh = await secrets.aget(profile.name, SecretKind.REFRESH_TOKEN)
+    refresh = None
+    if secrets is not None:
+        refresh = await secrets.aget(profile.name, SecretKind.REFRESH_TOKEN)
     tokens = None
     if refresh is None:
         if open_browser is None or profile.redirect_uri is None:
@@ -119,6 +137,8 @@ async def _pkce_auth(
     pending: set[asyncio.Task[None]] = set()
 
     def keep_refresh_token(token: str) -> None:
+        if secrets is None:
+            return
         # The keychain may block (a macOS prompt): store off the loop, keeping the task alive.
         task = asyncio.get_running_loop().create_task(
             secrets.aset(profile.name, SecretKind.REFRESH_TOKEN, token)
@@ -126,8 +146,9 @@ async def _pkce_auth(
         pending.add(task)
         task.add_done_callback(pending.discard)
 
-    if tokens is not None and tokens.refresh_token:
-        keep_refresh_token(tokens.refresh_token)
+    if tokens is not None and tokens.refresh_token and secrets is not None:
+        # Kept before the sign-in counts as done: a command that ends next must not lose it.
+        await secrets.aset(profile.name, SecretKind.REFRESH_TOKEN, tokens.refresh_token)
     return AuthorizationCodeAuth(
         profile.endpoints.token_url,
         profile.client_id,

@@ -17,7 +17,7 @@ from inspector.core.expectations import CheckStatus
 from inspector.core.scenario import ScenarioError
 
 if TYPE_CHECKING:
-    from inspector.orgs.suite import ScenarioRun
+    from inspector.core.expectations import ScenarioRun
 
 __all__ = ["render_html", "write_html"]
 

@@ -16,7 +16,7 @@ from inspector.core import Verdict
 from inspector.core.scenario import ScenarioError
 
 if TYPE_CHECKING:
-    from inspector.orgs.suite import ScenarioRun
+    from inspector.core.expectations import ScenarioRun
 
 __all__ = ["build_junit", "write_junit"]
 

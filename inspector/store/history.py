@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from inspector.core import DEFAULT_CRM_KEY, RUN_ID_KEY
-from inspector.core.expectations import ScenarioOutcome
+from inspector.core.expectations import ScenarioOutcome, ScenarioRun
 from inspector.core.scenario import Scenario
 
 __all__ = [
@@ -443,6 +443,17 @@ class HistoryStore:
 
     async def record_async(self, record: RunRecord) -> int:
         return await asyncio.to_thread(self.record, record)
+
+    def record_run(self, run: ScenarioRun, *, origin: str) -> int:
+        """The one way a finished run is kept: the window's, `verify`'s and `run`'s alike."""
+        return self.record(
+            RunRecord.from_outcome(
+                run.outcome, started_at=run.started_at, finished_at=run.finished_at, origin=origin
+            )
+        )
+
+    async def record_run_async(self, run: ScenarioRun, *, origin: str) -> int:
+        return await asyncio.to_thread(lambda: self.record_run(run, origin=origin))
 
     async def runs_async(self, **filters: Any) -> list[RunRecord]:
         return await asyncio.to_thread(lambda: self.runs(**filters))

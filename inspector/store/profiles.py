@@ -28,13 +28,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from inspector.genesys.pkce import parse_loopback_redirect
-from inspector.genesys.regions import OrgEndpoints
+from inspector.genesys.regions import REGIONS, OrgEndpoints, parse_loopback_redirect
 from inspector.store.paths import HOME_ENV, app_paths
 
 __all__ = [
     "HOME_ENV",
     "PROFILES_FILE",
+    "REGIONS",
     "SANDBOX_PROFILE_NAME",
     "SCHEMA_VERSION",
     "AuthKind",

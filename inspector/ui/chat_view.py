@@ -16,7 +16,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, QObject, Qt, QUrl, Signal
@@ -32,14 +32,10 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from inspector.core.org_view import HostPageSpec
 from inspector.runtime.resources import read_text
 from inspector.ui.bridge import PageBridge
 from inspector.ui.web_policy import NavigationPolicy
-
-if TYPE_CHECKING:
-    from inspector.orgs.connection import (
-        HostPageSpec,  # a plain value; the import is for typing only
-    )
 
 __all__ = [
     "CHAT_ENDED_TEXT",

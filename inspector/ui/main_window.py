@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -29,8 +29,8 @@ from inspector.core import (
     StepState,
     VerificationRequest,
     VerificationResult,
-    run_verification,
 )
+from inspector.core.org_view import OrgView
 from inspector.runtime.tasks import TaskRegistry
 from inspector.ui.chat_view import CHAT_IDLE_TEXT, ChatView
 from inspector.ui.elided_label import ElidedLabel
@@ -42,9 +42,6 @@ from inspector.ui.run_form import RunForm
 from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
 from inspector.ui.web_launcher import WebLauncher
-
-if TYPE_CHECKING:
-    from inspector.orgs.connection import OrgConnection  # given by app wiring; ui builds no client
 
 __all__ = ["MainWindow", "default_size", "screen_room"]
 
@@ -148,7 +145,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        org: OrgConnection | None,
+        org: OrgView | None,
         tasks: TaskRegistry,
         *,
         sandbox: FaultSwitch | None = None,
@@ -296,7 +293,7 @@ class MainWindow(QMainWindow):
         self.banner.build_details()
 
     @property
-    def org(self) -> OrgConnection:
+    def org(self) -> OrgView:
         """The org runs go to; only once it is ready (`org_ready`)."""
         if self._org is None:
             raise RuntimeError(f"{self.starting} is still starting")
@@ -306,7 +303,7 @@ class MainWindow(QMainWindow):
     def org_ready(self) -> bool:
         return self._org is not None
 
-    def set_org(self, org: OrgConnection, *, is_sandbox: bool) -> None:
+    def set_org(self, org: OrgView, *, is_sandbox: bool) -> None:
         """Point the window at another org; sandbox faults apply to the built-in org only.
 
         What the window showed belongs to the previous org and deployment: it goes, chat,
@@ -344,8 +341,8 @@ class MainWindow(QMainWindow):
         self.sandbox = sandbox
         self._fill_faults_menu()
 
-    def _show_org(self, org: OrgConnection) -> None:
-        org.platform.on_wait = lambda wait: self.show_wait(wait.describe())
+    def _show_org(self, org: OrgView) -> None:
+        org.on_wait(self.show_wait)
         self.setWindowTitle(f"Inspector — {org.label}")
         self.org_status.setText(
             f"{org.label} · deployment {org.deployment_id} · page origin {org.origin}"
@@ -487,7 +484,7 @@ class MainWindow(QMainWindow):
         if self._last_request is not None:
             self.start(dataclasses.replace(self._last_request, force=True))
 
-    async def _wait_for_org(self) -> OrgConnection:
+    async def _wait_for_org(self) -> OrgView:
         if self._org is None:
             waiting = f"Waiting for {self.starting} to start; the run begins once it is ready…"
             self.banner.show_idle(waiting)
@@ -522,14 +519,7 @@ class MainWindow(QMainWindow):
         self.progress.start_run(request.timeout)
         self._chat_running = True
         try:
-            result = await run_verification(
-                request,
-                launcher,
-                org.reader,
-                preflight=org.preflight,
-                on_step=self._on_step,
-                propagation=org.propagation,
-            )
+            result = await org.run(request, launcher=launcher, on_step=self._on_step)
         except asyncio.CancelledError:
             self.banner.show_idle("Cancelled.")
             self.progress.show_cancelled()

@@ -7,66 +7,44 @@ only then replaces the old one, so a failed switch leaves the window usable.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 
-from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
 
-from inspector.genesys import GenesysError
-from inspector.orgs.connection import OrgConnection, sandbox_connection
-from inspector.orgs.sign_in import ProfileProblem, open_profile
-from inspector.sandbox import SEEDED_DEPLOYMENTS, SandboxOrg
+from inspector.core.org_view import OrgUnavailable, OrgView
 from inspector.store.profiles import (
     SANDBOX_PROFILE_NAME,
-    DeploymentProfile,
     OrgProfile,
     ProfileError,
     ProfileStore,
-    sandbox_profile,
 )
-from inspector.store.secrets import SecretStore, SecretStoreError
+from inspector.store.secrets import SecretStore
 from inspector.ui.main_window import MainWindow
 from inspector.ui.org_bar import OrgBar
-from inspector.ui.profile_dialog import ProfileDialog
+from inspector.ui.org_source import OrgSource
+from inspector.ui.profile_dialog import ProfileDialog, open_in_browser
 
 __all__ = ["OrgController"]
 
 log = logging.getLogger("inspector.ui")
 
 
-def builtin_profile(sandbox: SandboxOrg) -> OrgProfile:
-    """The sandbox with a deployment of every kind (native UI first, as on most orgs)."""
-    info = sandbox.info
-    base = sandbox_profile(
-        info.base_url,
-        client_id=info.client_id,
-        deployment_id=info.deployment_id,
-        origin=info.origin,
-    )
-    deployments = tuple(
-        DeploymentProfile(seeded.id, f"{seeded.kind}: {seeded.description}", info.origin)
-        for seeded in SEEDED_DEPLOYMENTS
-    )
-    return dataclasses.replace(base, deployments=deployments)
-
-
 class OrgController(QObject):
     def __init__(
         self,
         window: MainWindow,
-        sandbox: SandboxOrg,
+        orgs: OrgSource,
         *,
-        store: ProfileStore | None = None,
-        secrets: SecretStore | None = None,
+        store: ProfileStore,
+        secrets: SecretStore,
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.sandbox = sandbox
-        self.store = store or ProfileStore()
-        # Made in load(): finding the keychain backend can take a while (D-Bus probing).
-        self._secrets = secrets
-        self.profiles: list[OrgProfile] = [builtin_profile(sandbox)]
+        self.orgs = orgs
+        self.store = store
+        self.secrets = secrets
+        self.profiles: list[OrgProfile] = [orgs.builtin_profile()]
         self.dialog: ProfileDialog | None = None
         self.bar = OrgBar(window)
         window.org_row.addWidget(self.bar)
@@ -77,23 +55,15 @@ class OrgController(QObject):
         action.triggered.connect(self.open_profiles)
         window.file_menu.insertAction(window.file_menu.actions()[0], action)
 
-    @property
-    def secrets(self) -> SecretStore:
-        if self._secrets is None:
-            raise RuntimeError("OrgController.load() first")
-        return self._secrets
-
     async def load(self, select: str | None = None) -> None:
         """Read the stored profiles (a broken file is reported, the sandbox still works)."""
-        if self._secrets is None:
-            self._secrets = await asyncio.to_thread(SecretStore)
         stored: list[OrgProfile] = []
         try:
             stored = await asyncio.to_thread(self.store.load)
         except ProfileError as exc:
             self.window.show_wait(f"Org profiles not loaded: {exc}")
             log.warning("Org profiles not loaded: %s", exc)
-        self.profiles = [builtin_profile(self.sandbox), *stored]
+        self.profiles = [self.orgs.builtin_profile(), *stored]
         current = select or self.bar.current()[0]
         self.bar.set_profiles(self.profiles, current)
         if select:
@@ -109,7 +79,7 @@ class OrgController(QObject):
         await self.window.tasks.cancel("verification", "scenarios")
         try:
             connection = await self._connect(name, deployment_id)
-        except (ProfileProblem, ProfileError, GenesysError, SecretStoreError) as exc:
+        except OrgUnavailable as exc:
             self.window.banner.show_idle(f"Cannot use {name}: {exc}")
             return False
         old = self.window.org
@@ -120,22 +90,17 @@ class OrgController(QObject):
         await old.aclose()
         return True
 
-    async def _connect(self, name: str, deployment_id: str | None) -> OrgConnection:
-        if name == SANDBOX_PROFILE_NAME:
-            return sandbox_connection(self.sandbox, deployment_id)
+    async def _connect(self, name: str, deployment_id: str | None) -> OrgView:
         profile = next((p for p in self.profiles if p.name == name), None)
         if profile is None:
-            raise ProfileProblem(f"no profile named {name!r}")
-        return await open_profile(
-            profile,
-            self.secrets,
-            deployment_id=deployment_id,
-            open_browser=lambda url: QDesktopServices.openUrl(QUrl(url)),
-        )
+            raise OrgUnavailable(f"no profile named {name!r}")
+        return await self.orgs.open(profile, deployment_id, open_in_browser)
 
     def open_profiles(self) -> ProfileDialog:
         if self.dialog is None:
-            self.dialog = ProfileDialog(self.store, self.secrets, self.window.tasks, self.window)
+            self.dialog = ProfileDialog(
+                self.store, self.secrets, self.window.tasks, self.window, orgs=self.orgs
+            )
             self.dialog.profiles_changed.connect(self._on_profiles_changed)
         self.dialog.set_profiles(self.profiles, self.bar.current()[0])
         self.dialog.show()

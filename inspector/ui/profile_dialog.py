@@ -31,11 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.genesys import REGIONS, ClientCredentialsAuth, GenesysError, PlatformClient
-from inspector.genesys.connection_check import check_connection
-from inspector.genesys.pkce import AuthorizationCodeAuth, sign_in_with_pkce
+from inspector.core.org_view import OrgUnavailable
 from inspector.runtime.tasks import TaskRegistry
 from inspector.store.profiles import (
+    REGIONS,
     AuthKind,
     DeploymentProfile,
     OrgProfile,
@@ -43,10 +42,17 @@ from inspector.store.profiles import (
     ProfileStore,
 )
 from inspector.store.secrets import SecretKind, SecretStore, SecretStoreError
+from inspector.ui.org_source import OrgSource
 
-__all__ = ["ProfileDialog"]
+__all__ = ["ProfileDialog", "open_in_browser"]
 
 log = logging.getLogger("inspector.ui")
+
+
+def open_in_browser(url: str) -> None:
+    """A browser sign-in page, in the system browser."""
+    QDesktopServices.openUrl(QUrl(url))
+
 
 NEW_PROFILE = "New profile…"
 CUSTOM_DOMAIN = "custom"
@@ -102,11 +108,15 @@ class ProfileDialog(QDialog):
         secrets: SecretStore,
         tasks: TaskRegistry,
         parent: QWidget | None = None,
+        *,
+        orgs: OrgSource | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Org profiles")
         self.resize(760, 640)
         self.store, self.secrets, self.tasks = store, secrets, tasks
+        # Signs in and checks a profile for "Test connection" (the app's orgs.WindowOrgs).
+        self.orgs = orgs
         self.profiles: list[OrgProfile] = []
         # The form as last shown or saved, to tell unsaved edits on close.
         self._shown: tuple[object, ...] = ()
@@ -408,43 +418,29 @@ class ProfileDialog(QDialog):
         except ProfileError as exc:
             self._say(form_problem(exc), error=True)
             return False
+        if self.orgs is None:
+            self._say("Connections cannot be tested from this dialog.", error=True)
+            return False
         self.test_button.setEnabled(False)
         self._say("Testing…")
         try:
-            auth = await self._auth_for(profile)
-            async with PlatformClient(profile.endpoints, auth) as client:
-                first = profile.deployments[0].id if profile.deployments else None
-                report = await check_connection(client, first)
-        except (GenesysError, SecretStoreError, ValueError) as exc:
+            checks = await self.orgs.test_connection(
+                profile, self.secret.text() or None, open_in_browser
+            )
+        except OrgUnavailable as exc:
             self._say(f"Could not test: {exc}", error=True)
             return False
         finally:
             self.test_button.setEnabled(True)
-        for step in report.steps:
+        for step in checks:
             item = QListWidgetItem(("✔  " if step.ok else "✖  ") + step.message)
             item.setForeground(Qt.GlobalColor.darkGreen if step.ok else Qt.GlobalColor.darkRed)
             if step.context_id:
                 item.setToolTip(f"contextId {step.context_id} (give it to Genesys support)")
             self.checks.addItem(item)
-        if report.ok:
+        ok = all(step.ok for step in checks)
+        if ok:
             self._say("Every check passed.")
         else:
             self._say("A check failed: see above.", error=True)
-        return report.ok
-
-    async def _auth_for(self, profile: OrgProfile) -> ClientCredentialsAuth | AuthorizationCodeAuth:
-        if profile.auth is AuthKind.PKCE:
-            assert profile.redirect_uri is not None
-            tokens = await sign_in_with_pkce(
-                profile.endpoints,
-                profile.client_id,
-                profile.redirect_uri,
-                open_browser=lambda url: QDesktopServices.openUrl(QUrl(url)),
-            )
-            return AuthorizationCodeAuth(profile.endpoints.token_url, profile.client_id, tokens)
-        secret = self.secret.text() or await self.secrets.aget(
-            profile.name, SecretKind.CLIENT_SECRET
-        )
-        if not secret:
-            raise ValueError("enter the client secret (none is stored for this profile yet)")
-        return ClientCredentialsAuth(profile.endpoints.token_url, profile.client_id, secret)
+        return ok

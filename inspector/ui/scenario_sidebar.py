@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,11 +32,11 @@ from inspector.core import StepEvent, VerificationResult
 from inspector.core.expectations import (
     BotReplyObservation,
     ScenarioOutcome,
+    ScenarioRun,
     error_outcome,
     evaluate,
 )
 from inspector.core.scenario import Scenario, ScenarioError
-from inspector.orgs.suite import PageScenarioRunner, RateLimiter, ScenarioRun, run_scenario
 from inspector.scenarios import load_suite, save_scenario
 from inspector.ui.chat_view import CHAT_IDLE_TEXT
 from inspector.ui.elided_label import ElidedLabel
@@ -118,9 +118,9 @@ class ScenarioSidebar(QWidget):
         self.history = history
         self.folder: Path | None = None
         self.errors: list[ScenarioError] = []
-        self.limiter = RateLimiter(240)
         # Runs `launcher: page` scenarios (the page mode's run); set by the app's wiring.
-        self.run_page: PageScenarioRunner | None = None
+        # Runs a `launcher: page` scenario on the window's org (the website page mode sets it).
+        self.run_page: Callable[[Scenario], Awaitable[ScenarioRun]] | None = None
         self.task: asyncio.Task[None] | None = None
         self._running = False
         # True while the window shows a result of ours, so form-run recording skips it.
@@ -424,7 +424,7 @@ class ScenarioSidebar(QWidget):
                 if not window.form.running:
                     window.progress.on_step(event)
 
-            return await run_scenario(scenario, window.org, self.limiter, on_step=on_step)
+            return await window.org.run_scenario(scenario, on_step=on_step)
         finally:
             window.set_faults(before)
 
@@ -442,7 +442,7 @@ class ScenarioSidebar(QWidget):
             now = datetime.now(UTC)
             problem = "Website page scenarios cannot run in this window (no page runner)"
             return ScenarioRun(error_outcome(scenario, problem, "unsupported"), now, now)
-        return await self.run_page(scenario, window.org)
+        return await self.run_page(scenario)
 
     async def _run_in_web_view(self, scenario: Scenario) -> ScenarioRun:
         from datetime import UTC, datetime

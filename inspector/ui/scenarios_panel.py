@@ -18,8 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBox
 
 from inspector.core import VerificationResult
-from inspector.core.expectations import unsaved_outcome
-from inspector.orgs.suite import ScenarioRun
+from inspector.core.expectations import ScenarioRun, unsaved_outcome
 from inspector.store.history import HistoryError, HistoryStore, RunRecord, StoredRequest
 from inspector.ui.history_view import HistoryView, result_from_record
 from inspector.ui.scenario_sidebar import ScenarioSidebar
@@ -45,14 +44,9 @@ def attach_scenarios(
 ) -> ScenarioPanel:
     """Dock the sidebar (left) and the history (bottom), add a Scenarios menu, record runs.
 
-    Without `history`, the default history database is opened; if it cannot be, scenarios
+    `history` is the app's one history store (store.stores.Stores); without it scenarios
     still run and the history dock is left out.
     """
-    if history is None:
-        try:
-            history = HistoryStore()
-        except HistoryError as exc:
-            log.warning("Run history unavailable: %s", exc)
     sidebar = ScenarioSidebar(window, history)
     dock = QDockWidget("Scenarios", window)
     dock.setObjectName("scenarios-dock")
@@ -82,20 +76,17 @@ def attach_scenarios(
     def record(run: ScenarioRun, origin: str = "gui") -> None:
         if store is None:
             return
-        entry = RunRecord.from_outcome(
-            run.outcome, started_at=run.started_at, finished_at=run.finished_at, origin=origin
-        )
 
         async def write() -> None:
             try:
-                await store.record_async(entry)
+                await store.record_run_async(run, origin=origin)
             except HistoryError as exc:
                 window.statusBar().showMessage(str(exc), 10000)
                 return
             if view is not None:
                 await view.refresh()
 
-        window.tasks.spawn(f"history-{id(entry)}", write())
+        window.tasks.spawn(f"history-{id(run)}", write())
 
     def on_result_shown(result: VerificationResult) -> None:
         # Form runs: the sidebar records its own runs (with their expectations).

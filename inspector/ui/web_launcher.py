@@ -14,17 +14,13 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from inspector.core import StepError
+from inspector.core.org_view import HostPageSpec
 from inspector.core.run_types import WireCapture
 from inspector.ui.chat_view import ChatView
 from inspector.ui.web_policy import messenger_error_code
-
-if TYPE_CHECKING:
-    from inspector.orgs.connection import (
-        HostPageSpec,  # a plain value; the import is for typing only
-    )
 
 __all__ = ["MessengerMode", "WebLauncher", "messenger_error"]
 

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 
 from PySide6.QtGui import QAction
 
+from inspector.core.expectations import ScenarioRun
+from inspector.core.scenario import Scenario
+from inspector.orgs.connection import OrgConnection
 from inspector.sandbox import SandboxOrg
 from inspector.store.profiles import is_sandbox_name
 from inspector.ui.main_window import MainWindow
@@ -23,9 +26,17 @@ from inspector.website.scenarios import PageScenarios
 __all__ = ["attach_page_mode", "open_page_window"]
 
 
+def connection_of(window: MainWindow) -> OrgConnection:
+    """The window's org as the wiring made it: a page run needs its clients, not its view."""
+    org = window.org
+    if not isinstance(org, OrgConnection):
+        raise TypeError(f"the window's org is a {type(org).__name__}, not an OrgConnection")
+    return org
+
+
 def open_page_window(window: MainWindow, sandbox: SandboxOrg | None) -> PageWindow:
     """A page window on the main window's current org."""
-    org = window.org
+    org = connection_of(window)
     on_sandbox = sandbox is not None and is_sandbox_name(org.profile)
 
     def make_run(
@@ -35,7 +46,9 @@ def open_page_window(window: MainWindow, sandbox: SandboxOrg | None) -> PageWind
         request = PageRunRequest(
             source=source, expected=dict(expected), kind=kind, scripted_customer=False
         )
-        return PageRun(view, window.org, request, sandbox=sandbox if on_sandbox else None)
+        return PageRun(
+            view, connection_of(window), request, sandbox=sandbox if on_sandbox else None
+        )
 
     profile = f"Org: {org.label} · deployment {org.deployment_id}" + (
         " · the page's Genesys requests go to the sandbox" if on_sandbox else ""
@@ -53,7 +66,12 @@ def attach_page_mode(
     """Add File ▸ Open website page… before Quit; the sidebar runs `launcher: page`
     scenarios through the page mode's run, as `inspector run` does."""
     if sidebar is not None:
-        sidebar.run_page = PageScenarios()
+        page_scenarios = PageScenarios()
+
+        async def run_page(scenario: Scenario) -> ScenarioRun:
+            return await page_scenarios(scenario, connection_of(window))
+
+        sidebar.run_page = run_page
     action = QAction("Open &website page…", window)
     action.setShortcut("Ctrl+Shift+W")
     action.triggered.connect(lambda: open_page_window(window, sandbox))

@@ -15,10 +15,10 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from inspector.core.expectations import ScenarioOutcome, error_outcome, page_outcome
+from inspector.core.expectations import ScenarioOutcome, ScenarioRun, error_outcome, page_outcome
 from inspector.core.scenario import Scenario
 from inspector.orgs.connection import OrgConnection
-from inspector.orgs.suite import ScenarioRun, guarded_outcome
+from inspector.orgs.runs import guarded_outcome
 from inspector.website.page_run import fresh_page_view, request_for_scenario, run_page
 
 __all__ = ["PageScenarios", "run_with_web_view"]

@@ -210,7 +210,8 @@ def test_without_a_keychain_the_warning_is_printed_once(env, sandbox):
     assert given.returncode == 0, given.stdout + given.stderr
     assert given.stderr.count("No keychain") <= 1, given.stderr
     looked_up = cli(env, "test", "Local")
-    assert looked_up.returncode == 2 and "no client secret for 'Local'" in looked_up.stderr
+    assert looked_up.returncode == 2
+    assert "no client secret for 'local'" in looked_up.stderr.lower(), looked_up.stderr
     assert looked_up.stderr.count("No keychain") == 1, looked_up.stderr
     removed = cli(env, "remove", "Local")
     assert removed.returncode == 0, removed.stderr

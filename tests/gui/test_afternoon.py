@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from inspector.app import sandbox_connection
 from inspector.core import VerificationResult
+from inspector.orgs.window_orgs import WindowOrgs
 from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import (
     FAULTS,
@@ -222,11 +223,12 @@ def afternoon(qtbot, aio, sandbox, tmp_path):
     history = HistoryStore(tmp_path / "history.sqlite3")
     panel = attach_scenarios(window, history=history)
     assert attach_welcome_panel(window, paths) is not None  # the first start: tightest
+    secrets = SecretStore(backend=MemoryKeyring())
     orgs = OrgController(
         window,
-        sandbox,
+        WindowOrgs(sandbox, secrets),
         store=ProfileStore(tmp_path / "profiles.json"),
-        secrets=SecretStore(backend=MemoryKeyring()),
+        secrets=secrets,
     )
     attach_window_state(window, paths.config)
     qtbot.addWidget(window)

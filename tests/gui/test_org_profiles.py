@@ -8,6 +8,7 @@ details lookup → read → diff → cleanup.
 import pytest
 from PySide6.QtCore import Qt
 
+from inspector.orgs.window_orgs import WindowOrgs
 from inspector.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_DEPLOYMENT_ID
 from inspector.store.profiles import ProfileStore
 from inspector.store.secrets import SecretStore
@@ -21,11 +22,12 @@ def orgs(window, sandbox, aio, tmp_path):
     from inspector.ui.org_controller import OrgController
 
     keyring = MemoryKeyring()
+    secrets = SecretStore(backend=keyring)
     controller = OrgController(
         window,
-        sandbox,
+        WindowOrgs(sandbox, secrets),
         store=ProfileStore(tmp_path / "profiles.json"),
-        secrets=SecretStore(backend=keyring),
+        secrets=secrets,
     )
     aio.run(controller.load())
     controller.keyring = keyring

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from inspector.orgs.suite import RateLimiter, run_suite
+from inspector.orgs.budget import RateLimiter
+from inspector.orgs.suite import run_suite
 from inspector.scenarios import load_scenario_file, load_suite
 from inspector.store.history import HistoryStore
 from inspector.ui.scenario_sidebar import VERDICT_ROLE, verdict_icon
@@ -18,7 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def panel(window, tmp_path, aio):
     store = HistoryStore(tmp_path / "history.sqlite3")
     panel = attach_scenarios(window, history=store)
-    panel.sidebar.limiter = RateLimiter(6000)
+    window.org.limiter = RateLimiter(6000)
     yield panel
     store.close()
 

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from inspector.core import StepError
-from inspector.orgs.connection import HostPageSpec
+from inspector.core.org_view import HostPageSpec
 from inspector.ui.chat_view import ChatView
 from inspector.ui.web_launcher import WebLauncher
 

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from inspector.core import StepError
-from inspector.orgs.connection import HostPageSpec
+from inspector.core.org_view import HostPageSpec
 from inspector.ui.web_launcher import WebLauncher
 
 SPEC = HostPageSpec("https://apps.example/genesys.min.js", "prod", "dep-1", "https://shop.test")

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 
-from inspector.orgs.connection import HostPageSpec
+from inspector.core.org_view import HostPageSpec
 from inspector.ui.chat_view import ChatView
 
 from .conftest import PageServer

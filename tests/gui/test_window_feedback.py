@@ -55,7 +55,7 @@ def test_the_badge_follows_a_scenarios_faults_and_the_org(qtbot, window, sandbox
 
 
 def test_run_all_ends_with_a_lasting_pass_fail_summary(qtbot, aio, window, tmp_path):
-    from inspector.orgs.suite import RateLimiter
+    from inspector.orgs.budget import RateLimiter
     from inspector.store.history import HistoryStore
     from inspector.ui.scenarios_panel import attach_scenarios
 
@@ -67,7 +67,7 @@ def test_run_all_ends_with_a_lasting_pass_fail_summary(qtbot, aio, window, tmp_p
     store = HistoryStore(tmp_path / "history.sqlite3")
     try:
         sidebar = attach_scenarios(window, history=store).sidebar
-        sidebar.limiter = RateLimiter(6000)
+        window.org.limiter = RateLimiter(6000)
         aio.run(sidebar.open_folder(tmp_path))
         assert not sidebar.summary.isVisible()
         qtbot.mouseClick(sidebar.run_all_button, Qt.MouseButton.LeftButton)

@@ -6,13 +6,9 @@ from pathlib import Path
 from inspector.app import sandbox_connection
 from inspector.core import Verdict
 from inspector.core.expectations import CheckStatus
-from inspector.orgs.suite import (
-    ProgressKind,
-    RateLimiter,
-    SandboxProvider,
-    run_scenario,
-    run_suite,
-)
+from inspector.orgs.budget import RateLimiter
+from inspector.orgs.runs import run_scenario
+from inspector.orgs.suite import ProgressKind, SandboxProvider, run_suite
 from inspector.sandbox import SandboxOrg
 from inspector.scenarios import load_scenario_text, load_suite
 

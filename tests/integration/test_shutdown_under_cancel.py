@@ -15,7 +15,8 @@ import pytest
 
 from inspector.orgs.adapters import GuestLauncher
 from inspector.orgs.connection import sandbox_connection
-from inspector.orgs.suite import ScenarioLauncher, run_suite
+from inspector.orgs.runs import ScenarioLauncher
+from inspector.orgs.suite import run_suite
 from inspector.runtime.tasks import TaskRegistry
 from inspector.sandbox import SANDBOX_DEPLOYMENT_ID, SANDBOX_ORIGIN, SandboxOrg
 from inspector.scenarios import load_scenario_text

@@ -13,9 +13,8 @@ from inspector.core import (
     diff_attributes,
     verdict_for_rows,
 )
-from inspector.core.expectations import evaluate
+from inspector.core.expectations import ScenarioRun, evaluate
 from inspector.core.scenario import ScenarioError
-from inspector.orgs.suite import ScenarioRun
 from inspector.reports import render_html, suite_json, write_html, write_json, write_junit
 from inspector.scenarios import load_scenario_text
 

@@ -5,7 +5,7 @@ import bisect
 
 import pytest
 
-from inspector.orgs.suite import RateLimiter
+from inspector.orgs.budget import RateLimiter
 
 
 class VirtualTime:
