@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import logging
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 
 from inspector.genesys import GenesysError
@@ -100,6 +100,7 @@ class OrgController(QObject):
             # set_profiles selects quietly; a saved profile becomes the current org.
             self._on_bar_selection_changed(*self.bar.current())
 
+    @Slot(str, str)
     def _on_bar_selection_changed(self, name: str, deployment_id: str) -> None:
         self.window.tasks.spawn("org-switch", self.switch(name, deployment_id or None))
 
@@ -133,6 +134,7 @@ class OrgController(QObject):
             open_browser=lambda url: QDesktopServices.openUrl(QUrl(url)),
         )
 
+    @Slot()
     def open_profiles(self) -> ProfileDialog:
         if self.dialog is None:
             self.dialog = ProfileDialog(self.store, self.secrets, self.window.tasks, self.window)
@@ -142,5 +144,6 @@ class OrgController(QObject):
         self.dialog.raise_()
         return self.dialog
 
+    @Slot(str)
     def _on_profiles_changed(self, name: str) -> None:
         self.window.tasks.spawn("org-reload", self.load(select=name or None))
