@@ -19,7 +19,17 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QFile,
+    QIODevice,
+    QObject,
+    Qt,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEngineCertificateError,
@@ -206,12 +216,14 @@ class ChatPage(QWebEnginePage):
         self._refuse(f"a new window ({type.name})")
         return None
 
+    @Slot(QWebEnginePermission)
     def _deny_permission(self, permission: QWebEnginePermission) -> None:
         self._refuse(
             f"permission {permission.permissionType().name} for {permission.origin().toString()}"
         )
         permission.deny()
 
+    @Slot(QWebEngineCertificateError)
     def _reject_certificate(self, error: QWebEngineCertificateError) -> None:
         self._refuse(f"certificate of {error.url().toString()}: {error.description()}")
         error.rejectCertificate()
@@ -311,6 +323,7 @@ class ChatView(QWidget):
         """True once the page said its conversation ended (the input is veiled)."""
         return self._veil.isVisible()
 
+    @Slot(str, "QVariantMap")
     def _on_own_page_event(self, name: str, _data: dict[str, Any]) -> None:
         if name == "disconnected" and self._page is not None:
             self._veil.setGeometry(self.view.rect())

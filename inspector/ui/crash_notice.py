@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -63,6 +63,7 @@ class CrashNotice(QDialog):
         layout.addWidget(excerpt)
         layout.addWidget(buttons)
 
+    @Slot()
     def open_report(self) -> bool:
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.crash.path)))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDate, QModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -141,8 +141,8 @@ class HistoryView(QWidget):
     """
 
     rerun_requested = Signal(str)
-    rerun_form_requested = Signal(object)
-    open_requested = Signal(object)
+    rerun_form_requested = Signal(RunRecord)
+    open_requested = Signal(RunRecord)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,7 +189,7 @@ class HistoryView(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.open_action = QAction("&Open in the window", self)
-        self.open_action.triggered.connect(lambda: self.open_selected())
+        self.open_action.triggered.connect(self.open_selected)
         self.rerun_action = QAction("&Re-run", self)
         self.rerun_action.triggered.connect(self._on_rerun_clicked)
         self.comparison = QPlainTextEdit(self)
@@ -202,7 +202,7 @@ class HistoryView(QWidget):
         self.rerun_button = QPushButton("Re-run", self)
         self.rerun_button.clicked.connect(self._on_rerun_clicked)
         self.compare_button = QPushButton("Compare", self)
-        self.compare_button.clicked.connect(lambda: self.compare_selected())
+        self.compare_button.clicked.connect(self.compare_selected)
         self.export_button = QPushButton("Export…", self)
         self.export_button.setToolTip("Save the runs shown, as CSV or JSON")
         self.export_button.setEnabled(False)
@@ -225,10 +225,10 @@ class HistoryView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.comparison)
         self._refresh: asyncio.Task[None] | None = None
-        self.scenario.currentTextChanged.connect(lambda _t: self.schedule_refresh())
-        self.verdict.currentTextChanged.connect(lambda _t: self.schedule_refresh())
-        self.use_since.toggled.connect(lambda _c: self.schedule_refresh())
-        self.since.dateChanged.connect(lambda _d: self.schedule_refresh())
+        self.scenario.currentTextChanged.connect(self.schedule_refresh)
+        self.verdict.currentTextChanged.connect(self.schedule_refresh)
+        self.use_since.toggled.connect(self.schedule_refresh)
+        self.since.dateChanged.connect(self.schedule_refresh)
 
     def sizeHint(self) -> QSize:
         # The dock opens this tall (then keeps what the user gives it): about five runs, and
@@ -245,6 +245,7 @@ class HistoryView(QWidget):
             "since": since,
         }
 
+    @Slot()
     def schedule_refresh(self) -> None:
         try:
             loop = asyncio.get_running_loop()
@@ -280,10 +281,12 @@ class HistoryView(QWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.record_at(r) for r in rows]
 
+    @Slot(QModelIndex)
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_requested.emit(self.model.record_at(index.row()))
 
+    @Slot()
     def open_selected(self) -> RunRecord | None:
         selected = self.selected_records()
         if not selected:
@@ -291,6 +294,7 @@ class HistoryView(QWidget):
         self.open_requested.emit(selected[0])
         return selected[0]
 
+    @Slot(QPoint)
     def _on_table_context_menu(self, pos: QPoint) -> None:
         if not self.table.indexAt(pos).isValid():
             return
@@ -300,6 +304,7 @@ class HistoryView(QWidget):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
+    @Slot()
     def _on_rerun_clicked(self) -> None:
         selected = self.selected_records()
         if not selected:
@@ -309,6 +314,7 @@ class HistoryView(QWidget):
         else:
             self.rerun_requested.emit(selected[0].scenario)
 
+    @Slot()
     def compare_selected(self) -> list[RunChange] | None:
         selected = self.selected_records()
         self.comparison.show()
@@ -322,6 +328,7 @@ class HistoryView(QWidget):
         self.comparison.setPlainText("\n".join([header, *lines]))
         return changes
 
+    @Slot()
     def _on_export_clicked(self) -> None:
         chosen, chosen_filter = QFileDialog.getSaveFileName(
             self, "Export the runs shown", "runs.csv", ";;".join(EXPORT_FILTERS)

@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -133,7 +133,7 @@ _STEP_PROGRESS = {
 
 
 class MainWindow(QMainWindow):
-    """Signals: `closed()` once the user closed the window; `result_shown(result)`.
+    """Signals: `closed()` once the user closed the window; `result_shown(VerificationResult)`.
 
     The window can show before its org exists (`org=None`, with `starting` naming what is
     being started): a Start pressed meanwhile says what it waits for and runs once `set_org`
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
     """
 
     closed = Signal()
-    result_shown = Signal(object)
+    result_shown = Signal(VerificationResult)
 
     def __init__(
         self,
@@ -186,13 +186,13 @@ class MainWindow(QMainWindow):
         self.raw_button = QPushButton("View raw response…", self)
         self.raw_button.setToolTip("The Platform API response the received values come from")
         self.raw_button.setEnabled(False)
-        self.raw_button.clicked.connect(lambda: self.show_raw_json(self.selected_received_key()))
+        self.raw_button.clicked.connect(self._on_show_raw_json)
         self.sent_button = QPushButton("View sent frame…", self)
         self.sent_button.setToolTip(
             "The frame that left the page, as Messenger published it (sendingMessage)"
         )
         self.sent_button.setEnabled(False)
-        self.sent_button.clicked.connect(lambda: self.show_sent_json())
+        self.sent_button.clicked.connect(self.show_sent_json)
         self.force_button = QPushButton("Start anyway", self)
         self.force_button.setToolTip("Start the chat although the pre-flight checks failed")
         self.force_button.hide()
@@ -366,7 +366,7 @@ class MainWindow(QMainWindow):
         run_menu.addAction(start)
         raw = QAction("View &raw response", self)
         raw.setShortcut(QKeySequence("Ctrl+J"))
-        raw.triggered.connect(lambda: self.show_raw_json(self.selected_received_key()))
+        raw.triggered.connect(self._on_show_raw_json)
         run_menu.addAction(raw)
         self.cleanup_action = QAction("&End test chats after each run", self)
         self.cleanup_action.setCheckable(True)
@@ -431,6 +431,7 @@ class MainWindow(QMainWindow):
         if self.statusBar().currentMessage().startswith(FAULTS_MESSAGE):
             self.statusBar().clearMessage()
 
+    @Slot(bool)
     def _on_fault_toggled(self, _checked: bool) -> None:
         assert self.sandbox is not None
         if self._ticking_faults:
@@ -441,6 +442,7 @@ class MainWindow(QMainWindow):
         shown = ", ".join(sorted(chosen)) or "none"
         self.statusBar().showMessage(f"{FAULTS_MESSAGE}{shown}", 8000)
 
+    @Slot(str, "QVariantMap")
     def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
         """Say where the chat is while it starts: Messenger's own steps, as it reports them."""
         if not self._chat_running:
@@ -458,9 +460,11 @@ class MainWindow(QMainWindow):
         if text and event.state is StepState.RUNNING and self._chat_running:
             self.banner.show_idle(text)
 
+    @Slot(VerificationRequest)
     def _on_form_start_requested(self, request: VerificationRequest) -> None:
         self.start(request)
 
+    @Slot()
     def _on_form_cancel_requested(self) -> None:
         self.cancel_run()
 
@@ -480,6 +484,7 @@ class MainWindow(QMainWindow):
         request = dataclasses.replace(request, cleanup=self.cleanup_action.isChecked())
         return self.tasks.spawn("verification", self._run(request))
 
+    @Slot()
     def _on_force_clicked(self) -> None:
         if self._last_request is not None:
             self.start(dataclasses.replace(self._last_request, force=True))
@@ -611,6 +616,7 @@ class MainWindow(QMainWindow):
         self.show_result(result, scenario=scenario)
         return True
 
+    @Slot(QModelIndex)
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         self.show_raw_json(self.model.row_at(index.row()).received_key)
 
@@ -621,6 +627,10 @@ class MainWindow(QMainWindow):
         if not index.isValid() or index.row() >= self.model.rowCount():
             return None
         return self.model.row_at(index.row()).received_key
+
+    @Slot()
+    def _on_show_raw_json(self) -> None:
+        self.show_raw_json(self.selected_received_key())
 
     def show_raw_json(self, highlight_key: str | None = None) -> RawJsonDialog | None:
         """The raw response behind the table, with the double-clicked row's key selected."""
@@ -633,6 +643,7 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    @Slot()
     def show_sent_json(self) -> RawJsonDialog | None:
         """What left the page: the first frame's message, where every "sent" value comes from."""
         if self.result is None or self.result.wire is None:

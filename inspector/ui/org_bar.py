@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from inspector.store.profiles import SANDBOX_PROFILE_NAME, OrgProfile
@@ -81,6 +81,7 @@ class OrgBar(QWidget):
                 self.deployments.count() - 1, f"{deployment.id} · {deployment.origin or ''}", 3
             )
 
+    @Slot(int)
     def _on_org_changed(self, _index: int) -> None:
         if self._quiet:
             return
@@ -91,6 +92,7 @@ class OrgBar(QWidget):
             self._quiet = False
         self.selection_changed.emit(*self.current())
 
+    @Slot(int)
     def _on_deployment_changed(self, _index: int) -> None:
         self.deployments.setToolTip(self.deployments.currentText())
         if not self._quiet:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 
 from inspector.core.org_view import OrgUnavailable, OrgView
@@ -70,6 +70,7 @@ class OrgController(QObject):
             # set_profiles selects quietly; a saved profile becomes the current org.
             self._on_bar_selection_changed(*self.bar.current())
 
+    @Slot(str, str)
     def _on_bar_selection_changed(self, name: str, deployment_id: str) -> None:
         self.window.tasks.spawn("org-switch", self.switch(name, deployment_id or None))
 
@@ -96,6 +97,7 @@ class OrgController(QObject):
             raise OrgUnavailable(f"no profile named {name!r}")
         return await self.orgs.open(profile, deployment_id, open_in_browser)
 
+    @Slot()
     def open_profiles(self) -> ProfileDialog:
         if self.dialog is None:
             self.dialog = ProfileDialog(
@@ -107,5 +109,6 @@ class OrgController(QObject):
         self.dialog.raise_()
         return self.dialog
 
+    @Slot(str)
     def _on_profiles_changed(self, name: str) -> None:
         self.window.tasks.spawn("org-reload", self.load(select=name or None))

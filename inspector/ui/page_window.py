@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -257,6 +257,7 @@ class PageWindow(QMainWindow):
 
     # --- opening --------------------------------------------------------------------------
 
+    @Slot()
     def _choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Open a website page", "", "HTML pages (*.html *.htm)"
@@ -272,6 +273,7 @@ class PageWindow(QMainWindow):
                 )
             )
 
+    @Slot()
     def _choose_url(self) -> None:
         url, ok = QInputDialog.getText(self, "Open a website page", "URL of the page")
         url = url.strip()
@@ -329,6 +331,7 @@ class PageWindow(QMainWindow):
 
     # --- the customer and the read-back ---------------------------------------------------
 
+    @Slot()
     def _on_customer(self) -> None:
         run = self.run
         if run is None:
@@ -343,6 +346,7 @@ class PageWindow(QMainWindow):
 
         self._spawn("page-customer", chat())
 
+    @Slot()
     def _on_judge(self) -> None:
         run = self.run
         if run is None:
@@ -356,6 +360,7 @@ class PageWindow(QMainWindow):
 
         self._spawn("page-judge", judge())
 
+    @Slot(str, "QVariantMap")
     def _on_page_event(self, name: str, data: dict[str, Any]) -> None:
         if name in ("sending", "guestFrame"):
             # After the run's own watcher has taken the event in (it merges the two copies).

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -148,7 +148,7 @@ class ProfileDialog(QDialog):
         self.deployments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.deployments.verticalHeader().setVisible(False)
         add_row = QPushButton("Add deployment", self)
-        add_row.clicked.connect(lambda: self.add_deployment_row("", "", ""))
+        add_row.clicked.connect(self._on_add_row_clicked)
         remove_row = QPushButton("Remove", self)
         remove_row.clicked.connect(self._remove_selected_rows)
         self.keychain_note = QLabel(self)
@@ -215,6 +215,7 @@ class ProfileDialog(QDialog):
         self.chooser.setCurrentIndex(max(index, 0))
         self._on_chooser_changed(self.chooser.currentIndex())
 
+    @Slot(int)
     def _on_chooser_changed(self, _index: int) -> None:
         name = self.chooser.currentData()
         profile = next((p for p in self.profiles if p.name == name), None)
@@ -272,6 +273,7 @@ class ProfileDialog(QDialog):
 
     # -- closing -----------------------------------------------------------------------------
 
+    @Slot()
     def reject(self) -> None:
         """Close (the button, Esc or the title bar); unsaved edits are asked about first."""
         if not self.has_unsaved_edits():
@@ -315,6 +317,7 @@ class ProfileDialog(QDialog):
         self.keychain_note.setText(warning or "")
         self.keychain_note.setVisible(bool(warning))
 
+    @Slot()
     def _update_enabled(self) -> None:
         custom = self.region.currentData() == CUSTOM_DOMAIN
         pkce = self.auth.currentData() == AuthKind.PKCE
@@ -322,12 +325,17 @@ class ProfileDialog(QDialog):
         self.secret.setEnabled(not pkce)
         self.redirect_uri.setEnabled(pkce)
 
+    @Slot()
+    def _on_add_row_clicked(self) -> None:
+        self.add_deployment_row("", "", "")
+
     def add_deployment_row(self, deployment_id: str, name: str, origin: str) -> None:
         row = self.deployments.rowCount()
         self.deployments.insertRow(row)
         for column, text in enumerate((deployment_id, name, origin)):
             self.deployments.setItem(row, column, QTableWidgetItem(text))
 
+    @Slot()
     def _remove_selected_rows(self) -> None:
         for row in sorted({i.row() for i in self.deployments.selectedIndexes()}, reverse=True):
             self.deployments.removeRow(row)
@@ -363,6 +371,7 @@ class ProfileDialog(QDialog):
 
     # -- actions ---------------------------------------------------------------------------
 
+    @Slot()
     def _on_save_clicked(self) -> None:
         self.tasks.spawn("profile-save", self.save())
 
@@ -391,6 +400,7 @@ class ProfileDialog(QDialog):
         self.profiles_changed.emit(profile.name)
         return True
 
+    @Slot()
     def _on_delete_clicked(self) -> None:
         name = self.chooser.currentData()
         if name:
@@ -408,6 +418,7 @@ class ProfileDialog(QDialog):
         self._say(f"Deleted {name!r} and its keychain entries.")
         self.profiles_changed.emit("")
 
+    @Slot()
     def _on_test_clicked(self) -> None:
         self.tasks.spawn("profile-test", self.test_connection())
 

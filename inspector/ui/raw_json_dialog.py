@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -55,7 +55,7 @@ class RawJsonDialog(QDialog):
         self._copied_timer = QTimer(self)
         self._copied_timer.setSingleShot(True)
         self._copied_timer.setInterval(COPIED_MS)
-        self._copied_timer.timeout.connect(lambda: self._set_copy_text(COPY_TEXT))
+        self._copied_timer.timeout.connect(self._on_copied_timeout)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -66,11 +66,16 @@ class RawJsonDialog(QDialog):
             editor.find(json.dumps(highlight_key, ensure_ascii=False) + ": ")
             editor.centerCursor()
 
+    @Slot()
     def copy_to_clipboard(self) -> None:
         """Copy the whole response; the button says "Copied" for a moment."""
         QGuiApplication.clipboard().setText(self.text)
         self._set_copy_text(COPIED_TEXT)
         self._copied_timer.start()
+
+    @Slot()
+    def _on_copied_timeout(self) -> None:
+        self._set_copy_text(COPY_TEXT)
 
     def _set_copy_text(self, text: str) -> None:
         # setText replaces the shortcut with the text's mnemonic: set it again.

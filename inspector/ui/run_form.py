@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -40,7 +40,7 @@ class RunForm(QWidget):
     `cancel_requested()` when the user cancels the running run (Cancel or Esc).
     """
 
-    start_requested = Signal(object)
+    start_requested = Signal(VerificationRequest)
     cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -58,7 +58,7 @@ class RunForm(QWidget):
         for key, value in DEFAULT_ATTRIBUTES:
             self.add_attribute(key, value)
         add = QPushButton("Add attribute", self)
-        add.clicked.connect(lambda: self.add_attribute("", ""))
+        add.clicked.connect(self._on_add_clicked)
         remove = QPushButton("Remove", self)
         remove.clicked.connect(self.remove_selected)
         self.start_button = QPushButton(START_TEXT, self)
@@ -67,7 +67,7 @@ class RunForm(QWidget):
         self.start_button.clicked.connect(self.request_start)
         self.cancel_button = QPushButton(CANCEL_TEXT, self)
         self.cancel_button.setToolTip("Stop the running verification and close its chat")
-        self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit())
+        self.cancel_button.clicked.connect(self.cancel_requested)
         self.cancel_button.hide()  # shown while a run runs
         self._running = False
         # Ctrl+Return is the main keyboard's Enter, Ctrl+Enter the keypad's.
@@ -105,10 +105,12 @@ class RunForm(QWidget):
         shortcut.activated.connect(slot)
         return shortcut
 
+    @Slot()
     def _on_start_shortcut(self) -> None:
         if not self._running and self.start_button.isEnabled():
             self.request_start()
 
+    @Slot()
     def _on_cancel_shortcut(self) -> None:
         if self._running:
             self.cancel_requested.emit()
@@ -116,6 +118,10 @@ class RunForm(QWidget):
     @property
     def running(self) -> bool:
         return self._running
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        self.add_attribute("", "")
 
     def add_attribute(self, key: str, value: str) -> None:
         row = self.table.rowCount()
@@ -134,6 +140,7 @@ class RunForm(QWidget):
         for key, value in attributes.items():
             self.add_attribute(key, value)
 
+    @Slot()
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
         for row in rows:
@@ -164,6 +171,7 @@ class RunForm(QWidget):
         messages += [p.message for p in validate_attributes(request.sent_attributes())]
         return (None if messages else request), messages
 
+    @Slot()
     def request_start(self) -> None:
         request, messages = self.build_request()
         if request is None:

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -106,7 +106,7 @@ class ScenarioSidebar(QWidget):
     `can_run_changed(run, run_all)` when Run or Run all becomes possible or not.
     """
 
-    run_finished = Signal(object)
+    run_finished = Signal(ScenarioRun)
     suite_finished = Signal()
     can_run_changed = Signal(bool, bool)
 
@@ -138,7 +138,7 @@ class ScenarioSidebar(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
-        self.list.currentItemChanged.connect(lambda _new, _old: self._update_buttons())
+        self.list.currentItemChanged.connect(self._update_buttons)
         self.list.itemClicked.connect(self._on_list_item_clicked)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
@@ -146,10 +146,10 @@ class ScenarioSidebar(QWidget):
         self.problems.hide()
         self.run_button = QPushButton("Run", self)
         self.run_button.setToolTip("Run the selected scenario")
-        self.run_button.clicked.connect(lambda: self.run_selected())
+        self.run_button.clicked.connect(self.run_selected)
         self.run_all_button = QPushButton("Run all", self)
         self.run_all_button.setToolTip("Run every scenario in the open folder, one after another")
-        self.run_all_button.clicked.connect(lambda: self.run_all())
+        self.run_all_button.clicked.connect(self.run_all)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
@@ -237,11 +237,13 @@ class ScenarioSidebar(QWidget):
 
     # -- the form --------------------------------------------------------------------------
 
+    @Slot(QListWidgetItem)
     def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
         scenario = item.data(SCENARIO_ROLE)
         if isinstance(scenario, Scenario):
             self.load_into_form(scenario)
 
+    @Slot(QListWidgetItem)
     def _on_list_item_clicked(self, item: QListWidgetItem) -> None:
         self.show_last_run(item)
 
@@ -310,10 +312,12 @@ class ScenarioSidebar(QWidget):
 
     # -- running ---------------------------------------------------------------------------
 
+    @Slot()
     def run_selected(self) -> asyncio.Task[None] | None:
         scenario = self.selected()
         return self.run([scenario]) if scenario is not None else None
 
+    @Slot()
     def run_all(self) -> asyncio.Task[None] | None:
         return self.run(self.scenarios())
 
@@ -336,6 +340,7 @@ class ScenarioSidebar(QWidget):
             self.status.setText("Cancelled")
         self.suite_finished.emit()
 
+    @Slot()
     def cancel(self) -> None:
         if self.task is not None and not self.task.done():
             self.task.cancel()
@@ -345,6 +350,7 @@ class ScenarioSidebar(QWidget):
         self.cancel_button.setEnabled(running)
         self._update_buttons()
 
+    @Slot()
     def _update_buttons(self) -> None:
         """Run needs a selected scenario, Run all an open folder with one; neither while running."""
         running = self._running

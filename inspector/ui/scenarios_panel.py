@@ -229,8 +229,8 @@ def _menu(
     add("open", "&Open folder…", open_folder, "Ctrl+Shift+O")
     add("save", "&Save form as scenario…", save_form, "Ctrl+Shift+S")
     menu.addSeparator()
-    add("run", "&Run selected scenario", lambda: sidebar.run_selected(), "Ctrl+Shift+R")
-    add("run_all", "Run &all scenarios", lambda: sidebar.run_all(), "Ctrl+Alt+R")
+    add("run", "&Run selected scenario", sidebar.run_selected, "Ctrl+Shift+R")
+    add("run_all", "Run &all scenarios", sidebar.run_all, "Ctrl+Alt+R")
     add("cancel", "&Cancel scenarios", sidebar.cancel)
 
     def on_can_run_changed(run: bool, run_all: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -79,6 +79,7 @@ class WelcomePanel(QFrame):
         layout.addLayout(text, 1)
         layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
+    @Slot()
     def dismiss(self) -> None:
         try:
             self.config_dir.mkdir(parents=True, exist_ok=True)
