@@ -13,7 +13,18 @@ QtWebEngine, and turns a failure into one sentence naming the Debian/Ubuntu pack
 For an X11 window it also connects to the X display once (with libxcb, as the plugin will): a
 display that does not answer is the other common abort.
 
+Before those, `python_problem()` (called first by inspector/cli.py) checks the interpreter's
+version.
+
 No Qt import at module level: this runs when Qt itself is what cannot load.
+
+This module and what runs before `python_problem()` (inspector/__init__.py, __main__.py and
+cli.py) must parse and run on older Pythons, so that an interpreter older than
+`PYTHON_REQUIRED` gets the message instead of a SyntaxError or a TypeError: no `match`, no
+walrus, no `X | Y` or `list[str]` outside annotations (which `from __future__ import
+annotations` keeps unevaluated; that import sets the floor at Python 3.7), no typing
+subscripts at module level, no stdlib names newer than 3.7. tests/e2e/test_startup_python.py
+runs the check under every older interpreter this machine has.
 """
 
 from __future__ import annotations
@@ -26,8 +37,10 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 __all__ = [
+    "PYTHON_REQUIRED",
     "WEBENGINE_LIBRARIES",
     "XCB_LIBRARIES",
     "MissingLibrary",
@@ -39,13 +52,35 @@ __all__ = [
     "missing_libraries",
     "missing_libraries_message",
     "prefer_offscreen",
+    "python_problem",
     "qt_platform",
     "x_display_problem",
 ]
 
 log = logging.getLogger("inspector.init")
 
-Loader = Callable[[str], object]
+if TYPE_CHECKING:  # a subscripted collections.abc name fails at run time before Python 3.9
+    Loader = Callable[[str], object]
+
+# The `requires-python` of pyproject.toml (tests/unit/test_earlyinit_python.py compares them).
+PYTHON_REQUIRED = (3, 11)
+
+
+def python_problem(
+    version: tuple[int, ...] | None = None, executable: str | None = None
+) -> str | None:
+    """The message when this interpreter is older than `PYTHON_REQUIRED`, else None."""
+    running = tuple(sys.version_info[:3]) if version is None else tuple(version[:3])
+    if running >= PYTHON_REQUIRED:
+        return None
+    needed = ".".join(str(part) for part in PYTHON_REQUIRED)
+    this = ".".join(str(part) for part in running)
+    where = (sys.executable if executable is None else executable) or "path unknown"
+    return (
+        f"Inspector needs Python {needed} or newer; this is Python {this} ({where}). Install "
+        f"Python {needed} or newer and install Inspector with it, or use the Inspector "
+        "installer for Windows or macOS, which brings its own Python."
+    )
 
 
 @dataclass(frozen=True)
