@@ -66,11 +66,21 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def _open_window(*, devtools: bool = False, faults: list[str] | None = None) -> int:
+    from inspector.runtime.earlyinit import (
+        broken_package_problem,
+        missing_packages,
+        missing_packages_message,
+    )
+
+    missing = missing_packages()  # found without importing them: before anything heavy loads
+    if missing:
+        return _cannot_start(missing_packages_message(missing))
+
     from inspector.app import prepare_qt_environment, run_gui
 
     if devtools:
         os.environ[DEVTOOLS_ENV] = "1"  # read by ChatView when it builds each page
-    problem = prepare_qt_environment()
+    problem = prepare_qt_environment() or broken_package_problem()
     if problem:
         return _cannot_start(problem)
     return run_gui(faults or [])
