@@ -304,6 +304,7 @@ async def _start_org(
     history: HistoryStore | None = None
     try:
         history = await asyncio.to_thread(HistoryStore)
+        started.quitter.on_quit(Stage.STORES, "run history", history.close)
         org.propagation = propagation_estimate(await history.recent_steps_async(org.profile))
     except HistoryError as exc:
         log.warning("Run history unavailable: %s", exc)
