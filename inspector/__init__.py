@@ -1,5 +1,9 @@
 """Inspector: see whether the attributes a website sends reach the Genesys Cloud conversation."""
 
+# Runs before cli.py's Python version check: annotations stay unevaluated, so an older Python
+# gets that check's message (runtime/earlyinit.py).
+from __future__ import annotations
+
 import importlib
 import sys
 from collections.abc import Mapping

@@ -8,8 +8,10 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
-from contextlib import AsyncExitStack
+from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from inspector.runtime.quitter import Quitter, Stage
 
 if TYPE_CHECKING:
     from inspector.orgs.connection import OrgConnection, sandbox_connection
@@ -116,15 +118,18 @@ async def _gui_main(
     from inspector.ui.welcome_panel import attach_welcome_panel
     from inspector.ui.window_state import attach_window_state
 
+    quitter = Quitter()  # the one exit: what is started below registers its closing here
     tasks = TaskRegistry()
+    quitter.on_quit(Stage.TASKS, "tasks", tasks.cancel_all)
     window = MainWindow(None, tasks, fault_descriptions=FAULTS, starting="the sandbox org")
+    quitter.on_quit(Stage.WINDOW, "window", window.deleteLater)
     ErrorReporter(window).install(asyncio.get_running_loop())
     attach_welcome_panel(window, paths)
     # The size and the chat/results split before the first paint; the docks and the org bar
     # come in _start_org, which restores their layout once they exist.
     layout = attach_window_state(window, paths.config)
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
+    # Closing the window is the request to quit, whatever closed it.
+    window.closed.connect(quitter.request_quit)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
     # lets Python run its signal handler while Qt is in control.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -142,21 +147,17 @@ async def _gui_main(
     # Logged once the loop has drawn the window and is free for input; bench/startup.py and
     # the end-to-end test wait for this line.
     QTimer.singleShot(0, lambda: log.info("Window ready"))
-    started = _Started()
+    started = _Started(quitter)
+    quitter.on_quit(Stage.CLIENTS, "org clients", partial(started.close_orgs, window))
+    quitter.on_quit(Stage.SANDBOX, "sandbox org", started.stop_sandbox)
     tasks.spawn("org-start", _start_org(window, faults, paths, started, layout))
     try:
-        await closed.wait()
+        await quitter.wait_requested()
     finally:
         wake.stop()
-        # Each step runs even when one before it raises (last pushed, first run).
-        async with AsyncExitStack() as shutdown:
-            shutdown.callback(window.deleteLater)
-            if started.stores is not None:
-                shutdown.callback(started.stores.close)
-            if started.sandbox is not None:
-                shutdown.push_async_callback(started.sandbox.stop)
-            shutdown.push_async_callback(started.close_orgs, window)
-            shutdown.push_async_callback(tasks.cancel_all)
+        # Every closer runs, in the stages' order, even when one before it raises; Qt exits
+        # once, when this coroutine returns (runtime/quitter.py).
+        await quitter.shutdown()
     return 0
 
 
@@ -171,10 +172,15 @@ def _set_app_icon() -> None:
 class _Started:
     """What `_start_org` got running, for the shutdown to stop (whenever the window closed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, quitter: Quitter) -> None:
+        self.quitter = quitter  # for what `_start_org` opens to register its closing
         self.sandbox: SandboxOrg | None = None
         self.org: OrgConnection | None = None
         self.stores: Stores | None = None
+
+    async def stop_sandbox(self) -> None:
+        if self.sandbox is not None:
+            await self.sandbox.stop()
 
     async def close_orgs(self, window: MainWindow) -> None:
         shown = window.org if window.org_ready else None  # the org shown at the end
@@ -230,6 +236,7 @@ async def _start_org(
     # Opened once here, closed once at exit: the history (SQLite) and the keychain (its
     # backend probe can block on D-Bus) are opened in a thread.
     stores = started.stores = Stores()
+    started.quitter.on_quit(Stage.STORES, "run history", stores.close)
     history = await asyncio.to_thread(lambda: stores.history)
     if history is not None:
         try:

@@ -66,18 +66,39 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def _open_window(*, devtools: bool = False, faults: list[str] | None = None) -> int:
+    from inspector.runtime.earlyinit import (
+        broken_package_problem,
+        missing_packages,
+        missing_packages_message,
+    )
+
+    missing = missing_packages()  # found without importing them: before anything heavy loads
+    if missing:
+        return _cannot_start(missing_packages_message(missing))
+
     from inspector.app import prepare_qt_environment, run_gui
 
     if devtools:
         os.environ[DEVTOOLS_ENV] = "1"  # read by ChatView when it builds each page
-    problem = prepare_qt_environment()
+    problem = prepare_qt_environment() or broken_package_problem()
     if problem:
-        print(f"inspector: {problem}", file=sys.stderr)
-        return _EXIT_ERROR
+        return _cannot_start(problem)
     return run_gui(faults or [])
 
 
+def _cannot_start(problem: str) -> int:
+    print(f"inspector: {problem}", file=sys.stderr)
+    return _EXIT_ERROR
+
+
 def main(argv: list[str] | None = None) -> int:
+    # First, before anything a newer Python is needed for (this module and the ones it has
+    # imported so far parse and run on Python 3.7 and newer: runtime/earlyinit.py).
+    from inspector.runtime.earlyinit import python_problem
+
+    too_old = python_problem()
+    if too_old:
+        return _cannot_start(too_old)
     if not (sys.argv[1:] if argv is None else argv):
         # A plain `inspector` opens the window: no parser to build, no command to import
         # (together ~50 ms of a cold start).

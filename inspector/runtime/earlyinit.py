@@ -13,39 +13,203 @@ QtWebEngine, and turns a failure into one sentence naming the Debian/Ubuntu pack
 For an X11 window it also connects to the X display once (with libxcb, as the plugin will): a
 display that does not answer is the other common abort.
 
+Before those, `python_problem()` and `missing_packages()` (called first by inspector/cli.py)
+check the interpreter's version and that the Python packages the window needs are installed,
+without importing them; `broken_package_problem()` then imports the few the window loads
+before it shows, so a package that is there but fails to import is one sentence too.
+
 No Qt import at module level: this runs when Qt itself is what cannot load.
+
+This module and what runs before `python_problem()` (inspector/__init__.py, __main__.py and
+cli.py) must parse and run on older Pythons, so that an interpreter older than
+`PYTHON_REQUIRED` gets the message instead of a SyntaxError or a TypeError: no `match`, no
+walrus, no `X | Y` or `list[str]` outside annotations (which `from __future__ import
+annotations` keeps unevaluated; that import sets the floor at Python 3.7), no typing
+subscripts at module level, no stdlib names newer than 3.7. tests/e2e/test_startup_python.py
+runs the check under every older interpreter this machine has.
 """
 
 from __future__ import annotations
 
 import ctypes
 import importlib
+import importlib.machinery
+import importlib.util
 import logging
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 __all__ = [
+    "EARLY_IMPORTS",
+    "PYSIDE6_VERSIONS",
+    "PYTHON_REQUIRED",
+    "REQUIRED_PACKAGES",
     "WEBENGINE_LIBRARIES",
     "XCB_LIBRARIES",
     "MissingLibrary",
+    "PythonPackage",
     "SystemLibrary",
+    "broken_package_problem",
     "check_gui_libraries",
     "import_problem",
     "libraries_for",
     "load_library",
     "missing_libraries",
     "missing_libraries_message",
+    "missing_packages",
+    "missing_packages_message",
     "prefer_offscreen",
+    "python_problem",
     "qt_platform",
     "x_display_problem",
 ]
 
 log = logging.getLogger("inspector.init")
 
-Loader = Callable[[str], object]
+if TYPE_CHECKING:  # a subscripted collections.abc name fails at run time before Python 3.9
+    Loader = Callable[[str], object]
+    FindSpec = Callable[[str], object]
+
+# The `requires-python` of pyproject.toml (tests/unit/test_earlyinit_python.py compares them).
+PYTHON_REQUIRED = (3, 11)
+# The PySide6 versions of pyproject.toml's dependencies (compared there too).
+PYSIDE6_VERSIONS = ">=6.11.3,<6.12"
+
+
+def python_problem(
+    version: tuple[int, ...] | None = None, executable: str | None = None
+) -> str | None:
+    """The message when this interpreter is older than `PYTHON_REQUIRED`, else None."""
+    running = tuple(sys.version_info[:3]) if version is None else tuple(version[:3])
+    if running >= PYTHON_REQUIRED:
+        return None
+    needed = ".".join(str(part) for part in PYTHON_REQUIRED)
+    this = ".".join(str(part) for part in running)
+    where = (sys.executable if executable is None else executable) or "path unknown"
+    return (
+        f"Inspector needs Python {needed} or newer; this is Python {this} ({where}). Install "
+        f"Python {needed} or newer and install Inspector with it, or use the Inspector "
+        "installer for Windows or macOS, which brings its own Python."
+    )
+
+
+@dataclass(frozen=True)
+class PythonPackage:
+    """A module the window imports, and the pip requirement that installs it."""
+
+    module: str
+    distribution: str
+    versions: str = ""
+
+    @property
+    def requirement(self) -> str:
+        if not self.versions:
+            return self.distribution
+        return "'" + self.distribution + self.versions + "'"  # quoted for the shell
+
+    @property
+    def label(self) -> str:
+        top = self.module.split(".")[0]
+        return self.module if top == self.distribution else f"{self.module} ({self.distribution})"
+
+
+# What the window imports from outside the standard library (pyproject.toml's dependencies).
+# In PySide6 6.11 QtWebEngine comes in the PySide6-Addons distribution.
+REQUIRED_PACKAGES = (
+    PythonPackage("PySide6", "PySide6", PYSIDE6_VERSIONS),
+    PythonPackage("PySide6.QtWebEngineWidgets", "PySide6-Addons", PYSIDE6_VERSIONS),
+    PythonPackage("qasync", "qasync"),
+    PythonPackage("httpx", "httpx"),
+    PythonPackage("aiohttp", "aiohttp"),
+    PythonPackage("keyring", "keyring"),
+    PythonPackage("platformdirs", "platformdirs"),
+    PythonPackage("yaml", "PyYAML"),
+    PythonPackage("tenacity", "tenacity"),
+)
+# Those of them the window imports before it shows (PySide6 is imported by
+# check_gui_libraries); the others load after the first paint, off the event loop, and are not
+# imported early only to be checked.
+EARLY_IMPORTS = tuple(p for p in REQUIRED_PACKAGES if p.module in ("qasync", "platformdirs"))
+
+
+def missing_packages(
+    packages: Iterable[PythonPackage] = REQUIRED_PACKAGES,
+    find_spec: FindSpec = importlib.util.find_spec,
+) -> list[PythonPackage]:
+    """Each package that is not installed, found as an import would find it, without importing.
+
+    A submodule is looked up in its package's folders, as its import would search them, so
+    not even the package is imported (importing PySide6 is what earlyinit must not do yet).
+    A frozen bundle carries its packages and is not checked.
+    """
+    if getattr(sys, "frozen", False):
+        return []
+    missing = []
+    for package in packages:
+        top, _, rest = package.module.partition(".")
+        try:
+            spec = find_spec(top)
+            if spec is not None and rest and package.module not in sys.modules:
+                folders = getattr(spec, "submodule_search_locations", None)
+                spec = (
+                    importlib.machinery.PathFinder.find_spec(package.module, list(folders))
+                    if folders is not None
+                    else None
+                )
+        except (ImportError, ValueError) as exc:  # a parent that fails, a module without spec
+            log.debug("Looking for %s failed: %s", package.module, exc)
+            spec = None
+        if spec is None:
+            missing.append(package)
+    return missing
+
+
+def _pip(executable: str | None) -> str:
+    python = sys.executable if executable is None else executable
+    if not python:
+        return "pip"
+    return ('"' + python + '"' if " " in python else python) + " -m pip"
+
+
+def missing_packages_message(missing: list[PythonPackage], executable: str | None = None) -> str:
+    """One message: which modules are missing, and the pip command that installs them."""
+    several = len(missing) > 1
+    names = ", ".join(package.label for package in missing)
+    requirements = " ".join(dict.fromkeys(package.requirement for package in missing))
+    return (
+        f"Cannot open the window: the Python {'modules' if several else 'module'} {names} "
+        f"{'are' if several else 'is'} missing. Install {'them' if several else 'it'} with: "
+        f"{_pip(executable)} install {requirements}"
+    )
+
+
+def broken_package_problem(
+    packages: Iterable[PythonPackage] = EARLY_IMPORTS,
+    import_module: Callable[[str], object] = importlib.import_module,
+    executable: str | None = None,
+) -> str | None:
+    """Import the packages the window needs before it shows; the message if one fails.
+
+    They are installed (`missing_packages`) but may still fail to import: a damaged or
+    half-upgraded install, or a module of the same name earlier on the path. Whatever a
+    broken third-party package raises becomes the message, not a traceback.
+    """
+    for package in packages:
+        try:
+            import_module(package.module)
+        except Exception as exc:
+            log.debug("Importing %s failed", package.module, exc_info=True)
+            error = " ".join(f"{type(exc).__name__}: {exc}".split())
+            return (
+                f"Cannot open the window: the Python module {package.label} cannot be "
+                f"imported ({error}). Reinstall it with: {_pip(executable)} install "
+                f"--force-reinstall {package.requirement}"
+            )
+    return None
 
 
 @dataclass(frozen=True)
@@ -262,7 +426,7 @@ def import_problem(exc: ImportError) -> str:
     if match is None:
         return (
             f"Cannot open the window: PySide6 with QtWebEngine cannot be imported "
-            f"({text}). Reinstall Inspector, or `pip install 'PySide6>=6.11.3,<6.12'`."
+            f"({text}). Reinstall Inspector, or `pip install 'PySide6{PYSIDE6_VERSIONS}'`."
         )
     soname = match.group(1)
     # "<path or soname>: <reason>", as the dynamic loader words it.

@@ -1,9 +1,11 @@
 """The command line as a user runs it: a subprocess against an embedded or standalone sandbox."""
 
 import json
+import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
@@ -127,6 +129,26 @@ def test_window_starts_and_quits_cleanly_on_sigint(env):
     run = open_window_and_interrupt(dict(env, QT_QPA_PLATFORM="offscreen"))
     assert run.returncode == 0, run.output  # 139 would be the double-exit segfault
     assert "Traceback" not in run.after
+
+
+def test_quitting_the_window_closes_everything_once_in_order(env):
+    # Once the org is ready, so the sandbox and the history are open; Ctrl-C twice.
+    run = open_window_and_interrupt(
+        dict(env, QT_QPA_PLATFORM="offscreen"), ready="Org ready", interrupts=2
+    )
+    assert run.returncode == 0, run.output  # 139 would be a second Qt exit
+    assert "Traceback" not in run.after
+    log = (Path(env["INSPECTOR_HOME"]) / "log" / "inspector.log").read_text()
+    assert log.count("inspector.init: Quitting") == 1
+    assert re.findall(r"Shutdown \((\w+)\): closing (.+)", log) == [
+        ("tasks", "tasks"),
+        ("clients", "org clients"),
+        ("sandbox", "sandbox org"),
+        ("stores", "run history"),
+        ("window", "window"),
+    ]
+    assert log.count("Shutdown done") == 1
+    assert " failed" not in log.split("Quitting", 1)[1]
 
 
 def test_a_crm_id_that_is_not_unicode_text_is_an_error_not_a_traceback():

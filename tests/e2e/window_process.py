@@ -20,9 +20,16 @@ class WindowRun:
         return self.until_ready + self.after
 
 
-def open_window_and_interrupt(env: dict[str, str], ready_within: float = 30.0) -> WindowRun:
-    """Start the window, wait for its "Window ready" line (logged once it takes input), then
-    send SIGINT as Ctrl-C in its terminal would, and wait for it to end."""
+def open_window_and_interrupt(
+    env: dict[str, str],
+    ready_within: float = 30.0,
+    *,
+    ready: str = "Window ready",
+    interrupts: int = 1,
+) -> WindowRun:
+    """Start the window, wait for its "Window ready" line (logged once it takes input), or
+    another `ready` line, then send SIGINT as Ctrl-C in its terminal would (`interrupts`
+    times, as an impatient user would), and wait for it to end."""
     proc = subprocess.Popen(
         INSPECTOR, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
     )
@@ -32,10 +39,11 @@ def open_window_and_interrupt(env: dict[str, str], ready_within: float = 30.0) -
         assert proc.stderr is not None
         for line in proc.stderr:
             seen.append(line)
-            if "Window ready" in line or time.monotonic() > deadline:
+            if ready in line or time.monotonic() > deadline:
                 break
-        assert any("Window ready" in line for line in seen), "".join(seen)
+        assert any(ready in line for line in seen), "".join(seen)
     finally:
-        proc.send_signal(signal.SIGINT)
+        for _ in range(interrupts):
+            proc.send_signal(signal.SIGINT)
         rest = proc.communicate(timeout=30)[1]
     return WindowRun(proc.returncode, "".join(seen), rest)
