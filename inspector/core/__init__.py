@@ -42,7 +42,8 @@ if TYPE_CHECKING:
         VerificationRequest,
         VerificationResult,
     )
-    from inspector.core.verification import STEP_LABELS, run_verification
+    from inspector.core.steps import STEP_LABELS
+    from inspector.core.verification import run_verification
 
 _LAZY = {
     "DEFAULT_CRM_KEY": "inspector.core.attributes",
@@ -71,7 +72,7 @@ _LAZY = {
     "StepTiming": "inspector.core.run_types",
     "VerificationRequest": "inspector.core.run_types",
     "VerificationResult": "inspector.core.run_types",
-    "STEP_LABELS": "inspector.core.verification",
+    "STEP_LABELS": "inspector.core.steps",
     "run_verification": "inspector.core.verification",
 }
 

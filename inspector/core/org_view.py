@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from inspector.core.expectations import ScenarioRun
-from inspector.core.run_types import (
-    Launcher,
-    StepCallback,
-    VerificationRequest,
-    VerificationResult,
-)
-from inspector.core.scenario import Scenario
+if TYPE_CHECKING:
+    # For the protocol's annotations only: the views import this module to draw the window,
+    # before any run, and the expectations and scenario modules are not needed for that.
+    from inspector.core.expectations import ScenarioRun
+    from inspector.core.run_types import (
+        Launcher,
+        StepCallback,
+        VerificationRequest,
+        VerificationResult,
+    )
+    from inspector.core.scenario import Scenario
 
 __all__ = ["ConnectionCheck", "HostPageSpec", "OrgUnavailable", "OrgView"]
 

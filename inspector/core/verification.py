@@ -50,6 +50,7 @@ from inspector.core.run_types import (
     WireCapture,
     WireSource,
 )
+from inspector.core.steps import OPTIONAL_STEPS, STEP_LABELS
 from inspector.core.wording import counted, headline
 
 __all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "CheckInput", "RunCheck", "run_verification"]
@@ -57,18 +58,6 @@ __all__ = ["OPTIONAL_STEPS", "STEP_LABELS", "CheckInput", "RunCheck", "run_verif
 log = logging.getLogger("inspector.core")
 
 T = TypeVar("T")
-
-STEP_LABELS = {
-    "preflight": "Check the deployment",
-    "connect": "Connect the chat",
-    "send": "Send the first message",
-    "resolve": "Find the conversation",
-    "read": "Read the customer's attributes",
-    "late": "Read again after the timeout",
-    "cleanup": "End the test conversation",
-}
-# Steps that run only when asked for (`verify --late-check`), not in every run.
-OPTIONAL_STEPS = frozenset({"late"})
 
 
 @dataclass(frozen=True)

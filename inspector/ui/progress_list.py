@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QSizePolicy, QTreeWidget, QTreeWidgetItem, QWidget
 
 from inspector.core import StepEvent, StepState
-from inspector.core.verification import OPTIONAL_STEPS, STEP_LABELS
+from inspector.core.steps import OPTIONAL_STEPS, STEP_LABELS
 
 # Every step of a usual run shows without scrolling; an optional one may scroll.
 _ROWS = len(STEP_LABELS) - len(OPTIONAL_STEPS)
