@@ -138,8 +138,6 @@ async def _gui_main(
     wake.start(250)
     wake.timeout.connect(lambda: None)
     window.show()
-    # The icon is drawn from its SVG at seven sizes: after the window's first paint.
-    QTimer.singleShot(0, _set_app_icon)
     if previous_crash is not None:  # its dialog's module only when there is one to show
         from inspector.ui.crash_notice import show_crash_notice
 
@@ -217,6 +215,8 @@ async def _start_org(
 
     await asyncio.sleep(0.05)  # let the window's first paint go first
     window.build_after_paint()
+    # The icon is drawn from its SVG at seven sizes (QtSvg and ~25 ms): once the window is up.
+    _set_app_icon()
     await asyncio.to_thread(import_org_stack)
     from inspector.core.polling import propagation_estimate
     from inspector.orgs.connection import sandbox_connection
