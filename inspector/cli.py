@@ -94,7 +94,7 @@ def _cannot_start(problem: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     # First, before anything a newer Python is needed for (this module and the ones it has
     # imported so far parse and run on Python 3.7 and newer: runtime/earlyinit.py).
-    from inspector.runtime.earlyinit import python_problem
+    from inspector.runtime.python_version import python_problem
 
     too_old = python_problem()
     if too_old:

@@ -9,7 +9,6 @@ status as `verify`: 0 pass, 1 fail, 2 error or bad options.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from inspector.commands import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, attribute_arg
-from inspector.core.page_scenario import PAGE_KINDS
+from inspector.core.page_kinds import PAGE_KINDS
 
 if TYPE_CHECKING:
     from inspector.core.page_run import PageRunResult
@@ -237,6 +236,8 @@ async def _main(requests: list[PageRunRequest], profile: str | None) -> list[Pag
 
 
 async def _profile_org(name: str) -> OrgConnection:
+    import asyncio
+
     from inspector.orgs.sign_in import ProfileProblem, open_profile
     from inspector.store.profiles import ProfileError
     from inspector.store.stores import Stores

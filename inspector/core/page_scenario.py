@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.core.diff import Verdict
+from inspector.core.page_kinds import PAGE_KINDS
 from inspector.core.page_run import PageRunResult
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
     "evaluate_page",
 ]
 
-PAGE_KINDS = ("native-ui", "autostart", "headless", "other-domain")
 DEFAULT_ORIGIN = "https://shop.example.com"
 DEFAULT_PAGE_TIMEOUT = 30.0
 

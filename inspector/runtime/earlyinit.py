@@ -43,6 +43,8 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from inspector.runtime.python_version import PYTHON_REQUIRED, python_problem
+
 __all__ = [
     "EARLY_IMPORTS",
     "PYSIDE6_VERSIONS",
@@ -74,27 +76,8 @@ if TYPE_CHECKING:  # a subscripted collections.abc name fails at run time before
     Loader = Callable[[str], object]
     FindSpec = Callable[[str], object]
 
-# The `requires-python` of pyproject.toml (tests/unit/test_earlyinit_python.py compares them).
-PYTHON_REQUIRED = (3, 11)
 # The PySide6 versions of pyproject.toml's dependencies (compared there too).
 PYSIDE6_VERSIONS = ">=6.11.3,<6.12"
-
-
-def python_problem(
-    version: tuple[int, ...] | None = None, executable: str | None = None
-) -> str | None:
-    """The message when this interpreter is older than `PYTHON_REQUIRED`, else None."""
-    running = tuple(sys.version_info[:3]) if version is None else tuple(version[:3])
-    if running >= PYTHON_REQUIRED:
-        return None
-    needed = ".".join(str(part) for part in PYTHON_REQUIRED)
-    this = ".".join(str(part) for part in running)
-    where = (sys.executable if executable is None else executable) or "path unknown"
-    return (
-        f"Inspector needs Python {needed} or newer; this is Python {this} ({where}). Install "
-        f"Python {needed} or newer and install Inspector with it, or use the Inspector "
-        "installer for Windows or macOS, which brings its own Python."
-    )
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ _START_PATH = (
     "__main__.py",
     "cli.py",
     "runtime/__init__.py",
+    "runtime/python_version.py",
     "runtime/earlyinit.py",
 )
 
