@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -35,13 +35,16 @@ from inspector.runtime.tasks import TaskRegistry
 from inspector.ui.chat_view import CHAT_IDLE_TEXT, ChatView
 from inspector.ui.elided_label import ElidedLabel
 from inspector.ui.progress_list import ProgressList
-from inspector.ui.raw_json_dialog import RawJsonDialog
-from inspector.ui.results_delegate import ResultsDelegate
 from inspector.ui.results_model import ResultsModel
 from inspector.ui.run_form import RunForm
 from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
-from inspector.ui.web_launcher import WebLauncher
+
+if TYPE_CHECKING:
+    # Imported where first used: none of them draws the empty window, and each costs the
+    # set-up of its Qt classes before the first paint.
+    from inspector.ui.raw_json_dialog import RawJsonDialog
+    from inspector.ui.web_launcher import WebLauncher
 
 __all__ = ["MainWindow", "default_size", "screen_room"]
 
@@ -174,7 +177,7 @@ class MainWindow(QMainWindow):
         self.model = ResultsModel(self)
         self.table = _ResultsTable(self)
         self.table.setModel(self.model)
-        self.table.setItemDelegate(ResultsDelegate(self.table))
+        self._delegate_set = False  # the rows' delegate comes with the first rows or after paint
         self.table.setAlternatingRowColors(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -289,8 +292,18 @@ class MainWindow(QMainWindow):
             self._show_org(org)
 
     def build_after_paint(self) -> None:
-        """The parts no first paint shows (the verdict's diagnoses view): call once drawn."""
+        """The parts no first paint shows (the verdict's diagnoses view, the delegate that
+        draws result rows): call once drawn."""
         self.banner.build_details()
+        self._ensure_delegate()
+
+    def _ensure_delegate(self) -> None:
+        if self._delegate_set:
+            return
+        from inspector.ui.results_delegate import ResultsDelegate
+
+        self.table.setItemDelegate(ResultsDelegate(self.table))
+        self._delegate_set = True
 
     @property
     def org(self) -> OrgView:
@@ -514,6 +527,8 @@ class MainWindow(QMainWindow):
             "Running… the chat starts on the left.",
             "Checking the deployment before the chat starts…",
         )
+        from inspector.ui.web_launcher import WebLauncher
+
         launcher = WebLauncher(
             self.chat,
             org.host_page,
@@ -546,6 +561,7 @@ class MainWindow(QMainWindow):
     def show_result(self, result: VerificationResult, *, scenario: str | None = None) -> None:
         """Show a run's result; `scenario` names where it came from when not from the form."""
         self.result = result
+        self._ensure_delegate()
         self.model.set_rows(result.rows)
         self.table.resizeRowsToContents()
         self.banner.show_result(result)
@@ -636,6 +652,8 @@ class MainWindow(QMainWindow):
         """The raw response behind the table, with the double-clicked row's key selected."""
         if self.result is None or self.result.raw is None:
             return None
+        from inspector.ui.raw_json_dialog import RawJsonDialog
+
         dialog = RawJsonDialog(
             self.result.raw_source or "", self.result.raw, self, highlight_key=highlight_key
         )
@@ -649,6 +667,8 @@ class MainWindow(QMainWindow):
         if self.result is None or self.result.wire is None:
             return None
         wire = self.result.wire
+        from inspector.ui.raw_json_dialog import RawJsonDialog
+
         dialog = RawJsonDialog(wire.source, wire.message, self)
         dialog.setWindowTitle("Sent frame")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
