@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import httpx
 
-from inspector.core import Launcher, PlatformReader, VerificationRequest, VerificationResult
+from inspector.core import Launcher, VerificationRequest, VerificationResult
 from inspector.core.expectations import ScenarioRun
 from inspector.core.org_view import HostPageSpec
 from inspector.core.polling import DEFAULT_PROPAGATION
 from inspector.core.preflight import DeploymentFacts, PreflightCheck, run_preflight
 from inspector.core.run_types import StepCallback
 from inspector.core.scenario import DEFAULT_PROFILE, Scenario
-from inspector.core.verification import RunCheck
 from inspector.genesys import (
     ApiError,
     ClientCredentialsAuth,
@@ -187,21 +186,10 @@ class OrgConnection:
         request: VerificationRequest,
         *,
         launcher: Launcher | None = None,
-        deployment: str | None = None,
-        reader: PlatformReader | None = None,
         on_step: StepCallback | None = None,
-        checks: Sequence[RunCheck] | None = None,
     ) -> VerificationResult:
-        """One verification on this org, assembled as every run is (`orgs.runs`)."""
-        return await run_on_org(
-            self,
-            request,
-            launcher=launcher,
-            deployment=deployment,
-            reader=reader,
-            on_step=on_step,
-            checks=checks,
-        )
+        """One verification on this org's deployment, assembled as every run is (`orgs.runs`)."""
+        return await run_on_org(self, request, launcher=launcher, on_step=on_step)
 
     async def run_scenario(
         self, scenario: Scenario, *, on_step: StepCallback | None = None
