@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from inspector.runtime.crash import PreviousCrash
     from inspector.sandbox import SandboxOrg
     from inspector.store.paths import AppPaths
-    from inspector.store.stores import Stores
     from inspector.ui.main_window import MainWindow
     from inspector.ui.window_state import WindowState
 
@@ -174,7 +173,6 @@ class _Started:
         self.quitter = quitter  # for what `_start_org` opens to register its closing
         self.sandbox: SandboxOrg | None = None
         self.org: OrgConnection | None = None
-        self.stores: Stores | None = None
 
     async def stop_sandbox(self) -> None:
         if self.sandbox is not None:
@@ -235,7 +233,7 @@ async def _start_org(
     org = started.org = await asyncio.to_thread(sandbox_connection, sandbox)
     # Opened once here, closed once at exit: the history (SQLite) and the keychain (its
     # backend probe can block on D-Bus) are opened in a thread.
-    stores = started.stores = Stores()
+    stores = Stores()
     started.quitter.on_quit(Stage.STORES, "run history", stores.close)
     history = await asyncio.to_thread(lambda: stores.history)
     if history is not None:
