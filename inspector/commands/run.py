@@ -209,7 +209,7 @@ def _run_suite(args: argparse.Namespace, stores: Stores) -> int:
             requests_per_minute=args.rate or DEFAULT_REQUESTS_PER_MINUTE,
             on_progress=printer,
             record=record,
-            provider=StoredProfileProvider(stores.profiles, stores),
+            provider=StoredProfileProvider(stores),
             propagation=propagation,
             run_page=run_page,
         )

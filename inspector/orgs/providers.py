@@ -15,17 +15,11 @@ from inspector.genesys import GenesysError
 from inspector.orgs.connection import OrgConnection, sandbox_connection
 from inspector.orgs.sign_in import ProfileProblem, open_profile
 from inspector.sandbox import SandboxOrg
-from inspector.store.profiles import ProfileError, ProfileStore, is_sandbox_name
-from inspector.store.secrets import SecretStore, SecretStoreError
+from inspector.store.profiles import ProfileError, is_sandbox_name
+from inspector.store.secrets import SecretStoreError
+from inspector.store.stores import Stores
 
 __all__ = ["OrgProvider", "ProfileUnavailable", "SandboxProvider", "StoredProfileProvider"]
-
-
-class Keychain(Protocol):
-    """Where the keychain comes from, opened on first use (store.stores.Stores is one)."""
-
-    @property
-    def secrets(self) -> SecretStore: ...
 
 
 class ProfileUnavailable(Exception):
@@ -58,10 +52,9 @@ class SandboxProvider:
 class StoredProfileProvider:
     """The sandbox for `sandbox`; any other name is an org profile with its keychain secret."""
 
-    def __init__(self, profiles: ProfileStore, keychain: Keychain) -> None:
-        self._profiles = profiles
-        # The keychain is asked only when a scenario names a stored profile.
-        self._keychain = keychain
+    def __init__(self, stores: Stores) -> None:
+        # The keychain is opened only when a scenario names a stored profile.
+        self._stores = stores
         self._sandbox = SandboxProvider()
 
     @asynccontextmanager
@@ -76,8 +69,8 @@ class StoredProfileProvider:
                 "the sandbox org only"
             )
         try:
-            stored = await asyncio.to_thread(self._profiles.get, profile)
-            secrets = await asyncio.to_thread(lambda: self._keychain.secrets)
+            stored = await asyncio.to_thread(self._stores.profiles.get, profile)
+            secrets = await asyncio.to_thread(lambda: self._stores.secrets)
             connection = await open_profile(stored, secrets)
         except (ProfileProblem, ProfileError, SecretStoreError, GenesysError) as exc:
             raise ProfileUnavailable(f"profile {profile!r}: {exc}") from exc
