@@ -119,7 +119,7 @@ def test_ctrl_j_selects_the_selected_rows_key_in_the_raw_response(qtbot, window)
     dialog.close()
 
 
-def test_closing_the_orgs_dialog_with_unsaved_edits_asks_first(qtbot, aio, tmp_path):
+def test_closing_the_orgs_dialog_with_unsaved_edits_asks_first(qtbot, aio, sandbox, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
     from inspector.runtime.tasks import TaskRegistry
@@ -130,7 +130,10 @@ def test_closing_the_orgs_dialog_with_unsaved_edits_asks_first(qtbot, aio, tmp_p
     from tests.memory_keyring import MemoryKeyring
 
     store = ProfileStore(tmp_path / "profiles.json")
-    dialog = ProfileDialog(store, SecretStore(backend=MemoryKeyring()), TaskRegistry())
+    from inspector.orgs.window_orgs import WindowOrgs
+
+    secrets = SecretStore(backend=MemoryKeyring())
+    dialog = ProfileDialog(store, secrets, TaskRegistry(), orgs=WindowOrgs(sandbox, secrets))
     qtbot.addWidget(dialog)
     dialog.set_profiles([])
     dialog.show()

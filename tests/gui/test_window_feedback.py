@@ -233,7 +233,7 @@ def test_a_long_step_detail_keeps_its_end_in_view(qtbot, window):
     assert shown != detail and shown.endswith("(via message details)"), shown
 
 
-def test_an_empty_profile_is_told_what_to_fill_in_in_words(qtbot, aio, tmp_path):
+def test_an_empty_profile_is_told_what_to_fill_in_in_words(qtbot, aio, sandbox, tmp_path):
     from inspector.runtime.tasks import TaskRegistry
     from inspector.store.profiles import ProfileStore
     from inspector.store.secrets import SecretStore
@@ -241,7 +241,10 @@ def test_an_empty_profile_is_told_what_to_fill_in_in_words(qtbot, aio, tmp_path)
     from tests.memory_keyring import MemoryKeyring
 
     store = ProfileStore(tmp_path / "profiles.json")
-    dialog = ProfileDialog(store, SecretStore(backend=MemoryKeyring()), TaskRegistry())
+    from inspector.orgs.window_orgs import WindowOrgs
+
+    secrets = SecretStore(backend=MemoryKeyring())
+    dialog = ProfileDialog(store, secrets, TaskRegistry(), orgs=WindowOrgs(sandbox, secrets))
     qtbot.addWidget(dialog)
     dialog.set_profiles([])
     dialog.show()
