@@ -288,7 +288,7 @@ def test_a_deployment_rows_problem_names_the_row_and_column():
 
 def test_a_fix_leads_with_the_admins_action_and_greys_the_developers_line(qtbot, window):
     from inspector.core import VerificationRequest
-    from inspector.ui.verdict_banner import DEVELOPER_COLOUR
+    from inspector.ui.diagnoses_view import DEVELOPER_COLOUR
 
     window.set_faults(frozenset({"drop-attributes"}))
     window.start(VerificationRequest(crm_id="CRM-GONE-1", timeout=2.0))
@@ -322,3 +322,34 @@ def test_faults_on_at_start_show_the_badge_at_once(qtbot, window, sandbox):
         other.close()
     finally:
         sandbox.set_faults(frozenset())
+
+
+def test_a_shown_result_stays_in_view_when_the_column_gets_shorter(qtbot, aio):
+    """A dock opened under a result shortens the column: the verdict stays in view."""
+    from inspector.core import VerificationResult, diagnose_rows, diff_attributes, verdict_for_rows
+    from inspector.runtime.tasks import TaskRegistry
+    from inspector.ui.main_window import MainWindow
+
+    tasks = TaskRegistry()
+    window = MainWindow(None, tasks)
+    qtbot.addWidget(window)
+    window.resize(1300, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    sent = {f"key{i}": f"value{i}" for i in range(12)}
+    rows = diff_attributes(sent, {k.upper(): v for k, v in sent.items()})
+    result = VerificationResult(
+        verdict_for_rows(rows), "summary", sent, rows, diagnoses=tuple(diagnose_rows(rows, sent))
+    )
+    assert window.show_finished_run(result, scenario="many keys", chat="not kept")
+    bar = window.right_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    bar.setValue(0)  # the admin scrolled up to the form
+    window.resize(1300, 560)  # the column gets shorter, as under a dock that opened
+
+    def result_in_view() -> bool:
+        return bar.value() == min(bar.maximum(), window.result_box.y()) and bar.value() > 0
+
+    qtbot.waitUntil(result_in_view)
+    window.close()
+    aio.run(tasks.cancel_all())
