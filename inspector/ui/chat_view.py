@@ -4,59 +4,36 @@ A fresh off-the-record profile per run matters: Messenger keeps its guest sessio
 localStorage, so a shared profile would silently resume the previous chat instead of starting
 a new one with the new attributes.
 
-The page is a third-party widget running next to our bridge, so it is locked down: it may
-show only the host page's origin and the org's Messenger origin (web_policy.py), opens no
-windows, gets no permission (camera, microphone, location, clipboard, notifications), never
-gets past a certificate error, and has no developer tools unless INSPECTOR_DEVTOOLS=1.
+The page itself, locked down, is chat_page.ChatPage; it has no developer tools unless
+INSPECTOR_DEVTOOLS=1.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QFile,
-    QIODevice,
-    QObject,
-    Qt,
-    QUrl,
-    Signal,
-    Slot,
-)
-from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import (
-    QWebEngineCertificateError,
-    QWebEnginePage,
-    QWebEnginePermission,
-    QWebEngineProfile,
-    QWebEngineScript,
-    QWebEngineSettings,
-)
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from inspector.core.org_view import HostPageSpec
-from inspector.runtime.resources import read_text
-from inspector.ui.bridge import PageBridge
-from inspector.ui.web_policy import NavigationPolicy
+
+if TYPE_CHECKING:
+    from PySide6.QtWebEngineCore import QWebEngineProfile
+
+    from inspector.ui.bridge import PageBridge
+    from inspector.ui.chat_page import ChatPage
 
 __all__ = [
     "CHAT_ENDED_TEXT",
     "CHAT_IDLE_TEXT",
     "DEVTOOLS_ENV",
-    "ChatPage",
     "ChatView",
-    "channel_script",
     "devtools_requested",
-    "release_page",
-    "render_host_page",
 ]
 
 CHAT_IDLE_TEXT = (
@@ -71,178 +48,11 @@ DEVTOOLS_ENV = "INSPECTOR_DEVTOOLS"
 _REMOTE_DEBUGGING_ENV = "QTWEBENGINE_REMOTE_DEBUGGING"
 
 log = logging.getLogger("inspector.web")
-js_log = logging.getLogger("inspector.js")
-
-
-def _js_literal(value: str) -> str:
-    # json.dumps gives a valid JS string; "</" must not close the <script> element early.
-    return json.dumps(value).replace("</", "<\\/")
-
-
-def render_host_page(spec: HostPageSpec) -> str:
-    """The host page with the official snippet pointed at this org's Messenger script."""
-    host = QUrl(spec.bootstrap_url).host() or spec.bootstrap_url
-    return (
-        read_text("host.html")
-        .replace("__BOOTSTRAP_URL__", _js_literal(spec.bootstrap_url))
-        .replace("__ENVIRONMENT__", _js_literal(spec.environment))
-        .replace("__DEPLOYMENT_ID__", _js_literal(spec.deployment_id))
-        .replace("__BOOTSTRAP_HOST__", host.replace("<", "&lt;"))
-    )
-
-
-def _bridge_script() -> QWebEngineScript:
-    """qwebchannel.js plus our bootstrap, injected before the page's own scripts run."""
-    return channel_script("inspector-bridge", read_text("bridge.js"))
-
-
-def release_page(
-    view: QWebEngineView, page: QWebEnginePage, profile: QWebEngineProfile, *, now: bool = False
-) -> None:
-    """Take `page` out of `view` and delete it, then its profile (now, or deferred).
-
-    The page must go before its profile: Qt warns "Release of profile requested but
-    WebEnginePage still not deleted" and may crash otherwise (QWebEngineProfile docs).
-    """
-    view.setPage(QWebEnginePage(view))
-    if now:
-        shiboken6.delete(page)
-        shiboken6.delete(profile)
-    else:
-        page.destroyed.connect(profile.deleteLater)
-        page.deleteLater()
-
-
-def channel_script(name: str, source: str) -> QWebEngineScript:
-    """qwebchannel.js plus ``source``, in the page's main world at document creation (before
-    the page's own scripts), in the main frame only."""
-    qwebchannel = QFile(":/qtwebchannel/qwebchannel.js")
-    if not qwebchannel.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise RuntimeError("Qt's qwebchannel.js resource is missing (PySide6 Addons install?)")
-    channel = bytes(qwebchannel.readAll().data()).decode("utf-8")
-    qwebchannel.close()
-    script = QWebEngineScript()
-    script.setName(name)
-    script.setSourceCode(channel + "\n" + source)
-    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-    script.setRunsOnSubFrames(False)
-    return script
 
 
 def devtools_requested() -> bool:
     """Developer tools stay off unless INSPECTOR_DEVTOOLS=1 asks for them."""
     return os.environ.get(DEVTOOLS_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-# Off for the chat page: it is a third-party widget and needs none of these (QWebEngineSettings).
-_SETTINGS_OFF = (
-    QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
-    QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
-    QWebEngineSettings.WebAttribute.JavascriptCanPaste,
-    QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
-    QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-    QWebEngineSettings.WebAttribute.AllowRunningInsecureContent,
-    QWebEngineSettings.WebAttribute.AllowGeolocationOnInsecureOrigins,
-    QWebEngineSettings.WebAttribute.AllowWindowActivationFromJavaScript,
-    QWebEngineSettings.WebAttribute.ScreenCaptureEnabled,
-    QWebEngineSettings.WebAttribute.PluginsEnabled,
-    QWebEngineSettings.WebAttribute.FullScreenSupportEnabled,
-    QWebEngineSettings.WebAttribute.NavigateOnDropEnabled,
-    QWebEngineSettings.WebAttribute.HyperlinkAuditingEnabled,
-)
-
-
-class ChatPage(QWebEnginePage):
-    """The chat page, locked down: listed origins only, no windows, permissions or bad certs.
-
-    Signals:
-        console_error(str): a console error, as "source:line: message".
-        refused(str): something the page asked for and did not get (what and why).
-    """
-
-    console_error = Signal(str)
-    refused = Signal(str)
-
-    _LEVELS: ClassVar[dict[QWebEnginePage.JavaScriptConsoleMessageLevel, int]] = {
-        QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel: logging.DEBUG,
-        QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: logging.INFO,
-        QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: logging.WARNING,
-    }
-
-    def __init__(
-        self,
-        profile: QWebEngineProfile,
-        policy: NavigationPolicy,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(profile, parent)
-        self.policy = policy
-        self.refusals: list[str] = []
-        self._host_page_pending = False
-        settings = self.settings()
-        for attribute in _SETTINGS_OFF:
-            settings.setAttribute(attribute, False)
-        self.permissionRequested.connect(self._deny_permission)
-        self.certificateError.connect(self._reject_certificate)
-
-    def load_host_page(self, html: str, base: QUrl) -> None:
-        """setHtml navigates the main frame to a data: URL once; allow exactly that one."""
-        self._host_page_pending = True
-        self.setHtml(html, base)
-
-    def acceptNavigationRequest(
-        self,
-        url: QUrl | str,
-        type: QWebEnginePage.NavigationType,
-        isMainFrame: bool,
-    ) -> bool:
-        text = url.toString() if isinstance(url, QUrl) else str(url)
-        if isMainFrame and self._host_page_pending and text.startswith("data:"):
-            self._host_page_pending = False
-            return True
-        decision = self.policy.decide(text, main_frame=isMainFrame)
-        if decision.allowed:
-            return True
-        shown = text if len(text) <= 200 else text[:200] + "…"
-        self._refuse(f"navigation to {shown} ({type.name}): {decision.reason}")
-        return False
-
-    # PySide's stub says a page must be returned; Qt documents None (nullptr) as "refused".
-    def createWindow(  # type: ignore[override]
-        self, type: QWebEnginePage.WebWindowType
-    ) -> QWebEnginePage | None:
-        # Returning no page refuses window.open, target=_blank links and the like.
-        self._refuse(f"a new window ({type.name})")
-        return None
-
-    @Slot(QWebEnginePermission)
-    def _deny_permission(self, permission: QWebEnginePermission) -> None:
-        self._refuse(
-            f"permission {permission.permissionType().name} for {permission.origin().toString()}"
-        )
-        permission.deny()
-
-    @Slot(QWebEngineCertificateError)
-    def _reject_certificate(self, error: QWebEngineCertificateError) -> None:
-        self._refuse(f"certificate of {error.url().toString()}: {error.description()}")
-        error.rejectCertificate()
-
-    def _refuse(self, what: str) -> None:
-        self.refusals.append(what)
-        log.warning("Chat page: refused %s", what)
-        self.refused.emit(what)
-
-    def javaScriptConsoleMessage(
-        self,
-        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
-        message: str,
-        line: int,
-        source: str,
-    ) -> None:
-        js_log.log(self._LEVELS.get(level, logging.INFO), "%s:%d: %s", source, line, message)
-        if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
-            self.console_error.emit(f"{source}:{line}: {message}")
 
 
 class ChatView(QWidget):
@@ -345,18 +155,9 @@ class ChatView(QWidget):
 
     def _new_chat(self) -> tuple[QWebEngineProfile, ChatPage, PageBridge]:
         """A fresh off-the-record profile with its page and bridge (not shown yet)."""
-        # No storage name: off-the-record. Parented to the application, not to this widget:
-        # children die in creation order, and a profile must outlive its pages (Qt warns
-        # "Release of profile requested but WebEnginePage still not deleted").
-        profile = QWebEngineProfile(QCoreApplication.instance())
-        profile.scripts().insert(_bridge_script())
-        # Refuses every navigation until load_chat gives it the host page's policy.
-        page = ChatPage(profile, NavigationPolicy(frozenset()), self)
-        bridge = PageBridge(lambda name, data: self._page_event(bridge, name, data), page)
-        channel = QWebChannel(page)
-        channel.registerObject("bridge", bridge)
-        page.setWebChannel(channel)
-        return profile, page, bridge
+        from inspector.ui.chat_page import new_chat  # with the first chat, not the window
+
+        return new_chat(self, self._page_event)
 
     def _page_event(self, bridge: PageBridge, name: str, data: dict[str, Any]) -> None:
         if bridge is self._bridge:  # a dropped chat's page is not heard any more
@@ -379,6 +180,9 @@ class ChatView(QWidget):
         self._lift_veil()
         profile, page, bridge = self._spare or self._new_chat()
         self._spare = None
+        from inspector.ui.chat_page import render_host_page
+        from inspector.ui.web_policy import NavigationPolicy
+
         page.policy = NavigationPolicy.for_host_page(spec.origin, spec.bootstrap_url)
         page.console_error.connect(self.console_error)
         page.refused.connect(self.refused)
@@ -439,9 +243,11 @@ class ChatView(QWidget):
         page.refused.disconnect(self.refused)
         if not now:
             # Hidden behind the placeholder, stopped and unheard until prepare_next.
-            page.triggerAction(QWebEnginePage.WebAction.Stop)
+            page.triggerAction(page.WebAction.Stop)
             self._parked.append((page, profile))
             return
+        from inspector.ui.chat_page import release_page
+
         release_page(self.view, page, profile, now=True)
 
     def shutdown(self) -> None:
@@ -454,6 +260,8 @@ class ChatView(QWidget):
         self._spare = None
         self._parked = []
         if chats:
+            from PySide6.QtWebEngineCore import QWebEnginePage
+
             self.view.setPage(QWebEnginePage(self.view))
         for page, profile in chats:
             shiboken6.delete(page)

@@ -4,7 +4,7 @@ Each `load_page` builds a fresh off-the-record profile (Messenger keeps its gues
 localStorage), injects the watcher (qwebchannel.js + watcher.js, main world, at document
 creation, before the page's own scripts) and, on the sandbox, a request interceptor that sends
 the page's Genesys requests to the sandbox org (page_redirect.py). The page is as locked down
-as the chat host page (chat_view.ChatPage): listed origins only, no windows, no permissions.
+as the chat host page (chat_page.ChatPage): listed origins only, no windows, no permissions.
 
 The customer's part (open Messenger, type, send) is done the way a customer does it: clicks
 and keystrokes in the page's DOM, from an isolated script world, so the page's own code sees
@@ -32,7 +32,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from inspector.runtime.resources import read_text
-from inspector.ui.chat_view import ChatPage, channel_script, release_page
+from inspector.ui.chat_page import ChatPage, channel_script, release_page
 from inspector.ui.page_redirect import LocalFiles, SandboxRedirect, deployment_in_url
 from inspector.ui.web_policy import NavigationPolicy
 
