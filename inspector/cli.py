@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from inspector import __version__
+
+if TYPE_CHECKING:
+    # The parser's module comes with the commands: a plain `inspector` builds no parser.
+    import argparse
 
 __all__ = ["build_parser", "main"]
 

@@ -10,9 +10,10 @@ import asyncio
 import logging
 import sys
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 __all__ = ["ErrorReporter"]
 
@@ -47,6 +48,9 @@ class ErrorReporter:
         if self.shown:
             return
         self.shown = True
+        # Here, not at import: the dialog class costs its set-up before the first paint.
+        from PySide6.QtWidgets import QMessageBox
+
         # Not modal: a nested exec() would stall the asyncio loop running inside Qt's.
         self._dialog = QMessageBox(
             QMessageBox.Icon.Critical,
