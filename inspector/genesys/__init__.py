@@ -5,7 +5,7 @@ No Qt and no other inspector layer is imported here (DESIGN.md). Errors are all
 ``GuestSession`` hold sockets and must be closed (``aclose()`` / ``close()``, or ``async with``).
 
 Names are imported from their modules on first use: the headless guest path loads the
-guest client and aiohttp, not httpx, OAuth or PKCE.
+guest client and websockets, not aiohttp, httpx, OAuth or PKCE.
 """
 
 from __future__ import annotations

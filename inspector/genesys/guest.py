@@ -15,10 +15,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from uuid import uuid4
 
-import aiohttp
+# websockets rather than aiohttp for the socket: aiohttp takes about 160 ms to import (its
+# connector builds SSL contexts), websockets' asyncio client about 75 ms, and a headless guest
+# exchange run as its own process pays that on every run.
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as open_socket
+from websockets.exceptions import (
+    ConnectionClosed,
+    ConnectionClosedError,
+    InvalidStatus,
+    WebSocketException,
+)
+from websockets.typing import Origin
 
 from .errors import (
     GenesysError,
@@ -42,6 +53,8 @@ _SESSION_ERROR_CODES = frozenset({4006, 4007})
 # The answer to closeSession, and the server's close handshake, may never come: do not hold
 # shutdown for long.
 _CLOSE_SESSION_WAIT = 2.0
+# aiohttp's limit for one incoming message, kept: a larger frame closes the socket (1009).
+_MAX_MESSAGE_BYTES = 4 * 2**20
 
 _Kind = Literal["session", "echo", "close"]
 
@@ -66,6 +79,17 @@ def _error_from(frame: Mapping[str, Any], action: str | None) -> GuestError:
         retry_after=float(retry_after) if isinstance(retry_after, int | float) else None,
         action=action,
     )
+
+
+class _SocketLog(logging.LoggerAdapter[logging.Logger]):
+    """The socket library's own log, kept to warnings and errors.
+
+    At DEBUG it writes out every frame, and frames carry the guest token (it resumes the
+    session) and the customer's attributes; at INFO it notes every close.
+    """
+
+    def isEnabledFor(self, level: int) -> bool:
+        return level >= logging.WARNING and super().isEnabledFor(level)
 
 
 @dataclass
@@ -109,7 +133,6 @@ class GuestSession:
         *,
         origin: str | None,
         token: str | None = None,
-        session: aiohttp.ClientSession | None = None,
         timeout: float = 10.0,
     ) -> None:
         self._endpoints = endpoints
@@ -117,10 +140,10 @@ class GuestSession:
         self._origin = origin
         # The guest token is made by the client; a UUID is what Genesys recommends (NOTES 21).
         self._token = token or str(uuid4())
-        self._session = session
-        self._owns_session = session is None
         self._timeout = timeout
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: ClientConnection | None = None
+        # True from a successful connect() until close() has let go of the socket.
+        self._holds_socket = False
         self._reader: asyncio.Task[None] | None = None
         self._pending: dict[str, _Pending] = {}
         self._queue: asyncio.Queue[GuestMessage | GenesysError] = asyncio.Queue()
@@ -146,7 +169,7 @@ class GuestSession:
     @property
     def released(self) -> bool:
         """True once nothing of this session holds a socket: never opened, or closed."""
-        return self._reader is None and (self._session is None or not self._owns_session)
+        return self._reader is None and not self._holds_socket
 
     @property
     def url(self) -> str:
@@ -156,33 +179,36 @@ class GuestSession:
         """Open the WebSocket; the server checks ``Origin`` against the allowed domains."""
         if self._ws is not None:
             raise RuntimeError("GuestSession.connect() called twice")
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
         host = urlsplit(self.url).netloc
+        url = f"{self.url}?{urlencode({'deploymentId': self._deployment_id})}"
         try:
             async with asyncio.timeout(self._timeout):
-                self._ws = await self._session.ws_connect(
-                    self.url,
-                    params={"deploymentId": self._deployment_id},
-                    origin=self._origin,
-                    heartbeat=None,
-                    timeout=aiohttp.ClientWSTimeout(
-                        ws_receive=None, ws_close=min(self._timeout, _CLOSE_SESSION_WAIT)
-                    ),
+                self._ws = await open_socket(
+                    url,
+                    origin=None if self._origin is None else Origin(self._origin),
+                    # Direct (no proxy from the environment), uncompressed and without
+                    # keepalive pings: how this client has always connected.
+                    proxy=None,
+                    compression=None,
+                    ping_interval=None,
+                    open_timeout=None,  # the asyncio.timeout above
+                    close_timeout=min(self._timeout, _CLOSE_SESSION_WAIT),
+                    max_size=_MAX_MESSAGE_BYTES,
+                    logger=_SocketLog(log),
                 )
-        except aiohttp.WSServerHandshakeError as exc:
-            await self._release_session()
+        except InvalidStatus as exc:
+            status = exc.response.status_code
             detail = (
-                f"HTTP {exc.status} {exc.message} on the WebSocket upgrade: check the deployment "
-                f"id, that the deployment is active, and that origin {self._origin!r} is allowed"
+                f"HTTP {status} {exc.response.reason_phrase} on the WebSocket upgrade: check the "
+                f"deployment id, that the deployment is active, and that origin "
+                f"{self._origin!r} is allowed"
             )
-            raise GuestError(exc.status, detail, "HandshakeRefused", action="connect") from exc
+            raise GuestError(status, detail, "HandshakeRefused", action="connect") from exc
         except TimeoutError as exc:
-            await self._release_session()
             raise RequestTimeout(f"WebSocket connect to {host}", self._timeout) from exc
-        except (aiohttp.ClientError, OSError) as exc:
-            await self._release_session()
+        except (WebSocketException, OSError) as exc:
             raise NetworkError(host, f"{type(exc).__name__}: {exc}") from exc
+        self._holds_socket = True
         log.debug("guest socket open to %s (deployment %s)", host, self._deployment_id)
         self._reader = asyncio.create_task(self._read(self._ws), name="inspector-guest-reader")
 
@@ -270,11 +296,13 @@ class GuestSession:
             if ws is not None:
                 await ws.close()
         finally:
-            # Runs also when the caller is being cancelled: the HTTP session must not leak.
+            # Runs also when the caller is being cancelled: the socket must not leak.
             try:
                 await self._stop_reader()
             finally:
-                await self._release_session()
+                if ws is not None and ws.close_code is None:
+                    ws.transport.abort()  # close() did not finish: cancelled
+                self._holds_socket = False
 
     async def _stop_reader(self) -> None:
         reader, self._reader = self._reader, None
@@ -304,11 +332,6 @@ class GuestSession:
     ) -> None:
         await self.close()
 
-    async def _release_session(self) -> None:
-        if self._owns_session and self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
-
     async def _request(
         self,
         action: str,
@@ -328,36 +351,49 @@ class GuestSession:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[tracing_id] = _Pending(action, kind, future)
         limit = self._timeout if wait is None else wait
+        unsent: ConnectionClosed | ConnectionError | None = None
         try:
             log.debug("guest -> %s (tracingId %s)", action, tracing_id)
-            await ws.send_str(json.dumps(frame))
+            try:
+                await ws.send(json.dumps(frame))
+            except (ConnectionClosed, ConnectionError) as exc:
+                # The socket closed before the frame left, but what came before the close is
+                # still to be read and may answer it: a refused Origin gets a 403 frame, then
+                # the close (1008). The reader settles the future either way.
+                unsent = exc
             async with asyncio.timeout(limit):
                 reply = await future
         except TimeoutError:
             raise RequestTimeout(f"no answer to {action}", limit) from None
-        except (aiohttp.ClientError, ConnectionError) as exc:
-            raise GuestConnectionClosed(ws.close_code, f"sending {action}: {exc}") from exc
+        except GuestConnectionClosed:
+            if unsent is None:
+                raise
+            raise GuestConnectionClosed(ws.close_code, f"sending {action}: {unsent}") from unsent
         finally:
             self._pending.pop(tracing_id, None)
         if _is_error(reply):
             raise _error_from(reply, action)
         return reply
 
-    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+    async def _read(self, ws: ClientConnection) -> None:
+        close_code: int | None = None
         try:
             async for message in ws:
-                if message.type is aiohttp.WSMsgType.TEXT:
+                if isinstance(message, str):
                     try:
-                        self._on_text(message.data)
+                        self._on_text(message)
                     except Exception:  # a routing bug must not end the session silently
                         log.exception("guest frame could not be handled")
-                elif message.type is aiohttp.WSMsgType.ERROR:
-                    log.debug("guest socket error: %s", ws.exception())
-                    break
                 else:
-                    log.debug("guest frame of type %s ignored", message.type.name)
+                    log.debug("guest frame of type BINARY ignored")
+        except ConnectionClosedError as exc:  # no close frame, a protocol error, too large
+            log.debug("guest socket error: %s", exc)
+            if exc.rcvd is None and exc.sent is not None:
+                # This end failed the connection (1009 for a frame over the limit, 1002,
+                # 1007): its code says why, the 1006 of the missing answer does not.
+                close_code = exc.sent.code
         finally:
-            self._on_closed(ws.close_code)
+            self._on_closed(ws.close_code if close_code is None else close_code)
 
     def _on_closed(self, close_code: int | None) -> None:
         self._closed = GuestConnectionClosed(close_code, self._close_reason)

@@ -108,6 +108,7 @@ REQUIRED_PACKAGES = (
     PythonPackage("qasync", "qasync"),
     PythonPackage("httpx", "httpx"),
     PythonPackage("aiohttp", "aiohttp"),
+    PythonPackage("websockets", "websockets"),
     PythonPackage("keyring", "keyring"),
     PythonPackage("platformdirs", "platformdirs"),
     PythonPackage("yaml", "PyYAML"),

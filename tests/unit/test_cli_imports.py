@@ -5,7 +5,15 @@ import sys
 
 import pytest
 
-HEAVY = ("PySide6", "qasync", "httpx", "aiohttp", "keyring", "inspector.sandbox.server")
+HEAVY = (
+    "PySide6",
+    "qasync",
+    "httpx",
+    "aiohttp",
+    "websockets",
+    "keyring",
+    "inspector.sandbox.server",
+)
 
 
 def imported_modules(*args):
@@ -40,11 +48,12 @@ def test_the_fault_names_come_without_the_sandbox_server():
 
 
 def test_the_guest_client_loads_no_http_client_oauth_or_qt():
+    # aiohttp's import alone cost about 160 ms a process (its SSL contexts).
     probe = (
         "import sys\n"
         "from inspector.genesys import GuestSession, OrgEndpoints\n"
-        "heavy = ('httpx', 'PySide6', 'inspector.genesys.pkce', 'inspector.genesys.auth',"
-        " 'inspector.genesys.platform', 'inspector.sandbox.server')\n"
+        "heavy = ('httpx', 'aiohttp', 'PySide6', 'inspector.genesys.pkce',"
+        " 'inspector.genesys.auth', 'inspector.genesys.platform', 'inspector.sandbox.server')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run(

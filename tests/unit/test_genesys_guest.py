@@ -13,7 +13,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp import web
 
@@ -160,6 +159,18 @@ async def test_every_request_has_a_fresh_tracing_id(
     assert {r["token"] for r in server.requests} == {"guest-token-1"}
     assert "onMessage" in caplog.text
     assert "guest-token-1" not in caplog.text  # the guest token resumes the session: secret
+
+
+async def test_the_socket_library_logs_no_frames(
+    server: GuestServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, as the log file keeps DEBUG
+    async with guest(server, token="guest-token-2") as session:
+        await session.configure()
+        await session.send_text("Hello", {"crmCustomerId": "CRM-SECRET-1"})
+    assert "guest <- " in caplog.text
+    assert "guest-token-2" not in caplog.text
+    assert "CRM-SECRET-1" not in caplog.text
 
 
 async def test_send_text_puts_attributes_in_channel_metadata(server: GuestServer) -> None:
@@ -468,16 +479,6 @@ async def test_close_before_configure_sends_nothing(server: GuestServer) -> None
     async with guest(server):
         pass
     assert server.requests == []
-
-
-async def test_a_given_aiohttp_session_is_left_open(server: GuestServer) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with guest(server, session=http) as session:
-            await session.configure()
-        assert not http.closed
-        async with guest(server, session=http) as second:
-            await second.configure()
-    assert len(server.origins) == 2
 
 
 async def test_errors_are_genesys_errors(server: GuestServer) -> None:

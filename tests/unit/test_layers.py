@@ -45,7 +45,7 @@ print(",".join(loaded + extra))
             # org clients, no sandbox. Org profiles (store) are made of a region's endpoints,
             # so the package and its plain region table are the one part of genesys allowed.
             "inspector.ui",
-            ["httpx", "httpcore", "aiohttp", "anyio"],
+            ["httpx", "httpcore", "aiohttp", "websockets", "anyio"],
             [
                 "inspector.genesys",
                 "inspector.sandbox",
