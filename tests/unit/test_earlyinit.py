@@ -64,6 +64,25 @@ def test_the_check_stops_before_qt_when_a_library_is_missing():
     assert imported == []  # Qt is not touched once a library is known missing
 
 
+@linux_only
+def test_a_failed_qtwebengine_import_names_the_missing_library_and_its_package():
+    def import_module(name: str) -> object:
+        raise ImportError("libnss3.so: cannot open shared object file: No such file or directory")
+
+    def load(soname: str) -> object:
+        if soname in ("libnss3.so", "libxkbfile.so.1"):
+            raise OSError(f"{soname}: cannot open shared object file")
+        return object()
+
+    problem = check_gui_libraries(
+        {"QT_QPA_PLATFORM": "offscreen"}, load=load, import_module=import_module
+    )
+    # Both missing libraries, not only the one the import stopped at, with one command.
+    assert problem is not None
+    assert "libnss3.so" in problem and "libxkbfile.so.1" in problem
+    assert problem.endswith("sudo apt-get install libnss3 libxkbfile1")
+
+
 def test_an_installed_system_passes_the_check():
     assert check_gui_libraries({"QT_QPA_PLATFORM": "offscreen"}) is None
 
