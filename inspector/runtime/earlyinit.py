@@ -65,6 +65,7 @@ __all__ = [
     "missing_libraries_message",
     "missing_packages",
     "missing_packages_message",
+    "plugin_libraries",
     "prefer_offscreen",
     "python_problem",
     "qt_platform",
@@ -323,9 +324,16 @@ def qt_platform(environ: Mapping[str, str]) -> str:
     return "xcb"
 
 
+def plugin_libraries(platform: str) -> tuple[SystemLibrary, ...]:
+    """What the platform plugin itself links: checked before Qt starts, since one missing
+    aborts the process at the QApplication."""
+    return XCB_LIBRARIES if platform == "xcb" else ()
+
+
 def libraries_for(platform: str) -> tuple[SystemLibrary, ...]:
-    """The system libraries to check before starting Qt on this platform plugin."""
-    return (*WEBENGINE_LIBRARIES, *XCB_LIBRARIES) if platform == "xcb" else WEBENGINE_LIBRARIES
+    """Every system library the window needs on this platform plugin: QtWebEngine's, which
+    `check_gui_libraries` looks for only once its import failed, and the plugin's own."""
+    return (*WEBENGINE_LIBRARIES, *plugin_libraries(platform))
 
 
 def load_library(soname: str) -> object:
@@ -468,11 +476,10 @@ def check_gui_libraries(
     linux = sys.platform.startswith("linux")
     if linux:
         platform = qt_platform(env)
-        # The platform plugin's libraries before anything: one missing aborts Qt at the
-        # QApplication, with nothing to catch. QtWebEngine's are looked at below, only when
-        # its import failed (23 libraries, 6-10 ms measured on every start otherwise).
-        plugin = XCB_LIBRARIES if platform == "xcb" else ()
-        needed = plugin if libraries is None else tuple(libraries)
+        # The plugin's libraries before anything: one missing aborts with nothing to catch.
+        # QtWebEngine's are looked at below, only when its import failed (23 libraries,
+        # 6-10 ms measured on every start otherwise).
+        needed = plugin_libraries(platform) if libraries is None else tuple(libraries)
         missing = missing_libraries(needed, load)
         if missing:
             log.debug("Qt platform %s; missing: %s", platform, [m.soname for m in missing])
