@@ -69,14 +69,11 @@ def wait_gone(pids: set[int], timeout: float = 10.0) -> None:
 
 
 def tree_rss_kib(pid: int) -> int:
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
+    total = 0
+    for current in tree_pids(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError, StopIteration):
             continue
     return total
