@@ -34,6 +34,7 @@ QTimer.singleShot(0, lambda: print("ready", flush=True))
 # take the CPU from the next round's start.
 signal.signal(signal.SIGINT, lambda *_: app.quit())
 wake = QTimer()
+wake.timeout.connect(lambda: None)
 wake.start(250)
 app.exec()
 """
