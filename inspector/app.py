@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import signal
@@ -11,19 +10,38 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from inspector.runtime.quitter import Quitter, Stage
+from inspector.runtime.lazy import lazy_module
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication
+
     from inspector.orgs.connection import OrgConnection, sandbox_connection
     from inspector.runtime.crash import PreviousCrash
+    from inspector.runtime.quitter import Quitter
+    from inspector.runtime.tasks import TaskRegistry
     from inspector.sandbox import SandboxOrg
     from inspector.store.paths import AppPaths
     from inspector.ui.main_window import MainWindow
     from inspector.ui.window_state import WindowState
+else:
+    # With the event loop, after the window's first paint (runtime/lazy.py).
+    asyncio = lazy_module("asyncio")
 
-__all__ = ["import_org_stack", "prepare_qt_environment", "run_gui", "sandbox_connection"]
+__all__ = [
+    "CannotStart",
+    "import_org_stack",
+    "prepare_qt_environment",
+    "run_gui",
+    "sandbox_connection",
+]
 
 log = logging.getLogger("inspector.init")
+
+# Exit status when the window's loop could not run (inspector.commands.EXIT_ERROR, not
+# imported: the window loads no command module).
+_EXIT_ERROR = 2
 
 
 def prepare_qt_environment() -> str | None:
@@ -49,20 +67,23 @@ def prepare_qt_environment() -> str | None:
         )
     from inspector.runtime.earlyinit import check_gui_libraries
 
-    # check_gui_libraries imports PySide6: the window's plain modules go first.
-    _import_before_qt()
     # Before any QApplication: Qt aborts on a platform plugin it cannot load (earlyinit.py).
     return check_gui_libraries()
+
+
+class CannotStart(Exception):
+    """The window could not go on, for a reason the user can act on (the message says how)."""
 
 
 def run_gui(faults: Iterable[str] = ()) -> int:
     """The window on the sandbox org, on one qasync loop.
 
-    The loop pattern is deliberate: asyncio.Runner(loop_factory=...) and qasync.run() exit Qt
-    twice, and QtWebEngine segfaults on the second exit (DESIGN.md, measured).
+    The window is drawn first; asyncio and qasync load on the loop's first tick after the
+    paint, and the loop then runs inside this one `app.exec()` (qasync's `already_running`).
+    Qt exits once, when `_gui_main` returns: QtWebEngine segfaults on a second exit, which is
+    why neither `asyncio.Runner(loop_factory=...)` nor `qasync.run()` is used (DESIGN.md).
     """
-    _import_before_qt()
-    import qasync
+    from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 (load before QApplication)
     from PySide6.QtWidgets import QApplication
 
@@ -80,78 +101,126 @@ def run_gui(faults: Iterable[str] = ()) -> int:
     app.setApplicationName("Inspector")
     app.setOrganizationName("Inspector")
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     try:
-        with loop:
-            status: int = loop.run_until_complete(_gui_main(list(faults), paths, previous_crash))
+        shown = _show_window(paths, previous_crash)
+        # Logged once Qt's loop has drawn the window; bench/startup.py and the end-to-end
+        # tests wait for this line.
+        QTimer.singleShot(0, lambda: log.info("Window ready"))
+        # Posted before any input can be: a click waits for the asyncio loop this starts.
+        QTimer.singleShot(0, partial(_start_loop, app, shown, list(faults), paths))
+        app.exec()
+        return _main_status(app, shown)
     finally:
         crash_log.stop()
-    return status
 
 
-def _import_before_qt() -> None:
-    """The window's plain-Python modules, imported before PySide6 is.
+class _Shown:
+    """The drawn window and what the loop, once started, runs for it."""
 
-    Once PySide6 is loaded, its import hook reads the source of every module imported after
-    it, looking for "PySide6" (shibokensupport.feature); these need no such look.
-    """
+    def __init__(self, window: MainWindow, layout: WindowState, tasks: TaskRegistry) -> None:
+        self.window = window
+        self.layout = layout
+        self.tasks = tasks
+        self.main: asyncio.Task[int] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.problem: str | None = None  # why the loop could not start, for the user
 
 
-async def _gui_main(
-    faults: list[str], paths: AppPaths, previous_crash: PreviousCrash | None
-) -> int:
-    """The window first; the org, the history and the scenarios once it is drawn.
-
-    Only what draws the window runs before `show()`: the sandbox, the HTTP client (its SSL
-    context), the history, the keychain and the scenario docks start in `_start_org`, a task
-    of its own, while the window already takes input (a Start pressed meanwhile waits for the
-    org and says so).
-    """
+def _show_window(paths: AppPaths, previous_crash: PreviousCrash | None) -> _Shown:
+    """Only what draws the window: no asyncio, no sandbox, no HTTP client, no keychain."""
     from PySide6.QtCore import QTimer
 
     from inspector.runtime.tasks import TaskRegistry
     from inspector.sandbox.faults import FAULTS  # the names only: the server comes later
-    from inspector.ui.error_report import ErrorReporter
     from inspector.ui.main_window import MainWindow
     from inspector.ui.welcome_panel import attach_welcome_panel
     from inspector.ui.window_state import attach_window_state
 
-    quitter = Quitter()  # the one exit: what is started below registers its closing here
     tasks = TaskRegistry()
-    quitter.on_quit(Stage.TASKS, "tasks", tasks.cancel_all)
     window = MainWindow(None, tasks, fault_descriptions=FAULTS, starting="the sandbox org")
-    quitter.on_quit(Stage.WINDOW, "window", window.deleteLater)
-    ErrorReporter(window).install(asyncio.get_running_loop())
     attach_welcome_panel(window, paths)
     # The size and the chat/results split before the first paint; the docks and the org bar
     # come in _start_org, which restores their layout once they exist.
     layout = attach_window_state(window, paths.config)
-    # Closing the window is the request to quit, whatever closed it.
-    window.closed.connect(quitter.request_quit)
     # Ctrl-C in the terminal, or SIGTERM, closes the window like the Quit action; the timer
     # lets Python run its signal handler while Qt is in control.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: QTimer.singleShot(0, window.close))
-    wake = QTimer()
-    wake.start(250)
+    wake = QTimer(window)
     wake.timeout.connect(lambda: None)
+    wake.start(250)
     window.show()
     if previous_crash is not None:  # its dialog's module only when there is one to show
         from inspector.ui.crash_notice import show_crash_notice
 
         show_crash_notice(previous_crash, paths.log, window)
-    # Logged once the loop has drawn the window and is free for input; bench/startup.py and
-    # the end-to-end test wait for this line.
-    QTimer.singleShot(0, lambda: log.info("Window ready"))
+    return _Shown(window, layout, tasks)
+
+
+def _start_loop(app: QApplication, shown: _Shown, faults: list[str], paths: AppPaths) -> None:
+    """The asyncio loop on Qt's running one, and `_gui_main` on it; ends Qt once it returns."""
+    from inspector.runtime.earlyinit import LOOP_IMPORTS, broken_package_problem
+
+    shown.problem = broken_package_problem(LOOP_IMPORTS)  # imports qasync, and asyncio
+    if shown.problem:
+        app.exit(_EXIT_ERROR)
+        return
+    import qasync
+
+    from inspector.ui.error_report import ErrorReporter
+
+    try:
+        loop = shown.loop = qasync.QEventLoop(app, already_running=True)
+        asyncio.set_event_loop(loop)
+        ErrorReporter(shown.window).install(loop)
+        shown.main = loop.create_task(_gui_main(shown, faults, paths), name="main")
+    except Exception:  # a bug: without a loop the window could never close
+        log.critical("The event loop did not start", exc_info=True)
+        shown.problem = "Cannot open the window: its event loop did not start (see the log)."
+        app.exit(_EXIT_ERROR)
+        return
+    # The one Qt exit (qasync's stop() calls QCoreApplication.exit()).
+    shown.main.add_done_callback(lambda _: loop.stop())
+
+
+def _main_status(app: QApplication, shown: _Shown) -> int:
+    """After Qt's loop: the last posted events (deleteLater), the loop closed, the status."""
+    app.processEvents()
+    loop, main = shown.loop, shown.main
+    if shown.problem is not None:
+        raise CannotStart(shown.problem)
+    if loop is None or main is None:
+        return _EXIT_ERROR
+    asyncio._set_running_loop(None)  # what qasync's own run_forever does when Qt returns
+    loop.close()
+    if not main.done():
+        log.error("Qt's event loop ended before the window closed")
+        return _EXIT_ERROR
+    return main.result()
+
+
+async def _gui_main(shown: _Shown, faults: list[str], paths: AppPaths) -> int:
+    """The org, the history and the scenarios, once the window is drawn; then the one exit.
+
+    The sandbox, the HTTP client (its SSL context), the history, the keychain and the scenario
+    docks start in `_start_org`, a task of its own, while the window already takes input (a
+    Start pressed meanwhile waits for the org and says so).
+    """
+    from inspector.runtime.quitter import Quitter, Stage
+
+    window, tasks = shown.window, shown.tasks
+    quitter = Quitter()  # the one exit: what is started below registers its closing here
+    quitter.on_quit(Stage.TASKS, "tasks", tasks.cancel_all)
+    quitter.on_quit(Stage.WINDOW, "window", window.deleteLater)
+    # Closing the window is the request to quit, whatever closed it.
+    window.closed.connect(quitter.request_quit)
     started = _Started(quitter)
     quitter.on_quit(Stage.CLIENTS, "org clients", partial(started.close_orgs, window))
     quitter.on_quit(Stage.SANDBOX, "sandbox org", started.stop_sandbox)
-    tasks.spawn("org-start", _start_org(window, faults, paths, started, layout))
+    tasks.spawn("org-start", _start_org(window, faults, paths, started, shown.layout))
     try:
         await quitter.wait_requested()
     finally:
-        wake.stop()
         # Every closer runs, in the stages' order, even when one before it raises; Qt exits
         # once, when this coroutine returns (runtime/quitter.py).
         await quitter.shutdown()
@@ -219,6 +288,7 @@ async def _start_org(
     from inspector.core.polling import propagation_estimate
     from inspector.orgs.connection import sandbox_connection
     from inspector.orgs.window_orgs import WindowOrgs
+    from inspector.runtime.quitter import Stage
     from inspector.sandbox import SandboxOrg
     from inspector.store.history import HistoryError
     from inspector.store.stores import Stores

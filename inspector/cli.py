@@ -80,14 +80,17 @@ def _open_window(*, devtools: bool = False, faults: list[str] | None = None) -> 
     if missing:
         return _cannot_start(missing_packages_message(missing))
 
-    from inspector.app import prepare_qt_environment, run_gui
+    from inspector.app import CannotStart, prepare_qt_environment, run_gui
 
     if devtools:
         os.environ[DEVTOOLS_ENV] = "1"  # read by ChatView when it builds each page
     problem = prepare_qt_environment() or broken_package_problem()
     if problem:
         return _cannot_start(problem)
-    return run_gui(faults or [])
+    try:
+        return run_gui(faults or [])
+    except CannotStart as exc:  # found once the window showed (qasync loads after the paint)
+        return _cannot_start(str(exc))
 
 
 def _cannot_start(problem: str) -> int:

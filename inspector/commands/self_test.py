@@ -98,7 +98,7 @@ def run_self_test(
 
     `faults` switches sandbox faults on, to prove that a failing run exits non-zero.
 
-    The loop pattern is the one of app.run_gui: QtWebEngine segfaults on a second Qt exit,
+    The loop runs Qt once, as in app.run_gui: QtWebEngine segfaults on a second Qt exit,
     which qasync.run() and asyncio.Runner both cause (DESIGN.md, measured).
     """
     stream = out if out is not None else sys.stdout

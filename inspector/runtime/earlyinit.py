@@ -48,6 +48,7 @@ from inspector.runtime.python_version import PYTHON_REQUIRED, python_problem
 
 __all__ = [
     "EARLY_IMPORTS",
+    "LOOP_IMPORTS",
     "PYSIDE6_VERSIONS",
     "PYTHON_REQUIRED",
     "REQUIRED_PACKAGES",
@@ -117,9 +118,12 @@ REQUIRED_PACKAGES = (
     PythonPackage("tenacity", "tenacity"),
 )
 # Those of them the window imports before it shows (PySide6 is imported by
-# check_gui_libraries); the others load after the first paint, off the event loop, and are not
-# imported early only to be checked.
-EARLY_IMPORTS = tuple(p for p in REQUIRED_PACKAGES if p.module in ("qasync", "platformdirs"))
+# check_gui_libraries); the others load after the first paint, and are not imported early only
+# to be checked.
+EARLY_IMPORTS = tuple(p for p in REQUIRED_PACKAGES if p.module == "platformdirs")
+# The event loop's, imported on the first tick after the paint (app.run_gui), where a broken
+# one still ends the start with this module's message.
+LOOP_IMPORTS = tuple(p for p in REQUIRED_PACKAGES if p.module == "qasync")
 
 
 def missing_packages(

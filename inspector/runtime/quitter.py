@@ -6,10 +6,10 @@ awaits `shutdown()`, which runs every registered closer once, stage by stage in 
 of `Stage`: the tasks are cancelled and awaited before the org clients they use are closed, the
 clients before the sandbox org they talk to, and the window goes last.
 
-The Quitter never quits Qt itself. Qt exits once, when the coroutine `run_until_complete` runs
-returns after the shutdown (qasync's `stop()` calls `QCoreApplication.exit()`); a second exit
-segfaults once a web view existed (DESIGN.md), so no closer may quit the application or stop
-the loop.
+The Quitter never quits Qt itself. Qt exits once, when the coroutine the window's loop runs
+returns after the shutdown (qasync's `stop()` calls `QCoreApplication.exit()`, app.run_gui);
+a second exit segfaults once a web view existed (DESIGN.md), so no closer may quit the
+application or stop the loop.
 
 No Qt import: the shutdown order is tested with plain asyncio.
 """

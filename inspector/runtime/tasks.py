@@ -6,10 +6,17 @@ can vanish. Shutdown cancels and awaits everything still here.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from inspector.runtime.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    # With the event loop, after the window's first paint (runtime/lazy.py).
+    asyncio = lazy_module("asyncio")
 
 __all__ = ["TaskRegistry"]
 

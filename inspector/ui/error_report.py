@@ -6,13 +6,14 @@ verdict or an inline message. What does get here is a bug, and one dialog is eno
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import asyncio
+
     from PySide6.QtWidgets import QMessageBox, QWidget
 
 __all__ = ["ErrorReporter"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,6 +30,7 @@ from inspector.core import (
     VerificationResult,
 )
 from inspector.core.org_view import OrgView
+from inspector.runtime.lazy import lazy_module
 from inspector.runtime.tasks import TaskRegistry
 from inspector.ui.chat_view import CHAT_IDLE_TEXT, ChatView
 from inspector.ui.elided_label import ElidedLabel
@@ -41,10 +41,16 @@ from inspector.ui.sandbox_badge import FAULTS_MESSAGE, FaultsBadge
 from inspector.ui.verdict_banner import VerdictBanner
 
 if TYPE_CHECKING:
+    import asyncio
+
     # Imported where first used: none of them draws the empty window, and each costs the
     # set-up of its Qt classes before the first paint.
     from inspector.ui.raw_json_dialog import RawJsonDialog
     from inspector.ui.web_launcher import WebLauncher
+else:
+    # With the event loop, after the first paint (runtime/lazy.py); the Event made in
+    # __init__ is plain Python until it is first awaited.
+    asyncio = lazy_module("asyncio")
 
 __all__ = ["MainWindow", "default_size", "screen_room"]
 
@@ -172,9 +178,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._org = org
-        self._org_ready = asyncio.Event()
-        if org is not None:
-            self._org_ready.set()
+        # Made by the first run that waits for the org: the window is drawn before asyncio loads.
+        self._org_ready: asyncio.Event | None = None
         self.starting = starting
         self.tasks = tasks
         self.sandbox = sandbox
@@ -342,7 +347,8 @@ class MainWindow(QMainWindow):
         self._org = org
         self.faults_menu.setEnabled(is_sandbox and self.sandbox is not None)
         self._show_org(org)
-        self._org_ready.set()
+        if self._org_ready is not None:
+            self._org_ready.set()
         if not first:
             self.clear_shown(
                 f"Now on {org.label}. Press Start to send the attributes and read them back.",
@@ -523,6 +529,8 @@ class MainWindow(QMainWindow):
             self.banner.show_idle(waiting)
             self.statusBar().showMessage(waiting, 15_000)
             log.info("Start pressed while %s starts: the run waits for it", self.starting)
+            if self._org_ready is None:
+                self._org_ready = asyncio.Event()
             await self._org_ready.wait()
         return self.org
 

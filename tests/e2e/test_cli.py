@@ -1,6 +1,7 @@
 """The command line as a user runs it: a subprocess against an embedded or standalone sandbox."""
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -149,6 +150,30 @@ def test_quitting_the_window_closes_everything_once_in_order(env):
     ]
     assert log.count("Shutdown done") == 1
     assert " failed" not in log.split("Quitting", 1)[1]
+
+
+def test_the_window_is_drawn_before_asyncio_loads_and_the_loop_then_starts(env, tmp_path):
+    # A sitecustomize in the app's process notes, at "Window ready", whether asyncio (and the
+    # ssl it brings) had loaded; the org start after it needs the loop that loads them.
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "sitecustomize.py").write_text(
+        "import logging, sys\n"
+        "class Probe(logging.Handler):\n"
+        "    def emit(self, record):\n"
+        "        if record.getMessage() == 'Window ready':\n"
+        "            loaded = [m for m in ('asyncio.base_events', 'ssl', 'qasync')"
+        " if m in sys.modules]\n"
+        "            sys.stderr.write(f'probe: loaded at ready {loaded}\\n')\n"
+        "logging.getLogger('inspector.init').addHandler(Probe())\n"
+    )
+    path = os.pathsep.join([str(probe), env["PYTHONPATH"]])
+    run = open_window_and_interrupt(
+        dict(env, QT_QPA_PLATFORM="offscreen", PYTHONPATH=path), ready="Org ready"
+    )
+    assert run.returncode == 0, run.output
+    assert "probe: loaded at ready []" in run.until_ready, run.output
+    assert "Traceback" not in run.output
 
 
 def test_a_crm_id_that_is_not_unicode_text_is_an_error_not_a_traceback():
