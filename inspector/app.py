@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -38,10 +39,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("inspector.init")
-
-# Exit status when the window's loop could not run (inspector.commands.EXIT_ERROR, not
-# imported: the window loads no command module).
-_EXIT_ERROR = 2
 
 
 def prepare_qt_environment() -> str | None:
@@ -114,16 +111,16 @@ def run_gui(faults: Iterable[str] = ()) -> int:
         crash_log.stop()
 
 
+@dataclass
 class _Shown:
     """The drawn window and what the loop, once started, runs for it."""
 
-    def __init__(self, window: MainWindow, layout: WindowState, tasks: TaskRegistry) -> None:
-        self.window = window
-        self.layout = layout
-        self.tasks = tasks
-        self.main: asyncio.Task[int] | None = None
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.problem: str | None = None  # why the loop could not start, for the user
+    window: MainWindow
+    layout: WindowState
+    tasks: TaskRegistry
+    main: asyncio.Task[int] | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    problem: str | None = None  # why the loop could not start, for the user
 
 
 def _show_window(paths: AppPaths, previous_crash: PreviousCrash | None) -> _Shown:
@@ -163,7 +160,7 @@ def _start_loop(app: QApplication, shown: _Shown, faults: list[str], paths: AppP
 
     shown.problem = broken_package_problem(LOOP_IMPORTS)  # imports qasync, and asyncio
     if shown.problem:
-        app.exit(_EXIT_ERROR)
+        app.exit()
         return
     import qasync
 
@@ -177,7 +174,7 @@ def _start_loop(app: QApplication, shown: _Shown, faults: list[str], paths: AppP
     except Exception:  # a bug: without a loop the window could never close
         log.critical("The event loop did not start", exc_info=True)
         shown.problem = "Cannot open the window: its event loop did not start (see the log)."
-        app.exit(_EXIT_ERROR)
+        app.exit()
         return
     # The one Qt exit (qasync's stop() calls QCoreApplication.exit()).
     shown.main.add_done_callback(lambda _: loop.stop())
@@ -189,13 +186,11 @@ def _main_status(app: QApplication, shown: _Shown) -> int:
     loop, main = shown.loop, shown.main
     if shown.problem is not None:
         raise CannotStart(shown.problem)
-    if loop is None or main is None:
-        return _EXIT_ERROR
+    # The loop is still marked running unless `main` ended and stopped it: no close then.
+    if loop is None or main is None or not main.done():
+        raise CannotStart("Qt's event loop ended before the window closed.")
     asyncio._set_running_loop(None)  # what qasync's own run_forever does when Qt returns
     loop.close()
-    if not main.done():
-        log.error("Qt's event loop ended before the window closed")
-        return _EXIT_ERROR
     return main.result()
 
 

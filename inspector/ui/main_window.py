@@ -48,8 +48,7 @@ if TYPE_CHECKING:
     from inspector.ui.raw_json_dialog import RawJsonDialog
     from inspector.ui.web_launcher import WebLauncher
 else:
-    # With the event loop, after the first paint (runtime/lazy.py); the Event made in
-    # __init__ is plain Python until it is first awaited.
+    # With the event loop, after the first paint (runtime/lazy.py).
     asyncio = lazy_module("asyncio")
 
 __all__ = ["MainWindow", "default_size", "screen_room"]
